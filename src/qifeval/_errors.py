@@ -1,0 +1,109 @@
+"""The exceptions qifeval raises.
+
+Every error is a :class:`QifevalError`; the subclasses carry the context a
+user needs to find and fix the problem (the file, the dotted field path, the
+finding id) and compute their message from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = [
+    "EngineError",
+    "FrameworkError",
+    "InputError",
+    "PersonalDataError",
+    "QifevalError",
+    "UnknownIndicatorError",
+]
+
+
+class QifevalError(Exception):
+    """Base class of every error qifeval raises on purpose."""
+
+
+class InputError(QifevalError, ValueError):
+    """A file or value given to qifeval is not valid.
+
+    :param problem: what is wrong, in plain words.
+    :param file: the file it came from, if any.
+    :param path: the dotted field path inside that file, e.g.
+        ``findings[3].weight``.
+    :param finding_id: the id of the finding concerned, if any.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | Path | None = None,
+        path: str = "",
+        finding_id: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.file = None if file is None else str(file)
+        self.path = path
+        self.finding_id = finding_id
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.path:
+            where.append(f"at {self.path}")
+        if self.finding_id:
+            where.append(f"(finding {self.finding_id!r})")
+        prefix = " ".join(where)
+        return f"{prefix}: {self.problem}" if prefix else self.problem
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (
+            _rebuild_input_error,
+            (type(self), self.problem, self.file, self.path, self.finding_id),
+        )
+
+
+def _rebuild_input_error(cls, problem, file, path, finding_id):  # type: ignore[no-untyped-def]
+    return cls(problem, file=file, path=path, finding_id=finding_id)
+
+
+class FrameworkError(InputError):
+    """A framework file or object breaks the schema or an invariant."""
+
+
+class UnknownIndicatorError(QifevalError, LookupError):
+    """An indicator id (or key area, question number) is not in the framework.
+
+    :param key: what was asked for.
+    :param framework_id: the framework searched.
+    :param suggestions: the closest ids that do exist.
+    """
+
+    def __init__(
+        self, key: str, *, framework_id: str, suggestions: Sequence[str] = ()
+    ) -> None:
+        self.key = key
+        self.framework_id = framework_id
+        self.suggestions = tuple(suggestions)
+        hint = ""
+        if self.suggestions:
+            hint = "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(f"{framework_id} has no {key!r}{hint}")
+
+    def __str__(self) -> str:  # LookupError would otherwise quote the message
+        return str(self.args[0])
+
+
+class EngineError(QifevalError, RuntimeError):
+    """The rules engine failed while evaluating (a bug or a broken rule)."""
+
+
+class PersonalDataError(QifevalError):
+    """Input looks as if it holds personal data and strict checking is on.
+
+    The message names where the matches are and of which kind, never the
+    matched text itself.
+    """

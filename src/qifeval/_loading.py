@@ -1,0 +1,89 @@
+"""Loading and saving frameworks: bundled ones by id, or a user's TOML file."""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import _convert
+from ._errors import FrameworkError, UnknownIndicatorError
+from ._framework import Framework, IllustrationKind, Part
+from ._grade import Grade
+
+__all__ = ["available_frameworks", "dump_framework", "framework_to_dict", "load_framework"]
+
+FRAMEWORK_SCHEMA_VERSION = 1
+
+_convert.register_enums(Part, IllustrationKind, Grade)
+_convert.register_renamed(Framework, info="framework", all_indicators="indicators")
+
+
+def available_frameworks() -> tuple[str, ...]:
+    """The ids of the frameworks bundled with qifeval, e.g. ``("qif-2014", "qif-2018")``."""
+    files = resources.files("qifeval.frameworks")
+    return tuple(
+        sorted(f.name[: -len(".toml")] for f in files.iterdir() if f.name.startswith("qif-") and f.name.endswith(".toml"))
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def _bundled(framework_id: str) -> Framework:
+    resource = resources.files("qifeval.frameworks") / f"{framework_id}.toml"
+    name = f"<qifeval>/frameworks/{framework_id}.toml"
+    raw = _convert.parse_document(resource.read_bytes(), fmt="toml", file=name, error=FrameworkError)
+    return framework_from_dict(raw, file=name)
+
+
+def load_framework(name_or_path: str | Path = "qif-2018") -> Framework:
+    """Load a bundled framework by id (``"qif-2018"``, ``"qif-2014"``) or a
+    framework TOML file (see :doc:`/reference/schemas`).
+
+    Bundled frameworks are read once and cached; they are immutable.
+
+    :raises FrameworkError: naming the file and the dotted field path of the
+        problem.
+    :raises UnknownIndicatorError: for an unknown bundled id that is not a
+        file either.
+    """
+    if isinstance(name_or_path, str) and name_or_path in available_frameworks():
+        return _bundled(name_or_path)
+    path = Path(name_or_path)
+    if path.suffix.lower() != ".toml" and not path.exists():
+        import difflib
+
+        raise UnknownIndicatorError(
+            str(name_or_path),
+            framework_id="qifeval's bundled frameworks",
+            suggestions=difflib.get_close_matches(str(name_or_path), available_frameworks(), n=2, cutoff=0.4),
+        )
+    raw = _convert.read_document(path, error=FrameworkError)
+    return framework_from_dict(raw, file=path)
+
+
+def framework_from_dict(raw: dict[str, Any], *, file: str | Path | None = None) -> Framework:
+    """Build a :class:`Framework` from the dict form of the TOML schema."""
+    raw = dict(raw)
+    version = raw.pop("schema_version", None)
+    if version != FRAMEWORK_SCHEMA_VERSION:
+        raise FrameworkError(
+            f"expected schema_version = {FRAMEWORK_SCHEMA_VERSION}, got {version!r}",
+            file=file,
+            path="schema_version",
+        )
+    return _convert.structure(raw, Framework, file=file, error=FrameworkError)
+
+
+def framework_to_dict(framework: Framework) -> dict[str, Any]:
+    """The dict form of a framework, ready to write as TOML."""
+    return {"schema_version": FRAMEWORK_SCHEMA_VERSION, **_convert.converter.unstructure(framework)}
+
+
+def dump_framework(framework: Framework, path: str | Path | None = None) -> str:
+    """Return a framework as TOML text and, if *path* is given, write it
+    there (atomically). The text loads back into an equal framework."""
+    text = _convert.dumps_document(framework_to_dict(framework), "toml")
+    if path is not None:
+        _convert.write_text_atomic(path, text)
+    return text

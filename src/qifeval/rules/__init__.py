@@ -1,0 +1,1 @@
+"""The rules bundled with qifeval, as data files."""
