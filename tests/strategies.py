@@ -102,3 +102,67 @@ def indicators_for(qi_id: str, key_area: int) -> st.SearchStrategy[QualityIndica
 
 
 grades = st.sampled_from(qifeval.Grade)
+
+
+# --- Evidence -----------------------------------------------------------------
+
+QIF_2018 = qifeval.load_framework("qif-2018")
+QI_IDS = [qi.id for qi in QIF_2018.indicators]
+
+finding_ids = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,6}", fullmatch=True)
+dates = st.dates(min_value=__import__("datetime").date(2000, 1, 1))
+
+
+@st.composite
+def findings(
+    draw: st.DrawFn,
+    *,
+    qi: st.SearchStrategy[str] | None = None,
+    valence: st.SearchStrategy[str] | None = None,
+    id: str | None = None,
+) -> qifeval.Finding:
+    """A valid finding (flags consistent with its valence)."""
+    v = draw(st.sampled_from(["strength", "weakness"]) if valence is None else valence)
+    strength = v == "strength"
+    qi_id = draw(st.sampled_from(QI_IDS) if qi is None else qi)
+    illustrations = [i.ref for i in QIF_2018.indicator(qi_id).illustrations()]
+    return qifeval.Finding(
+        id=id if id is not None else draw(finding_ids),
+        qi=qi_id,
+        statement=draw(title),
+        valence=v,
+        weight=draw(st.sampled_from(["minor", "important", "major"])),
+        source=draw(st.sampled_from(qifeval.SourceKind)),
+        source_detail=draw(text),
+        ref=draw(st.none() | text),
+        date=draw(st.none() | dates),
+        proportion=draw(st.none() | st.floats(0, 1)),
+        critical=not strength and draw(st.booleans()),
+        sustained=strength and draw(st.booleans()),
+        sector_leading=strength and draw(st.booleans()),
+        illustration=draw(st.none() | st.sampled_from(illustrations)) if illustrations else None,
+    )
+
+
+@st.composite
+def evidence_sets(
+    draw: st.DrawFn,
+    *,
+    qi: st.SearchStrategy[str] | None = None,
+    min_size: int = 0,
+    max_size: int = 25,
+) -> qifeval.EvidenceSet:
+    """A valid evidence set for qif-2018 with unique finding ids."""
+    n = draw(st.integers(min_size, max_size))
+    items = [draw(findings(qi=qi, id=f"F{i + 1}")) for i in range(n)]
+    return qifeval.EvidenceSet(
+        partnership=draw(title),
+        framework="qif-2018",
+        date=draw(st.none() | dates),
+        title=draw(text),
+        findings=items,
+    )
+
+
+def one_qi(qi_id: str = "5.2") -> st.SearchStrategy[str]:
+    return st.just(qi_id)

@@ -109,6 +109,7 @@ def register_enums(*classes: type[enum.Enum]) -> None:
     the type it is built on (``str``, ``int``) would take it."""
     for cl in classes:
         converter.register_structure_hook(cl, _enum)
+        converter.register_unstructure_hook(cl, lambda member: member.value)
 
 
 converter.register_structure_hook(_dt.date, _date)
@@ -165,6 +166,13 @@ def register_renamed(cls: type, **renames: str) -> None:
 
 
 _SUBPATH = "\x00"
+
+
+def register_omit_defaults(cls: type) -> None:
+    """Unstructure *cls* without the attributes left at their defaults."""
+    converter.register_unstructure_hook(
+        cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
+    )
 
 
 def _format_exception(exc: BaseException, type_: type | None) -> str:

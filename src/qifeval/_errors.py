@@ -101,9 +101,39 @@ class EngineError(QifevalError, RuntimeError):
     """The rules engine failed while evaluating (a bug or a broken rule)."""
 
 
-class PersonalDataError(QifevalError):
+class PersonalDataError(QifevalError, ValueError):
     """Input looks as if it holds personal data and strict checking is on.
 
     The message names where the matches are and of which kind, never the
     matched text itself.
+
+    :param matches: the :class:`~qifeval.PersonalDataMatch` objects found;
+        the message lists them by their ``str()`` (their ``describe()``).
+    :param file: the file the text came from, if any.
     """
+
+    #: How many matches the message lists before summarising the rest.
+    MAX_LISTED = 10
+
+    def __init__(self, matches: Sequence[object], *, file: str | Path | None = None) -> None:
+        self.matches = tuple(matches)
+        self.file = None if file is None else str(file)
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        n = len(self.matches)
+        prefix = f"{self.file}: " if self.file else ""
+        if n == 0:
+            return f"{prefix}personal data found"
+        listed = [str(m) for m in self.matches[: self.MAX_LISTED]]
+        if n > self.MAX_LISTED:
+            listed.append(f"and {n - self.MAX_LISTED} more")
+        what = "1 possible identifier" if n == 1 else f"{n} possible identifiers"
+        return f"{prefix}personal data found ({what}; the text is not shown): " + "; ".join(listed)
+
+    @classmethod
+    def _rebuild(cls, matches: Sequence[object], file: str | None) -> PersonalDataError:
+        return cls(matches, file=file)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (type(self)._rebuild, (self.matches, self.file))

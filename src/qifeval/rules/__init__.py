@@ -1,1 +1,27 @@
-"""The rules bundled with qifeval, as data files."""
+"""Grading rules as data, and the engine that runs them.
+
+The default rules live in ``grading.toml`` beside this module; load your own
+with :func:`load_rules`. Only ``_durable`` talks to durable-rules.
+"""
+
+from ._model import (
+    Comparison,
+    Effect,
+    Points,
+    Rule,
+    RulesError,
+    RuleSet,
+    default_rules,
+    load_rules,
+)
+
+__all__ = [
+    "Comparison",
+    "Effect",
+    "Points",
+    "Rule",
+    "RuleSet",
+    "RulesError",
+    "default_rules",
+    "load_rules",
+]

@@ -1,0 +1,327 @@
+"""Evidence: findings about quality indicators, and evidence sets.
+
+A :class:`Finding` is one evaluative statement about one quality indicator,
+with where it comes from. An :class:`EvidenceSet` gathers the findings of one
+evaluation of one partnership. Both load from and save to TOML and JSON with
+the same schema (see :doc:`/reference/schemas`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import enum
+import math
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from . import _convert
+from ._errors import InputError
+from ._framework import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
+from ._grade import quantifier
+
+__all__ = [
+    "EvidenceSet",
+    "Finding",
+    "SourceKind",
+    "Valence",
+    "Weight",
+    "dump_findings",
+    "load_findings",
+]
+
+FINDINGS_SCHEMA_VERSION = 1
+
+
+class Valence(enum.StrEnum):
+    """Whether a finding is a strength or a weakness (an area for improvement)."""
+
+    STRENGTH = "strength"
+    WEAKNESS = "weakness"
+
+
+class Weight(enum.StrEnum):
+    """How much a finding matters: ``minor``, ``important`` or ``major``."""
+
+    MINOR = "minor"
+    IMPORTANT = "important"
+    MAJOR = "major"
+
+    @property
+    def rank(self) -> int:
+        """1 for minor, 2 for important, 3 for major."""
+        return _WEIGHT_RANK[self]
+
+
+_WEIGHT_RANK = {Weight.MINOR: 1, Weight.IMPORTANT: 2, Weight.MAJOR: 3}
+
+
+class SourceKind(enum.StrEnum):
+    """The kind of evidence a finding rests on.
+
+    - ``performance_data``: performance information, trend data, benchmarking.
+    - ``stakeholder_views``: surveys, focus groups, feedback from children,
+      families, staff and partners.
+    - ``practice``: direct observation and auditing of practice, including
+      case record reading.
+    - ``documentation``: plans, policies, minutes and reports.
+    """
+
+    PERFORMANCE_DATA = "performance_data"
+    STAKEHOLDER_VIEWS = "stakeholder_views"
+    PRACTICE = "practice"
+    DOCUMENTATION = "documentation"
+
+
+def _finding_problems(f: Finding) -> Iterator[tuple[str, str]]:
+    if not f.id.strip():
+        yield "id", "must not be empty"
+    if not f.statement.strip():
+        yield "statement", "must not be empty"
+    if f.proportion is not None and (math.isnan(f.proportion) or not 0 <= f.proportion <= 1):
+        yield "proportion", f"must be from 0 to 1 (a share of records or respondents), got {f.proportion!r}"
+    if f.valence is Valence.STRENGTH and f.critical:
+        yield "critical", "only a weakness can be critical (a weakness in a critical aspect such as children's safety)"
+    if f.valence is Valence.WEAKNESS and f.sustained:
+        yield "sustained", "only a strength can be sustained"
+    if f.valence is Valence.WEAKNESS and f.sector_leading:
+        yield "sector_leading", "only a strength can be sector leading"
+
+
+@attrs.frozen(kw_only=True)
+class Finding:
+    """One evaluative statement about one quality indicator.
+
+    :param id: unique within its evidence set, e.g. ``"F12"``.
+    :param qi: the indicator it is about, e.g. ``"5.2"``.
+    :param statement: the finding, in evaluative language.
+    :param valence: strength or weakness.
+    :param weight: minor, important or major.
+    :param source: the kind of evidence it rests on.
+    :param source_detail: free text such as ``"staff survey"`` or
+        ``"record reading"``.
+    :param ref: a reference to the evidence (a document, an audit).
+    :param date: when the evidence was gathered.
+    :param proportion: the share (0 to 1) of records or respondents the
+        finding describes; see :meth:`quantified`.
+    :param critical: a weakness in a critical aspect (children's safety).
+    :param sustained: a strength maintained over time.
+    :param sector_leading: a strength that is sector leading.
+    :param illustration: the reference of the framework illustration it
+        evidences, such as ``"5.2/very_good/3"``
+        (see :meth:`QualityIndicator.illustrations`).
+
+    >>> f = Finding(id="F1", qi="5.2", statement="records show a chronology",
+    ...             valence="strength", weight="important", source="practice",
+    ...             proportion=0.8)
+    >>> f.quantified()
+    'most records show a chronology'
+    """
+
+    id: str
+    qi: str
+    statement: str
+    valence: Valence = attrs.field(converter=Valence)
+    weight: Weight = attrs.field(converter=Weight)
+    source: SourceKind = attrs.field(converter=SourceKind)
+    source_detail: str = ""
+    ref: str | None = None
+    date: _dt.date | None = None
+    proportion: float | None = None
+    critical: bool = False
+    sustained: bool = False
+    sector_leading: bool = False
+    illustration: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for path, problem in _finding_problems(self):
+            raise InputError(problem, path=path, finding_id=self.id or None)
+
+    @property
+    def is_strength(self) -> bool:
+        """Whether the finding is a strength."""
+        return self.valence is Valence.STRENGTH
+
+    def quantified(self) -> str:
+        """The statement led by the evaluative term for its proportion
+        (``"most"``, ``"a majority of"`` …), or the statement alone if it has
+        no proportion."""
+        if self.proportion is None:
+            return self.statement
+        word = quantifier(self.proportion)
+        lead = {"majority": "the majority of", "less than half": "less than half of"}.get(word, word)
+        return f"{lead} {self.statement}"
+
+
+@attrs.frozen(kw_only=True)
+class EvidenceSet:
+    """The findings of one evaluation of one partnership.
+
+    :param partnership: the partnership's name.
+    :param framework: the id of the framework the findings refer to.
+    :param date: the date of the evaluation.
+    :param title: an optional title, e.g. ``"Joint self-evaluation 2026"``.
+    """
+
+    partnership: str
+    framework: str = "qif-2018"
+    date: _dt.date | None = None
+    title: str = ""
+    findings: tuple[Finding, ...] = attrs.field(factory=tuple, converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        seen: dict[str, int] = {}
+        for i, f in enumerate(self.findings):
+            if f.id in seen:
+                raise InputError(
+                    f"duplicate finding id (also used by findings[{seen[f.id]}])",
+                    path=f"findings[{i}].id",
+                    finding_id=f.id,
+                )
+            seen[f.id] = i
+
+    def for_indicator(self, qi: str) -> tuple[Finding, ...]:
+        """The findings about one indicator, in file order."""
+        return tuple(f for f in self.findings if f.qi == qi)
+
+    def finding(self, finding_id: str) -> Finding:
+        """Return the finding with this id.
+
+        :raises KeyError: if there is none.
+        """
+        for f in self.findings:
+            if f.id == finding_id:
+                return f
+        raise KeyError(finding_id)
+
+    def with_findings(self, findings: Iterable[Finding]) -> EvidenceSet:
+        """A copy with these findings instead."""
+        return attrs.evolve(self, findings=tuple(findings))
+
+    def validate(self, framework: Framework, *, file: str | Path | None = None) -> None:
+        """Check the findings against *framework*: known indicator ids (not
+        the global indicator 10, which is judged from the others), and
+        illustration references that exist for the finding's indicator.
+
+        :raises InputError: naming *file*, the field path and the finding id.
+        """
+        if framework.id != self.framework:
+            raise InputError(
+                f"the findings are for framework {self.framework!r} but {framework.id!r} was given",
+                file=file,
+                path="framework",
+            )
+        for i, f in enumerate(self.findings):
+            where = f"findings[{i}]"
+            if f.qi == GLOBAL_INDICATOR_ID:
+                raise InputError(
+                    "quality indicator 10 (capacity for improvement) is judged from the other "
+                    "indicators and the context; record findings against those",
+                    file=file, path=f"{where}.qi", finding_id=f.id,
+                )
+            if f.qi not in framework:
+                close = difflib.get_close_matches(f.qi, [q.id for q in framework.indicators], n=3, cutoff=0.3)
+                hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+                raise InputError(
+                    f"{framework.id} has no quality indicator {f.qi!r}{hint}",
+                    file=file, path=f"{where}.qi", finding_id=f.id,
+                )
+            if f.illustration is not None:
+                _check_illustration(f, framework, file=file, path=f"{where}.illustration")
+
+
+_ILLUSTRATION_REF = re.compile(r"^(?P<qi>[0-9.]+)/(?P<kind>very_good|weak)/(?P<n>[1-9][0-9]*)$")
+
+
+def _check_illustration(f: Finding, framework: Framework, *, file: str | Path | None, path: str) -> None:
+    m = _ILLUSTRATION_REF.match(f.illustration or "")
+    if not m:
+        raise InputError(
+            f"expected an illustration reference like '{f.qi}/very_good/1', got {f.illustration!r}",
+            file=file, path=path, finding_id=f.id,
+        )
+    if m["qi"] != f.qi:
+        raise InputError(
+            f"illustration {f.illustration!r} belongs to indicator {m['qi']}, not {f.qi}",
+            file=file, path=path, finding_id=f.id,
+        )
+    refs = {i.ref for i in framework.indicator(f.qi).illustrations(IllustrationKind(m["kind"]))}
+    if f.illustration not in refs:
+        raise InputError(
+            f"{framework.id} indicator {f.qi} has {len(refs)} {m['kind']} illustration(s); "
+            f"{f.illustration!r} does not exist",
+            file=file, path=path, finding_id=f.id,
+        )
+
+
+_convert.register_enums(Valence, Weight, SourceKind)
+# Optional fields left at their defaults are not written, so a saved file
+# holds what the user wrote and nothing more.
+_convert.register_omit_defaults(Finding)
+
+
+def _finding_id_at(raw: dict[str, Any]) -> Any:
+    findings = raw.get("findings")
+
+    def finding_id(path: str) -> str | None:
+        m = re.match(r"findings\[(\d+)\]", path)
+        if m and isinstance(findings, list) and int(m[1]) < len(findings):
+            item = findings[int(m[1])]
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                return item["id"]
+        return None
+
+    return finding_id
+
+
+def evidence_from_dict(raw: dict[str, Any], *, file: str | Path | None = None) -> EvidenceSet:
+    """Build an :class:`EvidenceSet` from the dict form of the findings schema."""
+    raw = dict(raw)
+    version = raw.pop("schema_version", None)
+    if version != FINDINGS_SCHEMA_VERSION:
+        raise InputError(
+            f"expected schema_version = {FINDINGS_SCHEMA_VERSION}, got {version!r}",
+            file=file, path="schema_version",
+        )
+    return _convert.structure(raw, EvidenceSet, file=file, finding_id=_finding_id_at(raw))
+
+
+def evidence_to_dict(evidence: EvidenceSet) -> dict[str, Any]:
+    """The dict form of an evidence set (the findings schema)."""
+    return {"schema_version": FINDINGS_SCHEMA_VERSION, **_convert.converter.unstructure(evidence)}
+
+
+def load_findings(path: str | Path, *, framework: Framework | None = None) -> EvidenceSet:
+    """Load an evidence set from a TOML or JSON findings file and check it
+    against its framework (the bundled one named in the file, unless
+    *framework* is given).
+
+    :raises InputError: naming the file, the field path and the finding id.
+    """
+    from ._loading import load_framework
+
+    raw = _convert.read_document(path)
+    evidence = evidence_from_dict(raw, file=path)
+    if framework is None:
+        try:
+            framework = load_framework(evidence.framework)
+        except Exception as exc:  # noqa: BLE001 - reported with the file's path
+            raise InputError(str(exc), file=path, path="framework") from None
+    evidence.validate(framework, file=path)
+    return evidence
+
+
+def dump_findings(evidence: EvidenceSet, path: str | Path | None = None, *, fmt: str | None = None) -> str:
+    """Return an evidence set as TOML or JSON text (by *fmt*, or by the
+    suffix of *path*, default TOML) and, if *path* is given, write it there
+    atomically. The text loads back into an equal evidence set."""
+    if fmt is None:
+        fmt = _convert.document_format(path) if path is not None else "toml"
+    text = _convert.dumps_document(evidence_to_dict(evidence), fmt)
+    if path is not None:
+        _convert.write_text_atomic(path, text)
+    return text

@@ -1,0 +1,552 @@
+"""The personal-data guard: find (and redact) identifying details in text.
+
+Inspectors do not record names or identifying details of children and
+families, and personal data sent to them must be adequate, relevant and
+limited to what is necessary. Findings, refs and notes are written by people
+in a hurry, so qifeval scans them for the identifiers that most often slip
+in: CHI numbers, e-mail addresses, UK phone numbers, UK postcodes, dates of
+birth and names in recognisable contexts.
+
+A :class:`PersonalDataGuard` says which kinds to look for and which name
+patterns and local names to use; :meth:`PersonalDataGuard.scan` returns
+:class:`PersonalDataMatch` objects that say *where* and *what kind*, never the
+matched text, and :meth:`PersonalDataGuard.redact` replaces the matches.
+
+The guard is a safety net, not a guarantee: see ``docs/explanation/privacy.md``
+for what it cannot catch.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import re
+from collections.abc import Callable, Iterable, Iterator
+
+import attrs
+
+from ._errors import InputError
+
+__all__ = [
+    "DEFAULT_NAME_PATTERNS",
+    "PersonalDataGuard",
+    "PersonalDataKind",
+    "PersonalDataMatch",
+    "redact",
+    "scan_text",
+]
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+class PersonalDataKind(enum.StrEnum):
+    """A kind of personal identifier the guard can look for."""
+
+    CHI_NUMBER = "chi_number"
+    EMAIL = "email"
+    PHONE = "phone"
+    POSTCODE = "postcode"
+    DATE_OF_BIRTH = "date_of_birth"
+    NAME = "name"
+
+    @property
+    def description(self) -> str:
+        """The kind in words, with its article, e.g. ``"a CHI number"``."""
+        return _DESCRIPTIONS[self]
+
+
+_DESCRIPTIONS = {
+    PersonalDataKind.CHI_NUMBER: "a CHI number",
+    PersonalDataKind.EMAIL: "an e-mail address",
+    PersonalDataKind.PHONE: "a phone number",
+    PersonalDataKind.POSTCODE: "a postcode",
+    PersonalDataKind.DATE_OF_BIRTH: "a date of birth",
+    PersonalDataKind.NAME: "a name",
+}
+
+# When two candidates start at the same place and are as long as each other,
+# the kind listed first wins (a CHI number beginning with 0 is also shaped
+# like a phone number).
+_PRIORITY = {kind: i for i, kind in enumerate(PersonalDataKind)}
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class PersonalDataMatch:
+    """Where the guard found something that looks like personal data.
+
+    A match records the kind and the offsets of the flagged text, never the
+    text itself, so that a match can be printed, logged or put in a report
+    without repeating what it flags.
+
+    :param kind: what was found.
+    :param start: the offset of the first flagged character in the scanned
+        text.
+    :param end: the offset just past the last flagged character, so that
+        ``text[start:end]`` is the flagged text.
+    :param field: where the text came from, as given by the caller, e.g.
+        ``"findings[3].statement"``; ``""`` if not given.
+    :param finding_id: the id of the finding the text belongs to, if any.
+    """
+
+    kind: PersonalDataKind = attrs.field(converter=PersonalDataKind)
+    start: int
+    end: int
+    field: str = ""
+    finding_id: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.start < self.end:
+            raise InputError(
+                f"a match needs 0 <= start < end, got start={self.start}, end={self.end}"
+            )
+
+    def describe(self) -> str:
+        """Say in words what was found and where, without the text itself.
+
+        >>> PersonalDataMatch(
+        ...     kind="chi_number", start=4, end=14,
+        ...     field="findings[3].statement", finding_id="F12",
+        ... ).describe()
+        "a CHI number in findings[3].statement (finding 'F12')"
+        >>> PersonalDataMatch(kind="email", start=4, end=20).describe()
+        'an e-mail address at character 5'
+        """
+        where = f" in {self.field}" if self.field else f" at character {self.start + 1}"
+        finding = f" (finding {self.finding_id!r})" if self.finding_id is not None else ""
+        return f"{self.kind.description}{where}{finding}"
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def __repr__(self) -> str:
+        return (
+            f"PersonalDataMatch(kind={self.kind.value!r}, start={self.start}, end={self.end}, "
+            f"field={self.field!r}, finding_id={self.finding_id!r})"
+        )
+
+
+# ---------------------------------------------------------------------------
+# Detectors. Each finds candidate spans with a precompiled regular expression
+# (every repetition bounded or anchored so that scanning stays linear) and,
+# where the format allows, validates the candidate in Python.
+
+_Span = tuple[int, int]
+
+# A digit run must not continue on either side, also not through a decimal
+# point or thousands separator ("1,234567890" or "0.1234567890").
+_NOT_AFTER_NUMBER = r"(?<![0-9])(?<![0-9][.,])"
+_NOT_BEFORE_NUMBER = r"(?![0-9])(?![.,][0-9])"
+
+_CHI = re.compile(
+    _NOT_AFTER_NUMBER
+    + r"(?:[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}|[0-9]{6}[ -]?[0-9]{4})"
+    + _NOT_BEFORE_NUMBER
+)
+
+
+def _valid_ddmmyy(digits: str) -> bool:
+    day, month, yy = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
+    for century in (1900, 2000):
+        try:
+            _dt.date(century + yy, month, day)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def _chi_check_digit(first_nine: str) -> int | None:
+    """The modulus-11 check digit for the first nine digits of a CHI number,
+    or ``None`` if no check digit makes a valid number (remainder 1)."""
+    total = sum(w * int(d) for w, d in zip(range(10, 1, -1), first_nine, strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        return 0
+    if check == 10:
+        return None
+    return check
+
+
+def _valid_chi(candidate: str) -> bool:
+    digits = "".join(c for c in candidate if c.isdigit())
+    if len(digits) != 10 or not _valid_ddmmyy(digits):
+        return False
+    return _chi_check_digit(digits[:9]) == int(digits[9])
+
+
+# The local part must start where a run of local-part characters starts, or
+# the search would try every position of a long word (quadratic time).
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])"
+    r"[A-Za-z0-9._%+\-]{1,64}"
+    r"@(?:[A-Za-z0-9\-]{1,63}\.){1,8}[A-Za-z]{2,24}"
+    r"(?![A-Za-z0-9\-])"
+)
+
+# +44 / 0044 (optionally with "(0)") or the trunk 0, optionally in brackets
+# with the area code, then the national significant number (10 digits, first
+# digit not 0, 4 or 6) with at most one space, hyphen or closing bracket
+# between digits. The grouping is checked in Python.
+_PHONE = re.compile(
+    _NOT_AFTER_NUMBER
+    + r"(?P<prefix>(?:\+|00)44[ -]?(?:\(0\)[ -]?)?|\(0|0)"
+    + r"(?P<body>[1235789](?:[ -]?[0-9]|\)[ -]?[0-9]){9})"
+    + _NOT_BEFORE_NUMBER
+)
+
+
+def _valid_phone(match: re.Match[str]) -> bool:
+    prefix, body = match["prefix"], match["body"]
+    if body.count(")") != (1 if prefix == "(0" else 0):
+        return False
+    if prefix == "(0":
+        # the bracket closes an area code of 2-5 digits after the 0: (01) to (016977)
+        area = body.index(")")
+        if not 2 <= area <= 5:
+            return False
+    groups = [g for g in re.split(r"[ \-)]+", body) if g]
+    # "(0" counts with the first group; one-digit groups are not a phone format
+    return len(groups) <= 4 and all(len(g) >= 2 for g in groups[1:])
+
+
+# Outward code (A9, A99, A9A, AA9, AA99, AA9A) and inward code (9AA) with the
+# letters the Royal Mail uses in each position, plus GIR 0AA.
+_POSTCODE = re.compile(
+    r"(?<![A-Za-z0-9])"
+    r"(?i:"
+    r"(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
+    r"[ \u00a0]?[0-9][ABD-HJLNP-UW-Z]{2}"
+    r"|GIR[ \u00a0]?0AA"
+    r")"
+    r"(?![A-Za-z0-9])"
+)
+# "S1 2nd", "P7 4th": school years followed by a lower-case ordinal.
+_ORDINAL = re.compile(r"[0-9](?:st|nd|rd|th)")
+
+
+def _valid_postcode(match: re.Match[str]) -> bool:
+    return not _ORDINAL.fullmatch(match[0][-3:])
+
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?:[0-2]?[0-9]|3[01])(?:st|nd|rd|th)?"
+_DATE = (
+    r"(?:"
+    r"[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-](?:[0-9]{4}|[0-9]{2})"  # 12/03/2015, 12.3.15
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"  # 2015-03-12
+    rf"|{_DAY}[ \t]+(?:of[ \t]+)?{_MONTH}(?:,?[ \t]+[0-9]{{4}})?"  # 3rd (of) March (2015)
+    rf"|{_MONTH}[ \t]+{_DAY}(?:,?[ \t]+[0-9]{{4}})?"  # March 3rd(, 2015)
+    rf"|{_MONTH},?[ \t]+[0-9]{{4}}"  # March 2015
+    r")"
+)
+# A birth keyword, then up to four words ("born at home on", "DOB is"), then a
+# date. Only the date is flagged: "DOB [redacted date_of_birth]" still reads.
+_DOB = re.compile(
+    r"(?i:"
+    r"\b(?:d[ .]{0,2}o[ .]{0,2}b\b\.?|date[ \t]+of[ \t]+birth|birth[ \t]?date|birthday|born)"
+    r"(?:[^\w]{1,4}[A-Za-z]+){0,4}[^\w]{1,4}"
+    rf"(?P<date>{_DATE})"
+    r")"
+    r"(?![0-9A-Za-z])"
+)
+
+
+def _valid_dob(match: re.Match[str]) -> bool:
+    numbers = re.fullmatch(r"([0-9]{1,4})[/.\-]([0-9]{1,2})[/.\-]([0-9]{1,4})", match["date"])
+    if numbers is None:
+        return True  # a day and a month name: plausible enough after a birth keyword
+    a, b, c = (int(x) for x in numbers.groups())
+    if len(numbers[1]) == 4:  # year first
+        orders = [(a, b, c)]
+    else:  # day first (UK), or month first (US)
+        years = [c] if len(numbers[3]) == 4 else [1900 + c, 2000 + c]
+        orders = [(y, b, a) for y in years] + [(y, a, b) for y in years]
+    for year, month, day in orders:
+        try:
+            _dt.date(year, month, day)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+# --- names -----------------------------------------------------------------
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
+# One capitalised name: Smith, O'Neill, McDonald, MacLeod, Smith-Jones, Zoë.
+_NAME_TOKEN = (
+    rf"[{_UPPER}](?:[{_LOWER}]+|['’][{_UPPER}][{_LOWER}]+)"
+    rf"(?:[{_UPPER}][{_LOWER}]+)?(?:-[{_UPPER}][{_LOWER}]+)?"
+)
+# Capitalised words that commonly stand before "aged 7" or after "called" in
+# findings without being names. Kept in the patterns so users can see them.
+_NOT_NAMES = (
+    "A|All|Also|An|And|Any|Are|As|At|Aunt|Babies|Baby|Both|Boys|But|By|Carers|Child|Childline|"
+    "ChildLine|Children|Class|Council|Duty|Each|Education|Emergency|Every|Families|Family|Few|"
+    "For|From|Girls|Group|Groups|Had|Has|Have|He|Health|Her|His|Hospital|However|In|Infants|Is|"
+    "It|Key|Learners|Many|Most|Named|Nursery|NHS|No|None|Of|On|Or|Other|Others|Over|Parents|"
+    "Pension|People|Person|Police|Primary|Pupil|Pupils|Reporter|Retirement|School|Scotland|"
+    "Scottish|Secondary|Service|Services|Several|She|Siblings|Social|Some|Staff|Stage|Students|"
+    "Team|Teams|Teenagers|That|The|Their|These|They|This|Those|To|Uncle|Under|Was|We|Were|When|"
+    "Where|Which|Who|With|Work|Year|Years|Young"
+)
+_NAME = rf"(?!(?:{_NOT_NAMES})\b){_NAME_TOKEN}"
+_AGE_NUMBER = (
+    r"(?:[0-9]{1,2}(?![0-9])|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen)\b)"
+)
+
+DEFAULT_NAME_PATTERNS: tuple[str, ...] = (
+    # An honorific and a capitalised name: "Mrs Smith", "Mr J. Smith", "Ms Jane Smith".
+    rf"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+(?P<name>(?:[{_UPPER}]\.?[ \t]+)?{_NAME}(?:[ \t]+{_NAME})?)",
+    # A relation, then called/named/known as, then a capitalised name:
+    # "a girl called Amy", "the mother, named Jane Smith", "the child known as Sam".
+    r"(?i:\b(?:(?:grand|step|foster)?(?:child|son|daughter|mother|father|parent)|boy|girl|baby"
+    r"|infant|toddler|teenager|young person|pupil|brother|sister|sibling|mum|mam|dad|carer"
+    r"|gran|granny|grandma|grandpa|aunt|uncle|cousin|partner|woman|man)"
+    r",?(?:[ \t]+(?:who[ \t]+)?(?:is|was))?[ \t]+(?:called|named|known[ \t]+as)[ \t]+)"
+    rf"(?P<name>{_NAME}(?:[ \t]+{_NAME})?)",
+    # A capitalised name before an age: "Amy (aged 7)", "Amy Smith, aged 7", "Amy age 7".
+    # Not an age range ("Pupils aged 5-11").
+    rf"(?<![\w'’\-])(?P<name>(?:{_NAME}[ \t]+)?{_NAME})"
+    r"(?:[ \t]*\([ \t]*|,[ \t]*|[ \t]+)(?i:aged?)[ \t]+"
+    + _AGE_NUMBER
+    + r"(?![ \t]*(?:-|–|to\b)[ \t]*[0-9])",
+)
+"""The regular expressions the default guard uses to find names.
+
+1. an honorific (Mr, Mrs, Ms, Miss, Mx, Dr) and a capitalised name;
+2. a relation (child, boy, girl, mother, carer, ...) then *called*, *named* or
+   *known as* and a capitalised name;
+3. a capitalised name before an age: *(aged 7)*, *, aged 7*, *age 7*.
+
+Each flags the text of its group named ``name`` (or the whole match if a
+pattern has no such group). Patterns are compiled as written, case-sensitive
+unless they say otherwise (``(?i:...)``).
+"""
+
+
+# ---------------------------------------------------------------------------
+
+
+def _finditer(
+    pattern: re.Pattern[str],
+    text: str,
+    valid: Callable[[re.Match[str]], bool] | None = None,
+    group: str | int = 0,
+) -> Iterator[_Span]:
+    """Spans of *group* in the matches of *pattern* that pass *valid*.
+
+    A candidate that fails validation does not hide a valid one that starts
+    inside it: the search resumes one character after its start.
+    """
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        m = pattern.search(text, pos)
+        if m is None:
+            return
+        start, end = m.span(group)
+        if start == -1 or start == end or (valid is not None and not valid(m)):
+            pos = m.start() + 1
+            continue
+        yield start, end
+        pos = max(m.end(), m.start() + 1)
+
+
+def _to_kinds(value: Iterable[PersonalDataKind | str]) -> frozenset[PersonalDataKind]:
+    if isinstance(value, str):
+        value = [value]
+    kinds = set()
+    for item in value:
+        try:
+            kinds.add(PersonalDataKind(item))
+        except ValueError:
+            known = ", ".join(k.value for k in PersonalDataKind)
+            raise InputError(
+                f"unknown kind of personal data {item!r}; expected one of {known}",
+                path="kinds",
+            ) from None
+    return frozenset(kinds)
+
+
+def _to_strings(name: str) -> Callable[[Iterable[str]], tuple[str, ...]]:
+    def convert(value: Iterable[str]) -> tuple[str, ...]:
+        if isinstance(value, str):
+            raise InputError(f"expected a list of strings, got the single string {value!r}",
+                             path=name)
+        items = tuple(value)
+        for i, item in enumerate(items):
+            if not isinstance(item, str):
+                raise InputError(f"expected a string, got {type(item).__name__}",
+                                 path=f"{name}[{i}]")
+        return items
+
+    return convert
+
+
+@attrs.frozen(kw_only=True)
+class PersonalDataGuard:
+    """What to look for, and the methods to look for it.
+
+    :param kinds: the kinds of personal data to look for (default: all).
+    :param name_patterns: regular expressions that find names; default
+        :data:`DEFAULT_NAME_PATTERNS`. A pattern's group named ``name``, if
+        any, is the text flagged. Used when ``kinds`` includes ``"name"``.
+    :param extra_names: literal names to look for anywhere, as whole words,
+        ignoring case: for example the surnames of the families a team works
+        with. Used when ``kinds`` includes ``"name"``.
+
+    :raises InputError: if a kind is unknown, a name pattern is not a valid
+        regular expression or matches the empty string, or an extra name is
+        blank.
+
+    >>> guard = PersonalDataGuard(extra_names=("Brodie",))
+    >>> [m.kind.value for m in guard.scan("Met the Brodie family; CHI 0101011237.")]
+    ['name', 'chi_number']
+    >>> guard.redact("Contact jo@example.org or 0131 496 0000.")
+    'Contact [redacted email] or [redacted phone].'
+    """
+
+    kinds: frozenset[PersonalDataKind] = attrs.field(
+        default=frozenset(PersonalDataKind), converter=_to_kinds
+    )
+    name_patterns: tuple[str, ...] = attrs.field(
+        default=DEFAULT_NAME_PATTERNS, converter=_to_strings("name_patterns")
+    )
+    extra_names: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_strings("extra_names")
+    )
+    _compiled_names: tuple[re.Pattern[str], ...] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    _compiled_extra: re.Pattern[str] | None = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        compiled = []
+        for i, source in enumerate(self.name_patterns):
+            try:
+                pattern = re.compile(source)
+            except re.error as e:
+                raise InputError(
+                    f"name pattern {i} ({source!r}) is not a valid regular expression: {e}",
+                    path=f"name_patterns[{i}]",
+                ) from None
+            if pattern.fullmatch("") is not None:
+                raise InputError(
+                    f"name pattern {i} ({source!r}) matches the empty string",
+                    path=f"name_patterns[{i}]",
+                )
+            compiled.append(pattern)
+        object.__setattr__(self, "_compiled_names", tuple(compiled))
+
+        alternatives = []
+        for i, name in enumerate(self.extra_names):
+            words = name.split()
+            if not words:
+                raise InputError("an extra name must not be blank", path=f"extra_names[{i}]")
+            alternatives.append(r"\s+".join(re.escape(w) for w in words))
+        extra = None
+        if alternatives:
+            alternatives.sort(key=len, reverse=True)  # longest first: "Ann Smith" before "Ann"
+            extra = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+        object.__setattr__(self, "_compiled_extra", extra)
+
+    def _candidates(self, text: str) -> Iterator[tuple[int, int, PersonalDataKind]]:
+        kinds = self.kinds
+        K = PersonalDataKind
+        if K.CHI_NUMBER in kinds:
+            for s, e in _finditer(_CHI, text, lambda m: _valid_chi(m[0])):
+                yield s, e, K.CHI_NUMBER
+        if K.EMAIL in kinds:
+            for s, e in _finditer(_EMAIL, text):
+                yield s, e, K.EMAIL
+        if K.PHONE in kinds:
+            for s, e in _finditer(_PHONE, text, _valid_phone):
+                yield s, e, K.PHONE
+        if K.POSTCODE in kinds:
+            for s, e in _finditer(_POSTCODE, text, _valid_postcode):
+                yield s, e, K.POSTCODE
+        if K.DATE_OF_BIRTH in kinds:
+            for s, e in _finditer(_DOB, text, _valid_dob, "date"):
+                yield s, e, K.DATE_OF_BIRTH
+        if K.NAME in kinds:
+            for pattern in self._compiled_names:
+                group = "name" if "name" in pattern.groupindex else 0
+                for s, e in _finditer(pattern, text, group=group):
+                    yield s, e, K.NAME
+            if self._compiled_extra is not None:
+                for s, e in _finditer(self._compiled_extra, text):
+                    yield s, e, K.NAME
+
+    def scan(
+        self, text: str, *, field: str = "", finding_id: str | None = None
+    ) -> tuple[PersonalDataMatch, ...]:
+        """Find what looks like personal data in *text*.
+
+        :param field: where *text* comes from, copied into each match, e.g.
+            ``"findings[3].statement"``.
+        :param finding_id: the finding *text* belongs to, copied into each
+            match.
+        :returns: the matches, sorted by position and not overlapping: of two
+            overlapping candidates the one starting first is kept, and of two
+            starting at the same place the longer.
+        """
+        if not isinstance(text, str):
+            raise InputError(f"expected text to scan, got {type(text).__name__}", path=field,
+                             finding_id=finding_id)
+        candidates = sorted(self._candidates(text), key=lambda c: (c[0], c[0] - c[1], _PRIORITY[c[2]]))
+        matches: list[PersonalDataMatch] = []
+        last_end = 0
+        for start, end, kind in candidates:
+            if start < last_end:
+                continue
+            matches.append(
+                PersonalDataMatch(kind=kind, start=start, end=end, field=field,
+                                  finding_id=finding_id)
+            )
+            last_end = end
+        return tuple(matches)
+
+    def redact(self, text: str, replacement: str = "[redacted {kind}]") -> str:
+        """Return *text* with every match replaced.
+
+        :param replacement: the text put in place of each match; ``{kind}`` in
+            it becomes the kind's value, e.g. ``"[redacted chi_number]"``. The
+            default is chosen so that scanning the result with the default
+            guard finds nothing more.
+        """
+        parts = []
+        pos = 0
+        for m in self.scan(text):
+            parts.append(text[pos : m.start])
+            parts.append(replacement.replace("{kind}", m.kind.value))
+            pos = m.end
+        parts.append(text[pos:])
+        return "".join(parts)
+
+
+_DEFAULT_GUARD = PersonalDataGuard()
+
+
+def scan_text(
+    text: str, *, field: str = "", finding_id: str | None = None
+) -> tuple[PersonalDataMatch, ...]:
+    """:meth:`PersonalDataGuard.scan` with the default guard (every kind, the
+    default name patterns, no extra names)."""
+    return _DEFAULT_GUARD.scan(text, field=field, finding_id=finding_id)
+
+
+def redact(text: str, replacement: str = "[redacted {kind}]") -> str:
+    """:meth:`PersonalDataGuard.redact` with the default guard.
+
+    >>> redact("DOB 12/03/2015, seen with Mrs Smith.")
+    'DOB [redacted date_of_birth], seen with Mrs [redacted name].'
+    """
+    return _DEFAULT_GUARD.redact(text, replacement)

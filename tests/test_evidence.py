@@ -1,0 +1,154 @@
+import json
+import tomllib
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import qifeval
+from qifeval import EvidenceSet, Finding, InputError
+from qifeval._evidence import evidence_from_dict, evidence_to_dict
+
+from .strategies import evidence_sets, findings
+
+
+@given(evidence_sets())
+def test_toml_round_trip_is_lossless(ev: EvidenceSet) -> None:
+    text = qifeval.dump_findings(ev, fmt="toml")
+    assert evidence_from_dict(tomllib.loads(text)) == ev
+
+
+@given(evidence_sets())
+def test_json_round_trip_is_lossless(ev: EvidenceSet) -> None:
+    text = qifeval.dump_findings(ev, fmt="json")
+    assert evidence_from_dict(json.loads(text)) == ev
+
+
+@given(evidence_sets(max_size=5))
+def test_file_round_trip(tmp_path_factory: pytest.TempPathFactory, ev: EvidenceSet) -> None:
+    d = tmp_path_factory.mktemp("ev")
+    for name in ("f.toml", "f.json"):
+        qifeval.dump_findings(ev, d / name)
+        assert qifeval.load_findings(d / name) == ev
+
+
+def test_saved_file_keeps_only_what_was_given() -> None:
+    ev = EvidenceSet(
+        partnership="P",
+        findings=[Finding(id="F1", qi="5.2", statement="s", valence="strength",
+                          weight="minor", source="practice")],
+    )
+    raw = evidence_to_dict(ev)
+    assert raw["findings"] == [
+        {"id": "F1", "qi": "5.2", "statement": "s", "valence": "strength",
+         "weight": "minor", "source": "practice"}
+    ]
+
+
+def test_quantified_statement() -> None:
+    f = Finding(id="F", qi="5.2", statement="records read had a chronology",
+                valence="strength", weight="minor", source="practice", proportion=0.6)
+    assert f.quantified() == "the majority of records read had a chronology"
+    assert attrs.evolve(f, proportion=1.0).quantified() == "all records read had a chronology"
+    assert attrs.evolve(f, proportion=None).quantified() == "records read had a chronology"
+
+
+VALID = {
+    "schema_version": 1,
+    "partnership": "Example",
+    "framework": "qif-2018",
+    "findings": [
+        {"id": "F1", "qi": "5.2", "statement": "s", "valence": "strength",
+         "weight": "important", "source": "practice"},
+        {"id": "F2", "qi": "2.1", "statement": "t", "valence": "weakness",
+         "weight": "major", "source": "stakeholder_views"},
+    ],
+}
+
+
+def _write(tmp_path, mutate, name="findings.toml"):
+    raw = json.loads(json.dumps(VALID))
+    mutate(raw)
+    path = tmp_path / name
+    path.write_text(json.dumps(raw) if name.endswith(".json") else qifeval._toml.dumps(raw), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["findings.toml", "findings.json"])
+@pytest.mark.parametrize(
+    ("mutate", "path", "finding_id", "message"),
+    [
+        (lambda r: r["findings"][1].update(qi="5.9"), "findings[1].qi", "F2", "no quality indicator '5.9'; did you mean"),
+        (lambda r: r["findings"][1].update(qi="10"), "findings[1].qi", "F2", "judged from the other indicators"),
+        (lambda r: r["findings"][0].update(critical=True), "findings[0].critical", "F1", "only a weakness can be critical"),
+        (lambda r: r["findings"][1].update(sustained=True), "findings[1].sustained", "F2", "only a strength can be sustained"),
+        (lambda r: r["findings"][1].update(sector_leading=True), "findings[1].sector_leading", "F2", "only a strength"),
+        (lambda r: r["findings"][0].update(proportion=1.5), "findings[0].proportion", "F1", "from 0 to 1"),
+        (lambda r: r["findings"][0].update(proportion=-0.1), "findings[0].proportion", "F1", "from 0 to 1"),
+        (lambda r: r["findings"][0].update(proportion="most"), "findings[0].proportion", "F1", "expected a number"),
+        (lambda r: r["findings"][1].update(id="F1"), "findings[1].id", "F1", "duplicate finding id"),
+        (lambda r: r["findings"][0].update(colour="red"), "findings[0]", "F1", "unknown key(s) 'colour'"),
+        (lambda r: r.update(colour="red"), "", None, "unknown key(s) 'colour'"),
+        (lambda r: r["findings"][0].update(weight="huge"), "findings[0].weight", "F1", "expected one of 'minor', 'important', 'major'"),
+        (lambda r: r["findings"][0].update(valence="good"), "findings[0].valence", "F1", "'strength', 'weakness'"),
+        (lambda r: r["findings"][0].update(source="gossip"), "findings[0].source", "F1", "'performance_data'"),
+        (lambda r: r["findings"][0].pop("statement"), "findings[0].statement", "F1", "required key is missing"),
+        (lambda r: r["findings"][0].update(statement=" "), "findings[0].statement", "F1", "must not be empty"),
+        (lambda r: r["findings"][0].update(illustration="5.2/very_good/99"), "findings[0].illustration", "F1", "does not exist"),
+        (lambda r: r["findings"][0].update(illustration="2.1/weak/1"), "findings[0].illustration", "F1", "belongs to indicator 2.1"),
+        (lambda r: r["findings"][0].update(illustration="vg1"), "findings[0].illustration", "F1", "expected an illustration reference"),
+        (lambda r: r["findings"][0].update(date="yesterday"), "findings[0].date", "F1", "expected a date"),
+        (lambda r: r.update(framework="qif-2099"), "framework", None, "qif-2099"),
+        (lambda r: r.update(schema_version=7), "schema_version", None, "expected schema_version = 1"),
+        (lambda r: r.update(findings={"id": "F1"}), "findings", None, "expected a list"),
+    ],
+)
+def test_validation_errors_name_file_field_and_finding(tmp_path, name, mutate, path, finding_id, message) -> None:
+    file = _write(tmp_path, mutate, name)
+    with pytest.raises(InputError) as info:
+        qifeval.load_findings(file)
+    err = info.value
+    assert err.file == str(file)
+    assert err.path == path
+    assert err.finding_id == finding_id
+    assert message in err.problem
+    assert str(err).startswith(str(file))
+    if finding_id:
+        assert f"(finding {finding_id!r})" in str(err)
+
+
+def test_valid_file_loads(tmp_path) -> None:
+    ev = qifeval.load_findings(_write(tmp_path, lambda r: None))
+    assert [f.id for f in ev.findings] == ["F1", "F2"]
+    assert ev.for_indicator("5.2") == (ev.finding("F1"),)
+
+
+def test_not_a_findings_file(tmp_path) -> None:
+    p = tmp_path / "f.toml"
+    p.write_bytes(b"\x00\x01binary")
+    with pytest.raises(InputError, match="not a text file"):
+        qifeval.load_findings(p)
+    p = tmp_path / "f.txt"
+    p.write_text("x")
+    with pytest.raises(InputError, match="expected .toml or .json"):
+        qifeval.load_findings(p)
+    p = tmp_path / "f.json"
+    p.write_text("[1, 2]")
+    with pytest.raises(InputError, match="expected a table"):
+        qifeval.load_findings(p)
+
+
+@given(findings())
+def test_constructed_findings_keep_their_flags_consistent(f: Finding) -> None:
+    assert not (f.is_strength and f.critical)
+    assert not (not f.is_strength and (f.sustained or f.sector_leading))
+
+
+def test_constructor_rejects_inconsistent_flags() -> None:
+    with pytest.raises(InputError, match="critical") as info:
+        Finding(id="X", qi="5.2", statement="s", valence="strength", weight="minor",
+                source="practice", critical=True)
+    assert info.value.finding_id == "X"
+    with pytest.raises(ValueError):
+        Finding(id="X", qi="5.2", statement="s", valence="strength", weight="heavy", source="practice")

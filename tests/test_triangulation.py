@@ -1,0 +1,136 @@
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+import qifeval
+from qifeval import EvidenceSet, Finding, SourceKind, TriangulationStatus
+from qifeval._framework import Part
+
+from .strategies import QIF_2018, evidence_sets, findings
+
+FW = QIF_2018
+
+
+def f(id, qi="5.2", valence="strength", weight="important", source="practice", **kw) -> Finding:
+    return Finding(id=id, qi=qi, statement=f"statement {id}", valence=valence, weight=weight, source=source, **kw)
+
+
+def ev(*items: Finding) -> EvidenceSet:
+    return EvidenceSet(partnership="P", findings=items)
+
+
+def test_statuses() -> None:
+    t = qifeval.triangulate(ev(
+        f("A", source="practice"), f("B", source="performance_data"), f("C", source="stakeholder_views"),
+        f("D", qi="6.1", source="practice"), f("E", qi="6.1", source="documentation", valence="weakness"),
+        f("G", qi="7.1", source="documentation"),
+        f("H", qi="2.1", source="documentation"), f("I", qi="2.1", source="documentation", valence="weakness"),
+    ), FW)
+    assert t["5.2"].status is TriangulationStatus.TRIANGULATED
+    assert t["5.2"].strengths_triangulated
+    assert t["6.1"].status is TriangulationStatus.PARTIAL
+    assert t["7.1"].status is TriangulationStatus.SINGLE_SOURCE  # documentation alone is fine for processes
+    assert t["2.1"].status is TriangulationStatus.INSUFFICIENT_EVIDENCE
+    assert t["9.4"].status is TriangulationStatus.NO_EVIDENCE
+    assert list(t) == [qi.id for qi in FW.indicators]
+
+
+def test_contradictions_and_corroboration() -> None:
+    t = qifeval.triangulate(ev(
+        f("S1", source="stakeholder_views", weight="major"),
+        f("S2", source="stakeholder_views", weight="minor"),
+        f("W1", source="practice", valence="weakness", weight="important"),
+        f("W2", source="stakeholder_views", valence="weakness", weight="major"),
+    ), FW)["5.2"]
+    assert [(c.strength_source, c.weakness_source, c.strengths, c.weaknesses) for c in t.contradictions] == [
+        (SourceKind.STAKEHOLDER_VIEWS, SourceKind.PRACTICE, ("S1",), ("W1",)),
+    ]
+    assert "conflicts with" in t.contradictions[0].describe()
+    assert t.to_corroborate == ()  # weaknesses from two kinds
+    single = qifeval.triangulate(ev(f("W", valence="weakness", source="practice")), FW)["5.2"]
+    assert single.to_corroborate == ("W",)
+
+
+def test_illustration_coverage() -> None:
+    cov = qifeval.illustration_coverage(ev(
+        f("A", illustration="5.2/very_good/1"), f("B", illustration="5.2/very_good/1"),
+        f("C", valence="weakness", illustration="5.2/weak/2"),
+    ), FW)["5.2"]
+    assert cov.evidenced == {"5.2/very_good/1": ("A", "B"), "5.2/weak/2": ("C",)}
+    n_vg = len(FW.indicator("5.2").illustrations("very_good"))
+    assert len(cov.missing_very_good) == n_vg - 1
+    assert "5.2/very_good/1" not in cov.missing_very_good
+    assert "5.2/weak/2" not in cov.missing_weak
+
+
+def test_profile_counts() -> None:
+    p = qifeval.profiles(ev(
+        f("A", weight="major", sustained=True), f("B", weight="minor", source="documentation"),
+        f("C", valence="weakness", weight="major", critical=True),
+    ), FW)["5.2"]
+    assert p["findings"] == 3 and p["strengths"] == 2 and p["weaknesses"] == 1
+    assert p["strength_points"] == 10 and p["weakness_points"] == 9
+    assert p["critical_major_weaknesses"] == 1 and p["sustained_strengths"] == 1
+    assert p["strength_sources"] == 2 and p["sources"] == 2
+    assert p.finding_ids["strengths_important_or_major"] == ("A",)
+    assert p.part is Part.PROCESSES
+
+
+@given(evidence_sets(), st.randoms())
+def test_triangulation_does_not_depend_on_order(e: EvidenceSet, rnd) -> None:
+    shuffled = list(e.findings)
+    rnd.shuffle(shuffled)
+    assert qifeval.triangulate(e, FW) == qifeval.triangulate(e.with_findings(shuffled), FW)
+    assert qifeval.profiles(e, FW) == qifeval.profiles(e.with_findings(shuffled), FW)
+
+
+@given(evidence_sets(), findings())
+def test_adding_a_finding_never_reduces_source_kinds(e: EvidenceSet, extra: Finding) -> None:
+    extra = attrs.evolve(extra, id="EXTRA")
+    before = qifeval.triangulate(e, FW)
+    after = qifeval.triangulate(e.with_findings([*e.findings, extra]), FW)
+    for qi in before:
+        assert set(before[qi].strength_sources) <= set(after[qi].strength_sources)
+        assert set(before[qi].weakness_sources) <= set(after[qi].weakness_sources)
+        assert len(before[qi].sources) <= len(after[qi].sources)
+
+
+OUTCOME_QIS = [qi.id for qi in FW.indicators if FW.part(qi.id) is Part.OUTCOMES]
+
+
+@given(st.data())
+def test_documentation_only_outcome_qi_is_insufficient(data) -> None:
+    qi = data.draw(st.sampled_from(OUTCOME_QIS))
+    e = data.draw(evidence_sets(qi=st.just(qi), min_size=1, max_size=8))
+    e = e.with_findings(attrs.evolve(x, source=SourceKind.DOCUMENTATION) for x in e.findings)
+    assert qifeval.triangulate(e, FW)[qi].status is TriangulationStatus.INSUFFICIENT_EVIDENCE
+
+
+@given(evidence_sets(max_size=40))
+def test_every_contradiction_cites_both_valences_from_different_kinds(e: EvidenceSet) -> None:
+    by_id = {x.id: x for x in e.findings}
+    for t in qifeval.triangulate(e, FW).values():
+        for c in t.contradictions:
+            assert c.strength_source is not c.weakness_source
+            assert c.strengths and c.weaknesses
+            for i in c.strengths:
+                s = by_id[i]
+                assert s.is_strength and s.source is c.strength_source and s.qi == t.qi
+                assert s.weight.rank >= 2
+            for i in c.weaknesses:
+                w = by_id[i]
+                assert not w.is_strength and w.source is c.weakness_source and w.qi == t.qi
+                assert w.weight.rank >= 2
+
+
+@given(evidence_sets(max_size=40))
+def test_concerns_are_never_dropped(e: EvidenceSet) -> None:
+    """Every weakness shows up: in the weakness sources, and flagged to be
+    corroborated when it is the only kind."""
+    tri = qifeval.triangulate(e, FW)
+    for x in e.findings:
+        if not x.is_strength:
+            t = tri[x.qi]
+            assert x.source in t.weakness_sources
+            if len(t.weakness_sources) == 1:
+                assert x.id in t.to_corroborate
