@@ -133,8 +133,9 @@ class DurableEngine:
                     self._assert({**fact, "sid": sid, "kind": "qi"})
                 return {k: tuple(v) for k, v in self._fired.items()}
             finally:
+                if self._fired:  # a session exists once a fact was asserted
+                    self._host.delete_state(self._name, sid)
                 self._fired = None
-                self._host.delete_state(self._name, sid)
 
     def _assert(self, fact: dict[str, Any]) -> None:
         try:

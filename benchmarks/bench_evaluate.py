@@ -1,0 +1,74 @@
+"""Benchmark: a full evaluation with the durable-rules engine against the
+plain-Python reference evaluator of the same rules, in one run.
+
+    .venv/bin/python benchmarks/bench_evaluate.py [--repeat N]
+
+Prints the median time of each and their ratio for 500 and 10,000 findings
+spread over the 22 indicators. Timings on shared machines are noisy; the
+ratio, measured in the same run, is the number to watch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+
+import qifeval
+
+KINDS = list(qifeval.SourceKind)
+WEIGHTS = list(qifeval.Weight)
+
+
+def make_evidence(n: int, seed: int = 1) -> qifeval.EvidenceSet:
+    rnd = random.Random(seed)
+    fw = qifeval.load_framework("qif-2018")
+    ids = [qi.id for qi in fw.indicators]
+    findings = []
+    for i in range(n):
+        strength = rnd.random() < 0.7
+        findings.append(
+            qifeval.Finding(
+                id=f"F{i}",
+                qi=ids[i % len(ids)],
+                statement=f"finding {i}",
+                valence="strength" if strength else "weakness",
+                weight=rnd.choice(WEIGHTS),
+                source=rnd.choice(KINDS),
+                proportion=rnd.random(),
+                critical=not strength and rnd.random() < 0.01,
+                sustained=strength and rnd.random() < 0.1,
+                sector_leading=strength and rnd.random() < 0.05,
+            )
+        )
+    return qifeval.EvidenceSet(partnership="Benchmark", findings=findings)
+
+
+def median_ms(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=21)
+    args = parser.parse_args()
+    fw = qifeval.load_framework("qif-2018")
+    rules = qifeval.default_rules()
+    print(f"{'findings':>9} {'durable ms':>11} {'reference ms':>13} {'ratio':>6}")
+    for n in (500, 10_000):
+        ev = make_evidence(n)
+        qifeval.evaluate(ev, fw, rules)  # warm up: compile the ruleset once
+        durable = median_ms(lambda: qifeval.evaluate(ev, fw, rules), args.repeat)
+        reference = median_ms(lambda: qifeval.evaluate(ev, fw, rules, engine="reference"), args.repeat)
+        assert qifeval.evaluate(ev, fw, rules).results == qifeval.evaluate(ev, fw, rules, engine="reference").results
+        print(f"{n:>9} {durable:>11.2f} {reference:>13.2f} {durable / reference:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()
