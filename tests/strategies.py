@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 from hypothesis import strategies as st
 
 import qifeval
@@ -166,3 +167,41 @@ def evidence_sets(
 
 def one_qi(qi_id: str = "5.2") -> st.SearchStrategy[str]:
     return st.just(qi_id)
+
+
+# --- Capacity -------------------------------------------------------------------
+
+challenges = st.builds(
+    qifeval.ContextualChallenge,
+    id=st.just("C"),
+    kind=st.sampled_from(qifeval.ChallengeKind),
+    severity=st.sampled_from(qifeval.Severity),
+    note=text,
+)
+
+
+@st.composite
+def contexts(draw: st.DrawFn, max_size: int = 4) -> qifeval.Context:
+    items = draw(st.lists(challenges, max_size=max_size))
+    readiness = draw(
+        st.lists(
+            st.builds(
+                qifeval.ReadinessEvidence,
+                id=st.just("R"),
+                aspect=st.sampled_from(qifeval.ReadinessAspect),
+                statement=title,
+                valence=st.sampled_from(qifeval.Valence),
+                source=st.sampled_from(qifeval.SourceKind),
+            ),
+            max_size=3,
+        )
+    )
+    return qifeval.Context(
+        challenges=[attrs.evolve(c, id=f"C{i}") for i, c in enumerate(items)],
+        readiness=[attrs.evolve(r, id=f"R{i}") for i, r in enumerate(readiness)],
+    )
+
+
+grade_maps = st.fixed_dictionaries(
+    {qi: st.none() | st.sampled_from(qifeval.Grade) for qi in QI_IDS}
+)

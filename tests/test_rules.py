@@ -120,8 +120,8 @@ def test_explanation_lists_rules_in_order_with_findings() -> None:
     ]
     assert [x.priority for x in r.rules_fired] == sorted(x.priority for x in r.rules_fired)
     by_name = {x.name: x for x in r.rules_fired}
-    assert by_name["important-weakness"].findings == ("W",)
-    assert by_name["strengths-not-triangulated"].findings == ("A",)
+    assert by_name["important-weakness"].evidence == ("W",)
+    assert by_name["strengths-not-triangulated"].evidence == ("A",)
     assert "important-weakness" in r.explain()
 
 
@@ -179,7 +179,7 @@ def test_every_fired_rule_cites_findings_that_exist(e: EvidenceSet) -> None:
     for r in qifeval.evaluate(e, FW).results:
         assert r.rules_fired, "at least one rule fires for every indicator"
         for fired in r.rules_fired:
-            for fid in fired.findings:
+            for fid in fired.evidence:
                 assert fid in by_id and by_id[fid].qi == r.qi
         assert (r.suggested_grade is None) == (r.no_grade_reason is not None)
         assert any(x.decisive for x in r.rules_fired) or r.suggested_grade is None

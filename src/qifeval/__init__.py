@@ -14,7 +14,23 @@ from ._errors import (
     QifevalError,
     UnknownIndicatorError,
 )
-from ._evaluate import Evaluation, FiredRule, IndicatorResult, engine_cache_clear, evaluate
+from ._capacity import CapacityJudgement, Direction, IndicatorChange, Lever, Trend
+from ._context import (
+    ChallengeKind,
+    Context,
+    ContextualChallenge,
+    ReadinessAspect,
+    ReadinessEvidence,
+    Severity,
+)
+from ._evaluate import (
+    Decision,
+    DecisionKind,
+    Evaluation,
+    IndicatorResult,
+    PreviousEvaluation,
+    evaluate,
+)
 from ._evidence import (
     EvidenceSet,
     Finding,
@@ -24,6 +40,7 @@ from ._evidence import (
     dump_findings,
     load_findings,
 )
+from ._firing import FiredRule, engine_cache_clear
 from ._framework import (
     Framework,
     FrameworkInfo,
@@ -50,11 +67,14 @@ from ._triangulation import (
 )
 from .rules import (
     Comparison,
+    Confidence,
+    ConfidenceBands,
     Effect,
     Points,
     Rule,
     RulesError,
     RuleSet,
+    default_capacity_rules,
     default_rules,
     load_rules,
 )
@@ -62,8 +82,17 @@ from .rules import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "CapacityJudgement",
+    "ChallengeKind",
     "Comparison",
+    "Confidence",
+    "ConfidenceBands",
+    "Context",
+    "ContextualChallenge",
     "Contradiction",
+    "Decision",
+    "DecisionKind",
+    "Direction",
     "Effect",
     "EngineError",
     "Evaluation",
@@ -79,19 +108,26 @@ __all__ = [
     "IllustrationCoverage",
     "IllustrationGroup",
     "IllustrationKind",
+    "IndicatorChange",
     "IndicatorResult",
     "InputError",
     "KeyArea",
+    "Lever",
     "Part",
     "PersonalDataError",
     "Points",
+    "PreviousEvaluation",
     "QifevalError",
     "QualityIndicator",
     "Question",
+    "ReadinessAspect",
+    "ReadinessEvidence",
     "Rule",
     "RuleSet",
     "RulesError",
+    "Severity",
     "SourceKind",
+    "Trend",
     "Triangulation",
     "TriangulationStatus",
     "UnknownIndicatorError",
@@ -100,6 +136,7 @@ __all__ = [
     "WellbeingIndicator",
     "__version__",
     "available_frameworks",
+    "default_capacity_rules",
     "default_rules",
     "dump_findings",
     "dump_framework",

@@ -2,44 +2,26 @@
 
 from __future__ import annotations
 
-import collections
-import threading
+import datetime as _dt
+import enum
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 import attrs
 
+from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
+from ._context import Context
 from ._errors import InputError
 from ._evidence import EvidenceSet
 from ._framework import Framework
 from ._grade import Grade
 from ._loading import load_framework
 from ._triangulation import EvidenceProfile, Triangulation, analyse
-from .rules._durable import DurableEngine
-from .rules._model import Effect, RuleSet, default_rules, load_rules
+from ._firing import FiredRule, combine, run_rules
+from .rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
 
-__all__ = ["Evaluation", "FiredRule", "IndicatorResult", "engine_cache_clear", "evaluate"]
-
-
-@attrs.frozen(kw_only=True)
-class FiredRule:
-    """A rule that fired for an indicator, as it appears in the explanation.
-
-    :param findings: ids of the findings counted by the fields the rule's
-        condition reads.
-    :param decisive: whether this rule set the suggested grade (the highest
-        suggestion, or the cap that limited it, or a withhold).
-    """
-
-    name: str
-    reason: str
-    effect: Effect
-    grade: Grade | None
-    priority: int
-    condition: str
-    findings: tuple[str, ...]
-    decisive: bool = False
+__all__ = ["Decision", "DecisionKind", "Evaluation", "IndicatorResult", "PreviousEvaluation", "evaluate"]
 
 
 @attrs.frozen(kw_only=True)
@@ -72,95 +54,27 @@ class IndicatorResult:
         lines = [head]
         for r in self.rules_fired:
             mark = "*" if r.decisive else "-"
-            cited = f" [{', '.join(r.findings)}]" if r.findings else ""
+            cited = f" [{', '.join(r.evidence)}]" if r.evidence else ""
             lines.append(f"  {mark} {r.name}: {r.reason}{cited}")
         return "\n".join(lines)
 
 
-def _combine(
-    rules: RuleSet, profile: EvidenceProfile, fired: tuple[int, ...]
-) -> tuple[Grade | None, str | None, tuple[FiredRule, ...]]:
-    chosen = [rules.rules[i] for i in fired]
-    withheld = [r for r in chosen if r.effect is Effect.WITHHOLD]
-    suggested = [r for r in chosen if r.effect is Effect.SUGGEST]
-    caps = [r for r in chosen if r.effect is Effect.CAP]
-    grade: Grade | None = None
-    reason: str | None = None
-    decisive: set[str] = set()
-    if withheld:
-        reason = "; ".join(r.reason for r in withheld)
-        decisive = {r.name for r in withheld}
-    elif not suggested:
-        reason = "no rule suggested a grade for this evidence"
-    else:
-        top = max(r.grade for r in suggested if r.grade is not None)
-        lowest_cap = min((r.grade for r in caps if r.grade is not None), default=None)
-        if lowest_cap is not None and lowest_cap < top:
-            grade = Grade(lowest_cap)
-            decisive = {r.name for r in caps if r.grade == lowest_cap}
-        else:
-            grade = Grade(top)
-            decisive = {r.name for r in suggested if r.grade == top}
-    explained = tuple(
-        FiredRule(
-            name=r.name,
-            reason=r.reason,
-            effect=r.effect,
-            grade=r.grade,
-            priority=r.priority,
-            condition=r.condition(),
-            findings=tuple(sorted({f for field in r.fields() for f in profile.finding_ids[field]})),
-            decisive=r.name in decisive,
-        )
-        for r in chosen
-    )
-    return grade, reason, explained
-
-
-_engines: collections.OrderedDict[RuleSet, DurableEngine] = collections.OrderedDict()
-_engines_lock = threading.Lock()
-_MAX_ENGINES = 8
-
-
-def _engine_for(rules: RuleSet) -> DurableEngine:
-    """A shared engine per rule set (the most recently used eight are kept)."""
-    with _engines_lock:
-        engine = _engines.get(rules)
-        if engine is not None:
-            _engines.move_to_end(rules)
-            return engine
-        engine = _engines[rules] = DurableEngine(rules)
-        while len(_engines) > _MAX_ENGINES:
-            _, old = _engines.popitem(last=False)
-            old.close()
-        return engine
-
-
-def engine_cache_clear() -> None:
-    """Close and forget the shared rules engines (they are recreated on
-    demand). Useful in long-running applications after many custom rule
-    sets."""
-    with _engines_lock:
-        while _engines:
-            _engines.popitem()[1].close()
-
-
-def resolve(
-    evidence: EvidenceSet,
-    framework: Framework | str | Path | None,
-    rules: RuleSet | str | Path | None,
-) -> tuple[Framework, RuleSet]:
-    """The framework and rule set an evaluation uses."""
+def _framework(framework: Framework | str | Path | None, default: str) -> Framework:
     if framework is None:
-        framework = load_framework(evidence.framework)
-    elif not isinstance(framework, Framework):
-        framework = load_framework(framework)
+        return load_framework(default)
+    return framework if isinstance(framework, Framework) else load_framework(framework)
+
+
+def _rules(rules: RuleSet | str | Path | None, subject: str) -> RuleSet:
     if rules is None:
-        rules = default_rules()
+        rules = default_rules() if subject == "indicator" else default_capacity_rules()
     elif not isinstance(rules, RuleSet):
         rules = load_rules(rules)
-    evidence.validate(framework)
-    return framework, rules
+    if rules.subject != subject:
+        raise InputError(
+            f"rule set {rules.name!r} has subject {rules.subject!r}; {subject} rules are needed here"
+        )
+    return rules
 
 
 def evaluate_indicators(
@@ -172,17 +86,11 @@ def evaluate_indicators(
 ) -> tuple[IndicatorResult, ...]:
     """Suggest a grade for every indicator of *framework* (without QI 10)."""
     analysed = analyse(evidence, framework, rules.points)
-    facts = [{"id": qi, **profile.counts} for qi, (profile, _) in analysed.items()]
-    if engine == "durable":
-        fired: Mapping[str, tuple[int, ...]] = _engine_for(rules).fire(facts)
-    elif engine == "reference":
-        fired = {qi: rules.fire(profile) for qi, (profile, _) in analysed.items()}
-    else:
-        raise InputError(f"engine must be 'durable' or 'reference', got {engine!r}")
+    fired = run_rules(rules, {qi: p.counts for qi, (p, _) in analysed.items()}, engine)
     results = []
     for qi in framework.indicators:
         profile, triangulation = analysed[qi.id]
-        grade, reason, explained = _combine(rules, profile, fired.get(qi.id, ()))
+        grade, reason, explained = combine(rules, profile.finding_ids, fired.get(qi.id, ()))
         results.append(
             IndicatorResult(
                 qi=qi.id,
@@ -198,22 +106,118 @@ def evaluate_indicators(
     return tuple(results)
 
 
+class DecisionKind(enum.StrEnum):
+    """Whether a person confirmed the suggested grade or recorded another."""
+
+    CONFIRMED = "confirmed"
+    OVERRIDDEN = "overridden"
+
+
+@attrs.frozen(kw_only=True)
+class Decision:
+    """A person's decision on one indicator's grade. The suggestion it
+    answers is kept beside it.
+
+    :param role: the evaluator's role (e.g. ``"Lead officer, self-evaluation
+        group"``); no personal name is needed.
+    :param rationale: why; required when the grade differs from the
+        suggestion.
+    :param suggested: the suggested grade at the time of the decision.
+    """
+
+    qi: str
+    grade: Grade
+    suggested: Grade | None
+    role: str
+    date: _dt.date
+    rationale: str = ""
+
+    def __attrs_post_init__(self) -> None:
+        if not self.role.strip():
+            raise InputError("the evaluator's role is required", path="role")
+        if self.kind is DecisionKind.OVERRIDDEN and not self.rationale.strip():
+            raise InputError(
+                f"recording {self.grade} where {self.suggested or 'no grade'} was suggested "
+                "needs a rationale",
+                path="rationale",
+            )
+
+    @property
+    def kind(self) -> DecisionKind:
+        """Confirmed (the grade is the suggestion) or overridden."""
+        return DecisionKind.CONFIRMED if self.grade == self.suggested else DecisionKind.OVERRIDDEN
+
+
+@attrs.frozen(kw_only=True)
+class PreviousEvaluation:
+    """The grades of a previous evaluation, for the trend.
+
+    :param label: how to name it in reports, e.g. ``"2024 self-evaluation"``.
+    :param grades: indicator id -> grade, in the previous framework's ids.
+    """
+
+    label: str
+    framework: str
+    grades: Mapping[str, Grade]
+
+    @classmethod
+    def from_evaluation(cls, evaluation: Evaluation, label: str | None = None) -> PreviousEvaluation:
+        """The grades of *evaluation* (confirmed where confirmed)."""
+        ev = evaluation.evidence
+        default = " ".join(x for x in (ev.partnership, ev.title, str(ev.date or "")) if x)
+        grades = {q: g for q, g in evaluation.grades.items() if g is not None}
+        return cls(label=label or default, framework=evaluation.framework, grades=grades)
+
+    def trend(self, framework: Framework, current: Mapping[str, Grade | None]) -> Trend:
+        """The trend from these grades to *current* ones in *framework*,
+        mapping indicator ids through the 2014-2018 crosswalk when the
+        frameworks differ."""
+        previous = dict(self.grades)
+        if self.framework != framework.id:
+            from ._reference import load_crosswalk
+
+            crosswalk = load_crosswalk()
+            previous = {}
+            for qi, grade in self.grades.items():
+                link = crosswalk.map(qi, from_framework=self.framework, to_framework=framework.id)
+                target = link.to_id if framework.id == crosswalk.to_framework else link.from_id
+                if target is not None:
+                    previous[target] = grade
+        return Trend(
+            previous=self.label,
+            changes=tuple(
+                IndicatorChange(qi=qi.id, previous=previous.get(qi.id), current=current.get(qi.id))
+                for qi in framework.indicators
+            ),
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Evaluation:
     """The result of :func:`evaluate`: per-indicator suggestions with their
-    explanations, for one evidence set.
+    explanations, people's decisions, and the capacity judgement.
 
     :param framework: the framework's id; *framework_version* its version.
-    :param rules: the name of the rule set used.
+    :param rules: the name of the grading rule set used;
+        *capacity_rules* that of the capacity rules.
     :param results: one result per indicator, in framework order (without
         QI 10).
+    :param decisions: people's decisions, at most one per indicator.
+    :param capacity: the capacity-for-improvement judgement (QI 10), formed
+        from the confirmed grades where there are any, otherwise the
+        suggested ones.
+    :param previous: the previous evaluation's grades, if one was given.
     """
 
     evidence: EvidenceSet
     framework: str
     framework_version: str
     rules: str
+    capacity_rules: str
     results: tuple[IndicatorResult, ...]
+    capacity: CapacityJudgement
+    decisions: tuple[Decision, ...] = ()
+    previous: PreviousEvaluation | None = None
 
     def result(self, qi: str) -> IndicatorResult:
         """The result for one indicator."""
@@ -222,10 +226,112 @@ class Evaluation:
                 return r
         raise InputError(f"the evaluation has no indicator {qi!r}")
 
+    def decision(self, qi: str) -> Decision | None:
+        """The decision on one indicator, if any."""
+        for d in self.decisions:
+            if d.qi == qi:
+                return d
+        return None
+
     @property
     def suggested_grades(self) -> dict[str, Grade | None]:
         """Indicator id -> suggested grade (``None`` where none)."""
         return {r.qi: r.suggested_grade for r in self.results}
+
+    @property
+    def grades(self) -> dict[str, Grade | None]:
+        """Indicator id -> the grade that counts: the decision where there
+        is one, otherwise the suggestion."""
+        decided = {d.qi: d.grade for d in self.decisions}
+        return {r.qi: decided.get(r.qi, r.suggested_grade) for r in self.results}
+
+    def confirm(
+        self,
+        qi: str,
+        *,
+        role: str,
+        date: _dt.date | None = None,
+        rationale: str = "",
+        framework: Framework | str | Path | None = None,
+        capacity_rules: RuleSet | str | Path | None = None,
+    ) -> Evaluation:
+        """Confirm the suggested grade of *qi*; returns the updated
+        evaluation (the capacity judgement is formed again).
+
+        :raises InputError: if there is no suggestion to confirm.
+        """
+        suggested = self.result(qi).suggested_grade
+        if suggested is None:
+            raise InputError(f"{qi} has no suggested grade to confirm; record a grade with override()")
+        return self.override(
+            qi, suggested, role=role, date=date, rationale=rationale,
+            framework=framework, capacity_rules=capacity_rules,
+        )
+
+    def override(
+        self,
+        qi: str,
+        grade: Grade | int | str,
+        *,
+        role: str,
+        rationale: str,
+        date: _dt.date | None = None,
+        framework: Framework | str | Path | None = None,
+        capacity_rules: RuleSet | str | Path | None = None,
+    ) -> Evaluation:
+        """Record *grade* for *qi* with the evaluator's role and rationale;
+        the suggestion is kept beside it. Returns the updated evaluation.
+
+        :param framework: needed only if the evaluation's framework is not
+            bundled with qifeval.
+        :param capacity_rules: needed only if the evaluation used custom
+            capacity rules.
+        """
+        decision = Decision(
+            qi=self.result(qi).qi,
+            grade=Grade.parse(grade),
+            suggested=self.result(qi).suggested_grade,
+            role=role,
+            rationale=rationale,
+            date=date or _dt.date.today(),
+        )
+        decisions = tuple(d for d in self.decisions if d.qi != qi) + (decision,)
+        order = {r.qi: i for i, r in enumerate(self.results)}
+        decisions = tuple(sorted(decisions, key=lambda d: order[d.qi]))
+        return self.reassess(decisions=decisions, framework=framework, capacity_rules=capacity_rules)
+
+    def reassess(
+        self,
+        *,
+        decisions: tuple[Decision, ...] | None = None,
+        framework: Framework | str | Path | None = None,
+        capacity_rules: RuleSet | str | Path | None = None,
+        engine: Literal["durable", "reference"] = "durable",
+    ) -> Evaluation:
+        """Form the capacity judgement again (after decisions change)."""
+        fw = _framework(framework, self.framework)
+        rules = _rules(capacity_rules, "capacity")
+        if rules.name != self.capacity_rules:
+            raise InputError(
+                f"this evaluation used capacity rules {self.capacity_rules!r}; "
+                f"pass them as capacity_rules= (got {rules.name!r})"
+            )
+        updated = attrs.evolve(self, decisions=self.decisions if decisions is None else decisions)
+        return attrs.evolve(updated, capacity=_judge(updated, fw, rules, engine))
+
+
+def _judge(evaluation: Evaluation, framework: Framework, rules: RuleSet, engine: str) -> CapacityJudgement:
+    grades = evaluation.grades
+    trend = evaluation.previous.trend(framework, grades) if evaluation.previous else None
+    return judge(
+        rules,
+        framework,
+        grades,
+        {r.qi: r.triangulation for r in evaluation.results},
+        evaluation.evidence.context,
+        trend,
+        engine=engine,
+    )
 
 
 def evaluate(
@@ -233,15 +339,25 @@ def evaluate(
     framework: Framework | str | Path | None = None,
     rules: RuleSet | str | Path | None = None,
     *,
+    capacity_rules: RuleSet | str | Path | None = None,
+    context: Context | None = None,
+    previous: Evaluation | PreviousEvaluation | None = None,
     engine: Literal["durable", "reference"] = "durable",
 ) -> Evaluation:
     """Suggest a grade for every quality indicator from the evidence, with
-    the rules that fired and the findings behind them.
+    the rules that fired and the findings behind them, and judge capacity
+    for improvement (QI 10).
 
     :param framework: a :class:`Framework`, a bundled id or a TOML file; by
         default the framework the evidence names.
-    :param rules: a :class:`RuleSet` or a rules file; by default
-        :func:`default_rules`.
+    :param rules: the grading rules: a :class:`RuleSet` or a rules file; by
+        default :func:`default_rules`.
+    :param capacity_rules: the capacity rules; by default
+        :func:`default_capacity_rules`.
+    :param context: contextual challenges and readiness evidence; by default
+        the evidence set's own context.
+    :param previous: the previous evaluation, for the trend (the 2014
+        framework's ids are mapped through the crosswalk).
     :param engine: ``"durable"`` (the durable-rules engine) or
         ``"reference"`` (the plain-Python evaluator of the same rules; the
         results are identical).
@@ -249,11 +365,23 @@ def evaluate(
     Thread-safe; results are deterministic and do not depend on the order of
     the findings.
     """
-    fw, rule_set = resolve(evidence, framework, rules)
-    return Evaluation(
+    fw = _framework(framework, evidence.framework)
+    grading = _rules(rules, "indicator")
+    capacity = _rules(capacity_rules, "capacity")
+    if context is not None:
+        evidence = evidence.with_context(context)
+    evidence.validate(fw)
+    if isinstance(previous, Evaluation):
+        previous = PreviousEvaluation.from_evaluation(previous)
+    results = evaluate_indicators(evidence, fw, grading, engine=engine)
+    partial = Evaluation(
         evidence=evidence,
         framework=fw.id,
         framework_version=fw.info.version,
-        rules=rule_set.name,
-        results=evaluate_indicators(evidence, fw, rule_set, engine=engine),
+        rules=grading.name,
+        capacity_rules=capacity.name,
+        results=results,
+        capacity=None,  # type: ignore[arg-type]
+        previous=previous,
     )
+    return attrs.evolve(partial, capacity=_judge(partial, fw, capacity, engine))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import enum
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -20,6 +19,8 @@ from typing import Any
 import attrs
 
 from . import _convert
+from ._context import Context
+from ._kinds import SourceKind, Valence, Weight
 from ._errors import InputError
 from ._framework import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
 from ._grade import quantifier
@@ -35,46 +36,6 @@ __all__ = [
 ]
 
 FINDINGS_SCHEMA_VERSION = 1
-
-
-class Valence(enum.StrEnum):
-    """Whether a finding is a strength or a weakness (an area for improvement)."""
-
-    STRENGTH = "strength"
-    WEAKNESS = "weakness"
-
-
-class Weight(enum.StrEnum):
-    """How much a finding matters: ``minor``, ``important`` or ``major``."""
-
-    MINOR = "minor"
-    IMPORTANT = "important"
-    MAJOR = "major"
-
-    @property
-    def rank(self) -> int:
-        """1 for minor, 2 for important, 3 for major."""
-        return _WEIGHT_RANK[self]
-
-
-_WEIGHT_RANK = {Weight.MINOR: 1, Weight.IMPORTANT: 2, Weight.MAJOR: 3}
-
-
-class SourceKind(enum.StrEnum):
-    """The kind of evidence a finding rests on.
-
-    - ``performance_data``: performance information, trend data, benchmarking.
-    - ``stakeholder_views``: surveys, focus groups, feedback from children,
-      families, staff and partners.
-    - ``practice``: direct observation and auditing of practice, including
-      case record reading.
-    - ``documentation``: plans, policies, minutes and reports.
-    """
-
-    PERFORMANCE_DATA = "performance_data"
-    STAKEHOLDER_VIEWS = "stakeholder_views"
-    PRACTICE = "practice"
-    DOCUMENTATION = "documentation"
 
 
 def _finding_problems(f: Finding) -> Iterator[tuple[str, str]]:
@@ -165,6 +126,8 @@ class EvidenceSet:
     :param framework: the id of the framework the findings refer to.
     :param date: the date of the evaluation.
     :param title: an optional title, e.g. ``"Joint self-evaluation 2026"``.
+    :param context: contextual challenges and readiness evidence, used by
+        the capacity-for-improvement judgement.
     """
 
     partnership: str
@@ -172,17 +135,17 @@ class EvidenceSet:
     date: _dt.date | None = None
     title: str = ""
     findings: tuple[Finding, ...] = attrs.field(factory=tuple, converter=tuple)
+    context: Context = attrs.field(factory=Context)
 
     def __attrs_post_init__(self) -> None:
-        seen: dict[str, int] = {}
-        for i, f in enumerate(self.findings):
-            if f.id in seen:
+        seen: dict[str, str] = {}
+        items = [(f"findings[{i}].id", f.id) for i, f in enumerate(self.findings)]
+        for path, item_id in items + list(self.context.ids()):
+            if item_id in seen:
                 raise InputError(
-                    f"duplicate finding id (also used by findings[{seen[f.id]}])",
-                    path=f"findings[{i}].id",
-                    finding_id=f.id,
+                    f"duplicate id (also used at {seen[item_id]})", path=path, finding_id=item_id
                 )
-            seen[f.id] = i
+            seen[item_id] = path
 
     def for_indicator(self, qi: str) -> tuple[Finding, ...]:
         """The findings about one indicator, in file order."""
@@ -197,6 +160,10 @@ class EvidenceSet:
             if f.id == finding_id:
                 return f
         raise KeyError(finding_id)
+
+    def with_context(self, context: Context) -> EvidenceSet:
+        """A copy with this context instead."""
+        return attrs.evolve(self, context=context)
 
     def with_findings(self, findings: Iterable[Finding]) -> EvidenceSet:
         """A copy with these findings instead."""
@@ -258,7 +225,6 @@ def _check_illustration(f: Finding, framework: Framework, *, file: str | Path | 
         )
 
 
-_convert.register_enums(Valence, Weight, SourceKind)
 # Optional fields left at their defaults are not written, so a saved file
 # holds what the user wrote and nothing more.
 _convert.register_omit_defaults(Finding)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from ._evidence import EvidenceSet, Finding, SourceKind, Valence, Weight
+from ._fields import PROFILE_FIELDS
 from ._framework import Framework, IllustrationKind, Part
 
 __all__ = [
@@ -129,33 +130,6 @@ class EvidenceProfile:
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
 
-
-#: Profile fields, with what each counts. Rules refer to these names.
-PROFILE_FIELDS: dict[str, str] = {
-    "findings": "all findings",
-    "strengths": "strengths",
-    "weaknesses": "weaknesses",
-    "strengths_minor": "strengths of weight minor",
-    "strengths_important": "strengths of weight important",
-    "strengths_major": "strengths of weight major",
-    "weaknesses_minor": "weaknesses of weight minor",
-    "weaknesses_important": "weaknesses of weight important",
-    "weaknesses_major": "weaknesses of weight major",
-    "strengths_important_or_major": "strengths of weight important or major",
-    "weaknesses_important_or_major": "weaknesses of weight important or major",
-    "strength_points": "the strengths' weights added up (see the rules' weights)",
-    "weakness_points": "the weaknesses' weights added up",
-    "critical_weaknesses": "weaknesses in a critical aspect, of any weight",
-    "critical_important_weaknesses": "critical weaknesses of weight important",
-    "critical_major_weaknesses": "critical weaknesses of weight major",
-    "sustained_strengths": "strengths marked sustained",
-    "sector_leading_strengths": "strengths marked sector leading",
-    "strength_sources": "distinct source kinds behind the strengths",
-    "weakness_sources": "distinct source kinds behind the weaknesses",
-    "sources": "distinct source kinds behind all findings",
-    "outcome_indicator": "1 if the indicator is in key areas 1-4 (outcomes), else 0",
-    "documentation_only": "1 if every finding rests on documentation, else 0",
-}
 
 DEFAULT_POINTS: Mapping[Weight, int] = {Weight.MINOR: 1, Weight.IMPORTANT: 3, Weight.MAJOR: 9}
 

@@ -6,22 +6,28 @@ with :func:`load_rules`. Only ``_durable`` talks to durable-rules.
 
 from ._model import (
     Comparison,
+    Confidence,
+    ConfidenceBands,
     Effect,
     Points,
     Rule,
     RulesError,
     RuleSet,
+    default_capacity_rules,
     default_rules,
     load_rules,
 )
 
 __all__ = [
     "Comparison",
+    "Confidence",
+    "ConfidenceBands",
     "Effect",
     "Points",
     "Rule",
     "RuleSet",
     "RulesError",
+    "default_capacity_rules",
     "default_rules",
     "load_rules",
 ]

@@ -17,15 +17,19 @@ from .. import _convert
 from .._errors import InputError
 from .._evidence import Weight
 from .._grade import Grade
-from .._triangulation import PROFILE_FIELDS, EvidenceProfile
+from .._fields import VOCABULARIES
+from .._triangulation import EvidenceProfile
 
 __all__ = [
     "Comparison",
+    "Confidence",
+    "ConfidenceBands",
     "Effect",
     "Points",
     "Rule",
     "RuleSet",
     "RulesError",
+    "default_capacity_rules",
     "default_rules",
     "load_rules",
 ]
@@ -43,11 +47,45 @@ class Effect(enum.StrEnum):
     - ``suggest``: proposes its grade; the highest proposal wins.
     - ``cap``: limits the grade to at most its grade; the lowest cap wins.
     - ``withhold``: no grade is suggested (the reason is reported).
+    - ``limit``: (capacity rules) limits the confidence statement to at most
+      its ``confidence``.
     """
 
     SUGGEST = "suggest"
     CAP = "cap"
     WITHHOLD = "withhold"
+    LIMIT = "limit"
+
+
+class Confidence(enum.StrEnum):
+    """How confident a partnership can be that it will make the improvements
+    needed (the capacity-for-improvement statement)."""
+
+    NOT_YET_CONFIDENT = "not yet confident"
+    CONFIDENT = "confident"
+    VERY_CONFIDENT = "very confident"
+
+    @property
+    def rank(self) -> int:
+        """1 (not yet confident) to 3 (very confident)."""
+        return list(Confidence).index(self) + 1
+
+
+@attrs.frozen(kw_only=True)
+class ConfidenceBands:
+    """The lowest capacity grade for each confidence statement; below
+    *confident* the statement is ``not yet confident``."""
+
+    very_confident: int = 5
+    confident: int = 4
+
+    def for_grade(self, grade: Grade | None) -> Confidence:
+        """The confidence statement a capacity grade supports."""
+        if grade is not None and grade >= self.very_confident:
+            return Confidence.VERY_CONFIDENT
+        if grade is not None and grade >= self.confident:
+            return Confidence.CONFIDENT
+        return Confidence.NOT_YET_CONFIDENT
 
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -100,7 +138,10 @@ class Rule:
     :param reason: the plain-language reason shown in explanations.
     :param priority: lower fires first; rules of equal priority keep their
         order in the file.
-    :param grade: the grade suggested or the cap (not for ``withhold``).
+    :param grade: the grade suggested or the cap (not for ``withhold`` or
+        ``limit``).
+    :param confidence: the limit on the confidence statement (``limit``
+        only).
     """
 
     name: str
@@ -108,6 +149,7 @@ class Rule:
     effect: Effect
     when: tuple[Comparison, ...] = attrs.field(converter=tuple)
     grade: Grade | None = None
+    confidence: Confidence | None = None
     priority: int = 100
 
     def matches(self, profile: EvidenceProfile | Mapping[str, int]) -> bool:
@@ -144,11 +186,18 @@ class RuleSet:
 
     Rule sets are values: build variants with :meth:`with_rules`,
     :meth:`without` and :meth:`with_points`.
+
+    :param subject: ``"indicator"`` (rules over an indicator's evidence
+        profile) or ``"capacity"`` (rules over the capacity profile).
+    :param confidence: (capacity rules) the grade bands of the confidence
+        statement.
     """
 
     name: str
     description: str = ""
+    subject: str = "indicator"
     points: Points = attrs.field(factory=lambda: Points())
+    confidence: ConfidenceBands = attrs.field(factory=lambda: ConfidenceBands())
     rules: tuple[Rule, ...] = attrs.field(factory=tuple, converter=tuple)
 
     def __attrs_post_init__(self) -> None:
@@ -185,19 +234,26 @@ class RuleSet:
         """A copy with other points per weight, e.g. ``with_points(major=12)``."""
         return attrs.evolve(self, points=attrs.evolve(self.points, **points))
 
-    def fire(self, profile: EvidenceProfile) -> tuple[int, ...]:
-        """The indices of the rules that hold for *profile*, in firing order.
+    def fire(self, profile: EvidenceProfile | Mapping[str, int]) -> tuple[int, ...]:
+        """The indices of the rules that hold for *profile* (an evidence
+        profile or a mapping of field -> value), in firing order.
 
         This is the plain-Python reference of what the durable-rules engine
         computes.
         """
-        counts = profile.counts
+        counts = profile.counts if isinstance(profile, EvidenceProfile) else profile
         return tuple(i for i, r in self.ordered() if r.matches(counts))
 
 
 def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
     if not rs.name.strip():
         yield "name", "must not be empty"
+    if rs.subject not in VOCABULARIES:
+        yield "subject", f"expected one of {', '.join(map(repr, VOCABULARIES))}, got {rs.subject!r}"
+        return
+    if not 1 <= rs.confidence.confident <= rs.confidence.very_confident <= 6:
+        yield "confidence", "expected 1 <= confident <= very_confident <= 6"
+    fields = VOCABULARIES[rs.subject]
     for w in Weight:
         if rs.points[w] < 0:
             yield f"points.{w.value}", f"expected a whole number 0 or more, got {rs.points[w]}"
@@ -211,22 +267,29 @@ def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
             yield f"{where}.name", "must not be empty"
         if not rule.reason.strip():
             yield f"{where}.reason", "must not be empty: every rule explains itself"
-        if rule.effect is Effect.WITHHOLD and rule.grade is not None:
-            yield f"{where}.grade", "a withhold rule has no grade"
-        if rule.effect is not Effect.WITHHOLD and rule.grade is None:
+        graded = rule.effect in (Effect.SUGGEST, Effect.CAP)
+        if not graded and rule.grade is not None:
+            yield f"{where}.grade", f"a {rule.effect.value} rule has no grade"
+        if graded and rule.grade is None:
             yield f"{where}.grade", f"a {rule.effect.value} rule needs a grade (1-6)"
+        if (rule.effect is Effect.LIMIT) != (rule.confidence is not None):
+            yield f"{where}.confidence", "a limit rule, and only a limit rule, needs a confidence"
+        if rule.effect is Effect.LIMIT and rs.subject != "capacity":
+            yield f"{where}.effect", "limit rules apply to capacity rules only"
         if not rule.when:
             yield f"{where}.when", "needs at least one comparison"
         for j, c in enumerate(rule.when):
-            yield from _comparison_problems(c, f"{where}.when[{j}]")
+            yield from _comparison_problems(c, f"{where}.when[{j}]", fields)
 
 
-def _comparison_problems(c: Comparison, where: str) -> Iterator[tuple[str, str]]:
+def _comparison_problems(
+    c: Comparison, where: str, fields: Mapping[str, str]
+) -> Iterator[tuple[str, str]]:
     for key, name in (("field", c.field), ("other", c.other)):
-        if name is not None and name not in PROFILE_FIELDS:
-            close = difflib.get_close_matches(name, list(PROFILE_FIELDS), n=3)
+        if name is not None and name not in fields:
+            close = difflib.get_close_matches(name, list(fields), n=3)
             hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-            yield f"{where}.{key}", f"unknown profile field {name!r}{hint}"
+            yield f"{where}.{key}", f"unknown field {name!r}{hint}"
     if c.op not in _OPS:
         yield f"{where}.op", f"expected one of {', '.join(map(repr, _OPS))}, got {c.op!r}"
     if (c.value is None) == (c.other is None):
@@ -237,7 +300,7 @@ def _comparison_problems(c: Comparison, where: str) -> Iterator[tuple[str, str]]
         yield f"{where}.times", "'times' goes with 'other'"
 
 
-_convert.register_enums(Effect)
+_convert.register_enums(Effect, Confidence)
 _convert.register_omit_defaults(Comparison)
 
 
@@ -266,16 +329,14 @@ def rules_from_dict(
         return _convert.structure(raw, RuleSet, file=file, error=RulesError)
     if based_on != "default":
         raise RulesError(f"expected base = \"default\", got {based_on!r}", file=file, path="base")
-    start = base or default_rules()
-    points = raw.pop("points", {})
-    if not isinstance(points, dict):
-        raise RulesError("expected a table", file=file, path="points")
-    amendment = _convert.structure(
-        {"points": {**_convert.converter.unstructure(start.points), **points}, **raw},
-        RuleSet,
-        file=file,
-        error=RulesError,
-    )
+    start = base or (default_capacity_rules() if raw.get("subject") == "capacity" else default_rules())
+    merged: dict[str, Any] = {"subject": start.subject}
+    for key in ("points", "confidence"):
+        given = raw.pop(key, {})
+        if not isinstance(given, dict):
+            raise RulesError("expected a table", file=file, path=key)
+        merged[key] = {**_convert.converter.unstructure(getattr(start, key)), **given}
+    amendment = _convert.structure({**merged, **raw}, RuleSet, file=file, error=RulesError)
     if not isinstance(remove, list) or not all(isinstance(n, str) for n in remove):
         raise RulesError("expected a list of rule names", file=file, path="remove")
     try:
@@ -287,6 +348,7 @@ def rules_from_dict(
         result,
         description=amendment.description or start.description,
         points=amendment.points,
+        confidence=amendment.confidence,
     )
 
 
@@ -295,14 +357,24 @@ def rules_to_dict(rules: RuleSet) -> dict[str, Any]:
     return {"schema_version": RULES_SCHEMA_VERSION, **_convert.converter.unstructure(rules)}
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=None)
+def _bundled(filename: str) -> RuleSet:
+    data = (resources.files("qifeval.rules") / filename).read_bytes()
+    name = f"<qifeval>/rules/{filename}"
+    raw = _convert.parse_document(data, fmt="toml", file=name, error=RulesError)
+    return rules_from_dict(raw, file=name)
+
+
 def default_rules() -> RuleSet:
     """qifeval's default grading rules (``rules/grading.toml``), which encode
     the six-point scale and the triangulation policy."""
-    data = (resources.files("qifeval.rules") / "grading.toml").read_bytes()
-    name = "<qifeval>/rules/grading.toml"
-    raw = _convert.parse_document(data, fmt="toml", file=name, error=RulesError)
-    return rules_from_dict(raw, file=name)
+    return _bundled("grading.toml")
+
+
+def default_capacity_rules() -> RuleSet:
+    """qifeval's default capacity-for-improvement rules
+    (``rules/capacity.toml``)."""
+    return _bundled("capacity.toml")
 
 
 def load_rules(path: str | Path) -> RuleSet:

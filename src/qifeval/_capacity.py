@@ -1,0 +1,379 @@
+"""Capacity for improvement (quality indicator 10): a judgement formed from
+the grades across all indicators, the context and the trend.
+
+The seeds give the inputs, not a formula. qifeval's default is a suggested
+six-point grade for QI 10 and a confidence statement, formed by the capacity
+rules (``rules/capacity.toml``) run on the same engine as the grading rules.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from ._context import Context, Severity
+from ._firing import FiredRule, combine, run_rules
+from ._framework import Framework
+from ._grade import Grade
+from ._kinds import Valence
+from ._triangulation import Triangulation, TriangulationStatus
+from .rules._model import Confidence, Effect, RuleSet
+
+__all__ = [
+    "CapacityJudgement",
+    "Direction",
+    "IndicatorChange",
+    "Lever",
+    "Trend",
+]
+
+KEY_OUTCOMES = ("1.1", "2.1", "2.2")
+
+#: The four levers for improvement the framework asks partnerships to
+#: demonstrate (key area 10), and the indicators that evidence each. A key
+#: area number stands for all its indicators.
+LEVERS: tuple[tuple[str, str, tuple[str | int, ...]], ...] = (
+    ("intelligence", "How well partnership intelligence is used", ("6.4", "1.1")),
+    ("leadership", "Effective leadership and management", (9, 6, 7, 8)),
+    ("improvement", "Effective approaches to quality improvement and previous responses "
+     "to areas for improvement", ("6.5", "8.3", "9.4")),
+    ("outcomes", "Improvements to the outcomes for children, young people and families", KEY_OUTCOMES),
+)
+
+
+class Direction(enum.StrEnum):
+    """How an indicator's grade moved since the previous evaluation."""
+
+    UP = "up"
+    SAME = "same"
+    DOWN = "down"
+
+
+@attrs.frozen(kw_only=True)
+class IndicatorChange:
+    """One indicator's grade now and in the previous evaluation."""
+
+    qi: str
+    previous: Grade | None
+    current: Grade | None
+
+    @property
+    def direction(self) -> Direction | None:
+        """Up, same or down; ``None`` unless both evaluations graded it."""
+        if self.previous is None or self.current is None:
+            return None
+        if self.current > self.previous:
+            return Direction.UP
+        return Direction.DOWN if self.current < self.previous else Direction.SAME
+
+
+@attrs.frozen(kw_only=True)
+class Trend:
+    """The trend against a previous evaluation.
+
+    :param previous: a label for the previous evaluation.
+    :param changes: per indicator of the current framework, in order; the
+        previous grade is mapped through the crosswalk when the previous
+        evaluation used the other framework.
+    :param areas_improved: previous areas for improvement (graded 3 or
+        below) now graded higher.
+    :param areas_not_improved: previous areas for improvement graded the
+        same or lower now (or not graded now).
+    """
+
+    previous: str
+    changes: tuple[IndicatorChange, ...]
+
+    def _moved(self, direction: Direction) -> tuple[str, ...]:
+        return tuple(c.qi for c in self.changes if c.direction is direction)
+
+    @property
+    def improved(self) -> tuple[str, ...]:
+        """Indicators graded higher than before."""
+        return self._moved(Direction.UP)
+
+    @property
+    def declined(self) -> tuple[str, ...]:
+        """Indicators graded lower than before."""
+        return self._moved(Direction.DOWN)
+
+    @property
+    def areas_improved(self) -> tuple[str, ...]:
+        """Previous areas for improvement now graded higher."""
+        return tuple(
+            c.qi for c in self.changes
+            if c.previous is not None and c.previous <= Grade.ADEQUATE and c.direction is Direction.UP
+        )
+
+    @property
+    def areas_not_improved(self) -> tuple[str, ...]:
+        """Previous areas for improvement not graded higher now."""
+        return tuple(
+            c.qi for c in self.changes
+            if c.previous is not None and c.previous <= Grade.ADEQUATE and c.direction is not Direction.UP
+        )
+
+    def direction(self, qi: str) -> Direction | None:
+        """The direction of one indicator."""
+        for c in self.changes:
+            if c.qi == qi:
+                return c.direction
+        return None
+
+
+@attrs.frozen(kw_only=True)
+class Lever:
+    """One lever for improvement and the evidence behind it.
+
+    :param grades: indicator -> grade used (``None`` where ungraded).
+    :param mean: the mean of the grades given, or ``None``.
+    :param trend: indicator -> direction since the previous evaluation.
+    """
+
+    name: str
+    title: str
+    indicators: tuple[str, ...]
+    grades: Mapping[str, Grade | None]
+    mean: float | None
+    trend: Mapping[str, Direction]
+
+
+@attrs.frozen(kw_only=True)
+class CapacityJudgement:
+    """The suggested judgement of capacity for improvement (QI 10).
+
+    :param grade: the suggested grade for QI 10, or ``None`` with
+        *no_grade_reason* (e.g. too little evidence).
+    :param confidence: the confidence statement.
+    :param levers: the four levers, each with its evidence.
+    :param barriers: what stands in the way, in words.
+    :param rules_fired: the capacity rules that fired; limiting rules are the
+        caps and limits among them.
+    :param evidence_gaps: indicators with no grade or whose evidence is not
+        triangulated.
+    :param trend: the trend against the previous evaluation, if one was
+        given.
+    :param counts: the capacity profile the rules read.
+    """
+
+    grade: Grade | None
+    no_grade_reason: str | None
+    confidence: Confidence
+    levers: tuple[Lever, ...]
+    barriers: tuple[str, ...]
+    rules_fired: tuple[FiredRule, ...]
+    evidence_gaps: tuple[str, ...]
+    trend: Trend | None
+    counts: Mapping[str, int]
+    rules: str
+
+    @property
+    def limiting_rules(self) -> tuple[FiredRule, ...]:
+        """The caps and confidence limits that fired."""
+        return tuple(r for r in self.rules_fired if r.effect in (Effect.CAP, Effect.LIMIT))
+
+    def statement(self) -> str:
+        """The judgement as a paragraph for a position statement."""
+        c = self.counts
+        parts = []
+        graded = f"{c['graded']} of {c['indicators']} quality indicators have a grade"
+        if self.grade is None:
+            parts.append(
+                f"{graded}. qifeval suggests no grade for capacity for improvement: "
+                f"{self.no_grade_reason} Until that evidence is gathered, the partnership "
+                f"{_CAN[self.confidence]} of making the improvements needed."
+            )
+        else:
+            parts.append(
+                f"{graded}, {c['good_or_better_pct']}% of them good or better. On this evidence "
+                f"qifeval suggests that capacity for improvement is {self.grade.label.lower()} "
+                f"({int(self.grade)}) and that the partnership {_CAN[self.confidence]} "
+                "of making the improvements needed."
+            )
+        lever_text = []
+        for lever in self.levers:
+            if lever.mean is None:
+                lever_text.append(f"{lever.title.lower()} has no graded indicators")
+            else:
+                ids = ", ".join(q for q, g in lever.grades.items() if g is not None)
+                lever_text.append(f"{lever.title.lower()} averages {lever.mean:.1f} ({ids})")
+        parts.append("Levers for improvement: " + "; ".join(lever_text) + ".")
+        if self.trend is not None:
+            parts.append(
+                f"Since the previous evaluation ({self.trend.previous}), "
+                f"{_count(len(self.trend.improved), 'indicator')} improved and "
+                f"{len(self.trend.declined)} declined; "
+                f"{_count(len(self.trend.areas_improved), 'previous area')} for improvement improved "
+                f"and {len(self.trend.areas_not_improved)} did not."
+            )
+        if self.barriers:
+            parts.append("Barriers: " + "; ".join(self.barriers) + ".")
+        limits = [r.reason for r in self.limiting_rules if r.decisive]
+        if limits:
+            parts.append("Limiting: " + " ".join(limits))
+        if self.evidence_gaps:
+            parts.append(
+                "Evidence gaps: " + ", ".join(self.evidence_gaps)
+                + " (no grade, or evidence not triangulated)."
+            )
+        return " ".join(parts)
+
+
+_CAN = {
+    Confidence.VERY_CONFIDENT: "can be very confident",
+    Confidence.CONFIDENT: "can be confident",
+    Confidence.NOT_YET_CONFIDENT: "cannot yet be confident",
+}
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _pct(part: int, whole: int) -> int:
+    return 0 if whole == 0 else (100 * part) // whole
+
+
+def _lever_ids(framework: Framework, members: Sequence[str | int]) -> tuple[str, ...]:
+    ids: list[str] = []
+    for m in members:
+        if isinstance(m, int):
+            ids += [qi.id for qi in framework.indicators_of(m)]
+        elif m in framework:
+            ids.append(m)
+    return tuple(dict.fromkeys(ids))
+
+
+def capacity_profile(
+    framework: Framework,
+    grades: Mapping[str, Grade | None],
+    triangulation: Mapping[str, Triangulation],
+    context: Context,
+    trend: Trend | None,
+) -> tuple[dict[str, int], dict[str, tuple[str, ...]], tuple[Lever, ...]]:
+    """The capacity profile (field -> value), the ids behind each field, and
+    the levers."""
+    qis = [qi.id for qi in framework.indicators]
+    graded = [q for q in qis if grades.get(q) is not None]
+
+    def where(pred: object) -> tuple[str, ...]:
+        return tuple(q for q in graded if pred(grades[q]))  # type: ignore[operator]
+
+    leadership = {qi.id for qi in framework.indicators if framework.key_area(qi).number == 9}
+    not_tri = tuple(
+        q for q in graded if triangulation[q].status is not TriangulationStatus.TRIANGULATED
+    )
+    ids: dict[str, tuple[str, ...]] = {
+        "indicators": tuple(qis),
+        "graded": tuple(graded),
+        "ungraded": tuple(q for q in qis if grades.get(q) is None),
+        "not_triangulated": not_tri,
+        "good_or_better_pct": where(lambda g: g >= Grade.GOOD),
+        "very_good_or_better_pct": where(lambda g: g >= Grade.VERY_GOOD),
+        "weak_or_worse": where(lambda g: g <= Grade.WEAK),
+        "unsatisfactory": where(lambda g: g == Grade.UNSATISFACTORY),
+        "weak_leadership": tuple(q for q in where(lambda g: g <= Grade.WEAK) if q in leadership),
+        "weak_key_outcomes": tuple(q for q in where(lambda g: g <= Grade.WEAK) if q in KEY_OUTCOMES),
+    }
+    counts = {k: len(v) for k, v in ids.items()}
+    counts["graded_pct"] = _pct(len(graded), len(qis))
+    ids["graded_pct"] = ids["graded"]
+    counts["not_triangulated_pct"] = _pct(len(not_tri), len(graded))
+    ids["not_triangulated_pct"] = not_tri
+    for name in ("good_or_better_pct", "very_good_or_better_pct"):
+        counts[name] = _pct(len(ids[name]), len(graded))
+    levers = []
+    for name, title, members in LEVERS:
+        lever_ids = _lever_ids(framework, members)
+        lever_grades = {q: grades.get(q) for q in lever_ids}
+        given = [int(g) for g in lever_grades.values() if g is not None]
+        mean = sum(given) / len(given) if given else None
+        counts[f"lever_{name}"] = 0 if not given else (10 * sum(given)) // len(given)
+        ids[f"lever_{name}"] = tuple(q for q in lever_ids if lever_grades[q] is not None)
+        directions = {}
+        if trend is not None:
+            for q in lever_ids:
+                d = trend.direction(q)
+                if d is not None:
+                    directions[q] = d
+        levers.append(
+            Lever(name=name, title=title, indicators=lever_ids, grades=lever_grades, mean=mean, trend=directions)
+        )
+    empty: tuple[str, ...] = ()
+    ids["has_previous"] = empty
+    counts["has_previous"] = int(trend is not None)
+    for name in ("improved", "declined", "areas_improved", "areas_not_improved"):
+        ids[name] = getattr(trend, name) if trend is not None else empty
+        counts[name] = len(ids[name])
+    ids["challenges"] = tuple(c.id for c in context.challenges)
+    ids["severe_challenges"] = tuple(c.id for c in context.challenges if c.severity is Severity.SEVERE)
+    ids["challenge_points"] = ids["challenges"]
+    counts["challenges"] = len(ids["challenges"])
+    counts["severe_challenges"] = len(ids["severe_challenges"])
+    counts["challenge_points"] = sum(c.severity.points for c in context.challenges)
+    for valence, name in ((Valence.STRENGTH, "readiness_strengths"), (Valence.WEAKNESS, "readiness_weaknesses")):
+        ids[name] = tuple(r.id for r in context.readiness if r.valence is valence)
+        counts[name] = len(ids[name])
+    return counts, ids, tuple(levers)
+
+
+def barriers(
+    framework: Framework, grades: Mapping[str, Grade | None], context: Context, trend: Trend | None
+) -> tuple[str, ...]:
+    """What stands in the way of improvement, in words."""
+    out = [
+        f"{c.severity.value} {c.kind.label}" + (f" ({c.note})" if c.note else "")
+        for c in sorted(context.challenges, key=lambda c: -c.severity.points)
+        if c.severity is not Severity.LOW
+    ]
+    for qi in framework.indicators:
+        g = grades.get(qi.id)
+        if g is not None and g <= Grade.WEAK:
+            out.append(f"{qi.id} {qi.title} is graded {g.label.lower()}")
+    out += [f"readiness: {r.statement}" for r in context.readiness if r.valence is Valence.WEAKNESS]
+    if trend is not None:
+        out += [f"{q} has declined since the previous evaluation" for q in trend.declined]
+    return tuple(out)
+
+
+def judge(
+    rules: RuleSet,
+    framework: Framework,
+    grades: Mapping[str, Grade | None],
+    triangulation: Mapping[str, Triangulation],
+    context: Context,
+    trend: Trend | None,
+    *,
+    engine: str,
+) -> CapacityJudgement:
+    """Run the capacity rules and assemble the judgement."""
+    counts, ids, levers = capacity_profile(framework, grades, triangulation, context, trend)
+    fired = run_rules(rules, {"10": counts}, engine)["10"]
+    grade, reason, explained = combine(rules, ids, fired)
+    confidence = rules.confidence.for_grade(grade)
+    limits = [r for r in explained if r.effect is Effect.LIMIT and r.confidence is not None]
+    lowest = min((r.confidence for r in limits if r.confidence is not None), key=lambda c: c.rank, default=None)
+    if lowest is not None and lowest.rank < confidence.rank:
+        confidence = lowest
+        explained = tuple(
+            attrs.evolve(r, decisive=True) if r in limits and r.confidence is lowest else r for r in explained
+        )
+    gaps = tuple(
+        qi.id for qi in framework.indicators
+        if grades.get(qi.id) is None or triangulation[qi.id].status is not TriangulationStatus.TRIANGULATED
+    )
+    return CapacityJudgement(
+        grade=grade,
+        no_grade_reason=reason,
+        confidence=confidence,
+        levers=levers,
+        barriers=barriers(framework, grades, context, trend),
+        rules_fired=explained,
+        evidence_gaps=gaps,
+        trend=trend,
+        counts=counts,
+        rules=rules.name,
+    )
+

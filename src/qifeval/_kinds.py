@@ -1,0 +1,52 @@
+"""The kinds of evidence: valence, weight and source."""
+
+from __future__ import annotations
+
+import enum
+
+from . import _convert
+
+__all__ = ["SourceKind", "Valence", "Weight"]
+
+
+class Valence(enum.StrEnum):
+    """Whether a finding is a strength or a weakness (an area for improvement)."""
+
+    STRENGTH = "strength"
+    WEAKNESS = "weakness"
+
+
+class Weight(enum.StrEnum):
+    """How much a finding matters: ``minor``, ``important`` or ``major``."""
+
+    MINOR = "minor"
+    IMPORTANT = "important"
+    MAJOR = "major"
+
+    @property
+    def rank(self) -> int:
+        """1 for minor, 2 for important, 3 for major."""
+        return _WEIGHT_RANK[self]
+
+
+_WEIGHT_RANK = {Weight.MINOR: 1, Weight.IMPORTANT: 2, Weight.MAJOR: 3}
+
+
+class SourceKind(enum.StrEnum):
+    """The kind of evidence a finding rests on.
+
+    - ``performance_data``: performance information, trend data, benchmarking.
+    - ``stakeholder_views``: surveys, focus groups, feedback from children,
+      families, staff and partners.
+    - ``practice``: direct observation and auditing of practice, including
+      case record reading.
+    - ``documentation``: plans, policies, minutes and reports.
+    """
+
+    PERFORMANCE_DATA = "performance_data"
+    STAKEHOLDER_VIEWS = "stakeholder_views"
+    PRACTICE = "practice"
+    DOCUMENTATION = "documentation"
+
+
+_convert.register_enums(Valence, Weight, SourceKind)

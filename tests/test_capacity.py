@@ -1,0 +1,179 @@
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import qifeval
+from qifeval import Confidence, Context, ContextualChallenge, EvidenceSet, Finding, Grade
+from qifeval._capacity import judge
+from qifeval._triangulation import Triangulation, TriangulationStatus
+
+from .strategies import QI_IDS, QIF_2018, contexts, grade_maps
+
+FW = QIF_2018
+RULES = qifeval.default_capacity_rules()
+TRIANGULATED = {q: Triangulation(qi=q, status=TriangulationStatus.TRIANGULATED) for q in QI_IDS}
+
+
+def capacity(grades, context=Context(), trend=None, triangulation=TRIANGULATED, engine="durable"):
+    return judge(RULES, FW, grades, triangulation, context, trend, engine=engine)
+
+
+def order(c) -> tuple[int, int]:
+    return (0 if c.grade is None else int(c.grade), c.confidence.rank)
+
+
+@given(grade_maps, st.sampled_from(QI_IDS), contexts())
+def test_raising_a_grade_never_lowers_capacity(grades, qi, context) -> None:
+    if grades[qi] is None or grades[qi] is Grade.EXCELLENT:
+        return
+    before = capacity(grades, context)
+    after = capacity({**grades, qi: Grade(grades[qi] + 1)}, context)
+    if before.grade is not None:
+        assert after.grade is not None and after.grade >= before.grade
+    assert after.confidence.rank >= before.confidence.rank
+
+
+@given(grade_maps, contexts(max_size=3), st.data())
+def test_adding_a_challenge_never_raises_capacity(grades, context, data) -> None:
+    extra = ContextualChallenge(
+        id="NEW",
+        kind=data.draw(st.sampled_from(qifeval.ChallengeKind)),
+        severity=data.draw(st.sampled_from(qifeval.Severity)),
+    )
+    before = capacity(grades, context)
+    after = capacity(grades, attrs.evolve(context, challenges=(*context.challenges, extra)))
+    if after.grade is not None:
+        assert before.grade is not None and after.grade <= before.grade
+    assert after.confidence.rank <= before.confidence.rank
+
+
+@given(grade_maps, contexts(), st.data())
+def test_weak_leadership_or_key_outcome_limits_confidence(grades, context, data) -> None:
+    qi = data.draw(st.sampled_from(["9.1", "9.2", "9.3", "9.4", "1.1", "2.1", "2.2"]))
+    grades = {**grades, qi: data.draw(st.sampled_from([Grade.UNSATISFACTORY, Grade.WEAK]))}
+    c = capacity(grades, context)
+    assert c.confidence is Confidence.NOT_YET_CONFIDENT
+    assert c.grade is None or c.grade <= Grade.ADEQUATE
+
+
+@given(grade_maps, contexts(), st.randoms())
+def test_capacity_does_not_depend_on_order(grades, context, rnd) -> None:
+    items = list(grades.items())
+    rnd.shuffle(items)
+    challenges = list(context.challenges)
+    rnd.shuffle(challenges)
+    a = capacity(grades, context)
+    b = capacity(dict(items), attrs.evolve(context, challenges=challenges))
+    assert (a.grade, a.confidence, a.counts, [r.name for r in a.rules_fired]) == (
+        b.grade, b.confidence, b.counts, [r.name for r in b.rules_fired]
+    )
+
+
+@given(grade_maps, contexts())
+def test_every_lever_cites_its_indicators_and_engines_agree(grades, context) -> None:
+    c = capacity(grades, context)
+    assert [lv.name for lv in c.levers] == ["intelligence", "leadership", "improvement", "outcomes"]
+    for lever in c.levers:
+        assert lever.indicators and set(lever.grades) == set(lever.indicators)
+        given_ = [g for g in lever.grades.values() if g is not None]
+        assert lever.mean == (sum(map(int, given_)) / len(given_) if given_ else None)
+    assert set(c.levers[1].indicators) >= {"9.1", "9.2", "9.3", "9.4", "6.1", "8.2"}
+    ref = capacity(grades, context, engine="reference")
+    assert (c.grade, c.confidence, c.rules_fired) == (ref.grade, ref.confidence, ref.rules_fired)
+    for r in c.rules_fired:
+        assert set(r.evidence) <= set(QI_IDS) | {x.id for x in context.challenges} | {x.id for x in context.readiness}
+
+
+# --- Scenarios ----------------------------------------------------------------
+
+def _findings(grade_by_qi: dict[str, str]) -> list[Finding]:
+    """Findings that the default rules grade as asked: 'vg' triangulated
+    major strengths, 'good' important strengths with an important weakness,
+    'weak' important weaknesses."""
+    out = []
+    for qi, level in grade_by_qi.items():
+        if level == "vg":
+            for s in ("practice", "performance_data", "stakeholder_views"):
+                out.append(Finding(id=f"{qi}-{s}", qi=qi, statement="s", valence="strength", weight="major", source=s))
+        elif level == "good":
+            for s in ("practice", "performance_data", "stakeholder_views"):
+                out.append(Finding(id=f"{qi}-{s}", qi=qi, statement="s", valence="strength", weight="important", source=s))
+            out.append(Finding(id=f"{qi}-w", qi=qi, statement="s", valence="weakness", weight="important", source="practice"))
+        elif level == "weak":
+            for s in ("practice", "stakeholder_views"):
+                out.append(Finding(id=f"{qi}-w-{s}", qi=qi, statement="s", valence="weakness", weight="important", source=s))
+    return out
+
+
+def _evaluate(levels, context=Context(), previous=None):
+    ev = EvidenceSet(partnership="Example", findings=_findings(levels), context=context)
+    return qifeval.evaluate(ev, FW, previous=previous)
+
+
+def test_strong_improving_partnership() -> None:
+    before = _evaluate({qi: "good" for qi in QI_IDS})
+    now = _evaluate({qi: "vg" for qi in QI_IDS}, previous=before)
+    c = now.capacity
+    assert c.grade is Grade.EXCELLENT and c.confidence is Confidence.VERY_CONFIDENT
+    assert len(c.trend.improved) == 22 and c.trend.declined == ()
+    assert "since the previous evaluation" in c.statement().lower()
+
+
+def test_good_services_weak_leadership() -> None:
+    levels = {qi: "good" for qi in QI_IDS}
+    levels.update({"9.2": "weak", "9.4": "weak"})
+    c = _evaluate(levels).capacity
+    assert c.grade is not None and c.grade <= Grade.ADEQUATE
+    assert c.confidence is Confidence.NOT_YET_CONFIDENT
+    assert {"weak-leadership", "limit-weak-leadership"} <= {r.name for r in c.rules_fired}
+    assert any("9.2" in b for b in c.barriers)
+
+
+def test_improving_outcomes_under_severe_budget_pressure() -> None:
+    base = {qi: "good" for qi in QI_IDS}
+    before = _evaluate(base)
+    levels = {**base, **{qi: "vg" for qi in QI_IDS if not qi.startswith("5")}}
+    context = Context(challenges=[
+        ContextualChallenge(id="C1", kind="budgetary_pressures", severity="severe", note="15% savings target"),
+        ContextualChallenge(id="C2", kind="service_boundaries", severity="severe"),
+    ])
+    calm = _evaluate(levels, previous=before).capacity
+    pressed = _evaluate(levels, context=context, previous=before).capacity
+    assert pressed.grade is not None and calm.grade is not None
+    assert pressed.grade < calm.grade
+    assert pressed.grade <= Grade.GOOD
+    assert set(pressed.trend.improved) >= {"1.1", "2.1", "2.2"}
+    assert "severe budgetary pressures (15% savings target)" in pressed.barriers
+    assert "severe-context" in [r.name for r in pressed.rules_fired]
+
+
+def test_most_indicators_ungraded_says_the_evidence_is_too_thin() -> None:
+    c = _evaluate({"1.1": "vg", "2.1": "vg", "9.4": "good"}).capacity
+    assert c.grade is None
+    assert c.confidence is Confidence.NOT_YET_CONFIDENT
+    assert "too thin" in c.no_grade_reason
+    assert len(c.evidence_gaps) >= 19
+    assert "too thin" in c.statement()
+
+
+def test_capacity_uses_confirmed_grades() -> None:
+    ev = _evaluate({qi: "vg" for qi in QI_IDS})
+    assert ev.capacity.grade is Grade.VERY_GOOD
+    changed = ev.override("9.3", Grade.WEAK, role="Chair, chief officers group", rationale="Partners disagree")
+    assert changed.grades["9.3"] is Grade.WEAK
+    assert changed.result("9.3").suggested_grade is Grade.VERY_GOOD
+    assert changed.capacity.confidence is Confidence.NOT_YET_CONFIDENT
+    assert changed.decision("9.3").kind is qifeval.DecisionKind.OVERRIDDEN
+
+
+def test_override_needs_rationale_and_role() -> None:
+    ev = _evaluate({"5.2": "good"})
+    with pytest.raises(qifeval.InputError, match="rationale"):
+        ev.override("5.2", 6, role="Lead officer", rationale="")
+    with pytest.raises(qifeval.InputError, match="role"):
+        ev.confirm("5.2", role=" ")
+    ok = ev.confirm("5.2", role="Lead officer")
+    assert ok.decision("5.2").kind is qifeval.DecisionKind.CONFIRMED
+    with pytest.raises(qifeval.InputError, match="no suggested grade"):
+        ev.confirm("9.1", role="Lead officer")
