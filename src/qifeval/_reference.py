@@ -20,7 +20,6 @@ import itertools
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -107,6 +106,10 @@ class CrosswalkEntry:
     ``change`` is always named in the crosswalk's own direction (older to
     newer): looking up a ``new`` indicator from the newer side still says
     ``new``.
+
+    >>> from qifeval import load_crosswalk
+    >>> print(load_crosswalk().describe("2.2"))
+    qif-2014 2.2 Impact on families -> qif-2018 2.2 Impact on families (same)
     """
 
     from_framework: str
@@ -143,8 +146,9 @@ class Crosswalk:
     '6.5'
     >>> cw.to_2014("6.5").from_id
     '8.3'
-    >>> print(cw.describe("5.1"))
-    qif-2014 5.1 Providing help and support at an early stage -> qif-2018 5.1 Initial response (renamed)
+    >>> entry = cw.describe("8.3")
+    >>> entry.from_title, entry.to_id, entry.to_title, entry.change.value
+    ('Securing improvement through self evaluation', '6.5', 'Self-evaluation', 'moved')
     """
 
     from_framework: str
@@ -232,7 +236,8 @@ class Crosswalk:
         *to_framework*.
 
         >>> from qifeval import load_crosswalk
-        >>> entry = load_crosswalk().describe("6.5", from_framework="qif-2018", to_framework="qif-2014")
+        >>> cw = load_crosswalk()
+        >>> entry = cw.describe("6.5", from_framework="qif-2018", to_framework="qif-2014")
         >>> entry.from_title, entry.to_id, entry.to_title
         ('Self-evaluation', '8.3', 'Securing improvement through self evaluation')
         """
@@ -410,9 +415,36 @@ _ORDER = tuple(sorted(Grade, reverse=True))
 _KEYS = {grade.name.lower(): grade for grade in Grade}
 
 
+class _GradeCounts(Mapping[Grade, int]):
+    """An immutable, hashable, picklable mapping of grades to numbers of
+    areas, highest grade first."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[Grade, int]) -> None:
+        self._data = {g: data[g] for g in _ORDER if g in data}
+
+    def __getitem__(self, grade: Grade) -> int:
+        return self._data[grade]
+
+    def __iter__(self) -> Iterator[Grade]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._data.items()))
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[type[_GradeCounts], tuple[dict[Grade, int]]]:
+        return (type(self), (self._data,))
+
+
 def _grade_counts(value: Mapping[Grade | str | int, int]) -> Mapping[Grade, int]:
-    counts = {Grade.parse(k): v for k, v in dict(value).items()}
-    return MappingProxyType({g: counts[g] for g in _ORDER if g in counts})
+    return _GradeCounts({Grade.parse(k): v for k, v in dict(value).items()})
 
 
 @attrs.frozen(kw_only=True)
@@ -438,7 +470,7 @@ class IndicatorResults:
 
     qi: str
     complete: bool
-    counts: Mapping[Grade, int] = attrs.field(converter=_grade_counts, hash=False)
+    counts: Mapping[Grade, int] = attrs.field(converter=_grade_counts)
     good_or_better: int | None = None
     below_good: int | None = None
     note: str = ""
@@ -458,7 +490,7 @@ class IndicatorResults:
     def distribution(self) -> Mapping[Grade, int]:
         """Areas per grade, highest grade first: every grade when the
         distribution is complete, only the published ones otherwise."""
-        return MappingProxyType(self._known())
+        return _GradeCounts(self._known())
 
     def count(self, grade: Grade | int | str) -> int | None:
         """The number of areas given *grade*, or ``None`` if the source does
@@ -495,7 +527,9 @@ class IndicatorResults:
         ):
             unknown = [g for g in members if g not in known]
             rest = size - sum(known.get(g, 0) for g in members)
-            groups.append([dict(zip(unknown, split, strict=True)) for split in _splits(rest, len(unknown))])
+            groups.append(
+                [dict(zip(unknown, split, strict=True)) for split in _splits(rest, len(unknown))]
+            )
         for high, low in itertools.product(*groups):
             yield {g: {**known, **high, **low}[g] for g in _ORDER}
 
@@ -511,8 +545,11 @@ class IndicatorResults:
         >>> pos = national_results().for_indicator("6.3").position("good")
         >>> pos.higher.exact, pos.same.exact, pos.lower.exact
         (7, 3, 2)
-        >>> print(national_results().for_indicator("2.2").position("very good"))
-        QI 2.2, Very good: of 12 areas, 1 graded higher, 0-10 the same, 1-11 lower (the published figures do not give the full split)
+        >>> pos = national_results().for_indicator("2.2").position("very good")
+        >>> pos.higher, pos.same, pos.lower
+        (CountRange(low=1, high=1), CountRange(low=0, high=10), CountRange(low=1, high=11))
+        >>> pos.same.exact is None
+        True
         """
         grade = Grade.parse(grade)
         seen: dict[str, list[int]] = {"higher": [], "same": [], "lower": []}
@@ -543,7 +580,10 @@ def _results_problems(r: IndicatorResults) -> Iterator[tuple[str, str]]:
         yield "qi", "must not be empty"
     for grade, n in r.counts.items():
         if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            yield f"counts.{grade.name.lower()}", f"expected a number of areas (0 or more), got {n!r}"
+            yield (
+                f"counts.{grade.name.lower()}",
+                f"expected a number of areas (0 or more), got {n!r}",
+            )
     for name in ("good_or_better", "below_good"):
         stated = getattr(r, name)
         if stated is not None and stated < 0:
@@ -771,7 +811,9 @@ def inspection_profiles_from_dict(
     for i, profile in enumerate(profiles):
         where = f"profiles[{i}]"
         if profile.id in [p.id for p in profiles[:i]]:
-            raise FrameworkError(f"duplicate profile id {profile.id!r}", file=file, path=f"{where}.id")
+            raise FrameworkError(
+                f"duplicate profile id {profile.id!r}", file=file, path=f"{where}.id"
+            )
         fw = _bundled_framework(profile.framework, file=file, path=f"{where}.framework")
         linked = [(f"graded[{j}]", qi) for j, qi in enumerate(profile.graded)] + [
             (f"questions[{j}].indicators[{k}]", qi)
