@@ -56,8 +56,8 @@ class IndicatorChange:
     """One indicator's grade now and in the previous evaluation."""
 
     qi: str
-    previous: Grade | None
-    current: Grade | None
+    previous: Grade | None = None
+    current: Grade | None = None
 
     @property
     def direction(self) -> Direction | None:
@@ -127,16 +127,16 @@ class Trend:
 class Lever:
     """One lever for improvement and the evidence behind it.
 
-    :param grades: indicator -> grade used (``None`` where ungraded).
-    :param mean: the mean of the grades given, or ``None``.
+    :param grades: indicator -> grade used, for the graded indicators.
+    :param mean: the mean of those grades, or ``None`` if none is graded.
     :param trend: indicator -> direction since the previous evaluation.
     """
 
     name: str
     title: str
     indicators: tuple[str, ...]
-    grades: Mapping[str, Grade | None]
-    mean: float | None
+    grades: Mapping[str, Grade]
+    mean: float | None = None
     trend: Mapping[str, Direction]
 
 
@@ -158,14 +158,14 @@ class CapacityJudgement:
     :param counts: the capacity profile the rules read.
     """
 
-    grade: Grade | None
-    no_grade_reason: str | None
+    grade: Grade | None = None
+    no_grade_reason: str | None = None
     confidence: Confidence
     levers: tuple[Lever, ...]
     barriers: tuple[str, ...]
     rules_fired: tuple[FiredRule, ...]
     evidence_gaps: tuple[str, ...]
-    trend: Trend | None
+    trend: Trend | None = None
     counts: Mapping[str, int]
     rules: str
 
@@ -197,7 +197,7 @@ class CapacityJudgement:
             if lever.mean is None:
                 lever_text.append(f"{lever.title.lower()} has no graded indicators")
             else:
-                ids = ", ".join(q for q, g in lever.grades.items() if g is not None)
+                ids = ", ".join(lever.grades)
                 lever_text.append(f"{lever.title.lower()} averages {lever.mean:.1f} ({ids})")
         parts.append("Levers for improvement: " + "; ".join(lever_text) + ".")
         if self.trend is not None:
@@ -287,11 +287,11 @@ def capacity_profile(
     levers = []
     for name, title, members in LEVERS:
         lever_ids = _lever_ids(framework, members)
-        lever_grades = {q: grades.get(q) for q in lever_ids}
-        given = [int(g) for g in lever_grades.values() if g is not None]
+        lever_grades = {q: g for q in lever_ids if (g := grades.get(q)) is not None}
+        given = [int(g) for g in lever_grades.values()]
         mean = sum(given) / len(given) if given else None
         counts[f"lever_{name}"] = 0 if not given else (10 * sum(given)) // len(given)
-        ids[f"lever_{name}"] = tuple(q for q in lever_ids if lever_grades[q] is not None)
+        ids[f"lever_{name}"] = tuple(lever_grades)
         directions = {}
         if trend is not None:
             for q in lever_ids:

@@ -37,8 +37,8 @@ class IndicatorResult:
 
     qi: str
     title: str
-    suggested_grade: Grade | None
-    no_grade_reason: str | None
+    suggested_grade: Grade | None = None
+    no_grade_reason: str | None = None
     triangulation: Triangulation
     profile: EvidenceProfile
     rules_fired: tuple[FiredRule, ...]
@@ -127,7 +127,7 @@ class Decision:
 
     qi: str
     grade: Grade
-    suggested: Grade | None
+    suggested: Grade | None = None
     role: str
     date: _dt.date
     rationale: str = ""

@@ -31,7 +31,7 @@ class FiredRule:
     name: str
     reason: str
     effect: Effect
-    grade: Grade | None
+    grade: Grade | None = None
     confidence: Confidence | None = None
     priority: int
     condition: str

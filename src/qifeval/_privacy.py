@@ -18,6 +18,7 @@ for what it cannot catch.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import enum
 import re
@@ -186,12 +187,14 @@ _EMAIL = re.compile(
 )
 
 # +44 / 0044 (optionally with "(0)") or the trunk 0, optionally in brackets
-# with the area code, then the national significant number (10 digits, first
-# digit not 0, 4 or 6) with at most one space, hyphen or closing bracket
-# between digits. The grouping is checked in Python.
+# with the area code (a digit may not come just before 0044 or 0; "+" and "("
+# start a number of their own), then the national significant number (10
+# digits, the first not 0, 4 or 6) with at most one space, hyphen or closing
+# bracket between digits. The grouping is checked in Python.
 _PHONE = re.compile(
-    _NOT_AFTER_NUMBER
-    + r"(?P<prefix>(?:\+|00)44[ -]?(?:\(0\)[ -]?)?|\(0|0)"
+    r"(?P<prefix>\+44[ -]?(?:\(0\)[ -]?)?|\(0|"
+    + _NOT_AFTER_NUMBER
+    + r"(?:0044[ -]?(?:\(0\)[ -]?)?|0))"
     + r"(?P<body>[1235789](?:[ -]?[0-9]|\)[ -]?[0-9]){9})"
     + _NOT_BEFORE_NUMBER
 )
@@ -244,12 +247,13 @@ _DATE = (
     rf"|{_MONTH},?[ \t]+[0-9]{{4}}"  # March 2015
     r")"
 )
-# A birth keyword, then up to four words ("born at home on", "DOB is"), then a
-# date. Only the date is flagged: "DOB [redacted date_of_birth]" still reads.
+# A birth keyword, then up to four words ("born at home on", "DOB is", "born
+# at 32 weeks on"), then a date; the nearest date wins. Only the date is
+# flagged, so that "DOB [redacted date_of_birth]" still reads.
 _DOB = re.compile(
     r"(?i:"
     r"\b(?:d[ .]{0,2}o[ .]{0,2}b\b\.?|date[ \t]+of[ \t]+birth|birth[ \t]?date|birthday|born)"
-    r"(?:[^\w]{1,4}[A-Za-z]+){0,4}[^\w]{1,4}"
+    r"(?:[^\w]{1,4}[^\W_]+){0,4}?[^\w]{1,4}"
     rf"(?P<date>{_DATE})"
     r")"
     r"(?![0-9A-Za-z])"
@@ -360,6 +364,72 @@ def _finditer(
         pos = max(m.end(), m.start() + 1)
 
 
+_Found = tuple[int, int, PersonalDataKind]
+_DEFAULT_REPLACEMENT = "[redacted {kind}]"
+# Each pass must reveal text no earlier pass flagged, so the loop ends anyway;
+# the limit bounds the time an adversarial text can take.
+_MAX_PASSES = 8
+
+
+def _order(found: _Found) -> tuple[int, int, int]:
+    start, end, kind = found
+    return start, start - end, _PRIORITY[kind]
+
+
+# A piece of masked text: (masked start, masked end, original start,
+# original end, whether it is a replacement).
+_Segment = tuple[int, int, int, int, bool]
+
+
+def _mask(text: str, found: list[_Found], replacement: str) -> tuple[str, list[_Segment]]:
+    parts: list[str] = []
+    segments: list[_Segment] = []
+    pos = 0
+    out = 0
+    for start, end, kind in found:
+        if start > pos:
+            segments.append((out, out + start - pos, pos, start, False))
+            parts.append(text[pos:start])
+            out += start - pos
+        marker = replacement.replace("{kind}", kind.value)
+        segments.append((out, out + len(marker), start, end, True))
+        parts.append(marker)
+        out += len(marker)
+        pos = end
+    if pos < len(text):
+        segments.append((out, out + len(text) - pos, pos, len(text), False))
+        parts.append(text[pos:])
+    return "".join(parts), segments
+
+
+def _map_back(
+    segments: list[_Segment], starts: list[int], start: int, end: int, kind: PersonalDataKind
+) -> _Found | None:
+    """The original span of a span of masked text (a span touching a
+    replacement takes in all it replaced), or ``None`` if the span lies
+    inside one replacement. *starts* are the segments' masked starts."""
+    first = segments[bisect.bisect_right(starts, start) - 1]
+    last = segments[bisect.bisect_right(starts, end - 1) - 1]
+    if first is last and first[4]:
+        return None
+    orig_start = first[2] if first[4] else first[2] + start - first[0]
+    orig_end = last[3] if last[4] else last[2] + end - last[0]
+    return orig_start, orig_end, kind
+
+
+def _merge(found: list[_Found], revealed: list[_Found]) -> list[_Found]:
+    """Union of both lists; overlapping spans become one, of the kind of the
+    one that sorts first."""
+    merged: list[_Found] = []
+    for start, end, kind in sorted(found + revealed, key=_order):
+        if merged and start < merged[-1][1]:
+            s, e, k = merged[-1]
+            merged[-1] = (s, max(e, end), k)
+        else:
+            merged.append((start, end, kind))
+    return merged
+
+
 def _to_kinds(value: Iterable[PersonalDataKind | str]) -> frozenset[PersonalDataKind]:
     if isinstance(value, str):
         value = [value]
@@ -376,19 +446,22 @@ def _to_kinds(value: Iterable[PersonalDataKind | str]) -> frozenset[PersonalData
     return frozenset(kinds)
 
 
-def _to_strings(name: str) -> Callable[[Iterable[str]], tuple[str, ...]]:
-    def convert(value: Iterable[str]) -> tuple[str, ...]:
-        if isinstance(value, str):
-            raise InputError(f"expected a list of strings, got the single string {value!r}",
-                             path=name)
-        items = tuple(value)
-        for i, item in enumerate(items):
-            if not isinstance(item, str):
-                raise InputError(f"expected a string, got {type(item).__name__}",
-                                 path=f"{name}[{i}]")
-        return items
+def _strings(value: Iterable[str], name: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise InputError(f"expected a list of strings, got the single string {value!r}", path=name)
+    items = tuple(value)
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise InputError(f"expected a string, got {type(item).__name__}", path=f"{name}[{i}]")
+    return items
 
-    return convert
+
+def _to_name_patterns(value: Iterable[str]) -> tuple[str, ...]:
+    return _strings(value, "name_patterns")
+
+
+def _to_extra_names(value: Iterable[str]) -> tuple[str, ...]:
+    return _strings(value, "extra_names")
 
 
 @attrs.frozen(kw_only=True)
@@ -418,14 +491,10 @@ class PersonalDataGuard:
         default=frozenset(PersonalDataKind), converter=_to_kinds
     )
     name_patterns: tuple[str, ...] = attrs.field(
-        default=DEFAULT_NAME_PATTERNS, converter=_to_strings("name_patterns")
+        default=DEFAULT_NAME_PATTERNS, converter=_to_name_patterns
     )
-    extra_names: tuple[str, ...] = attrs.field(
-        default=(), converter=_to_strings("extra_names")
-    )
-    _compiled_names: tuple[re.Pattern[str], ...] = attrs.field(
-        init=False, repr=False, eq=False
-    )
+    extra_names: tuple[str, ...] = attrs.field(default=(), converter=_to_extra_names)
+    _compiled_names: tuple[re.Pattern[str], ...] = attrs.field(init=False, repr=False, eq=False)
     _compiled_extra: re.Pattern[str] | None = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -485,51 +554,70 @@ class PersonalDataGuard:
                 for s, e in _finditer(self._compiled_extra, text):
                     yield s, e, K.NAME
 
+    def _one_pass(self, text: str) -> list[_Found]:
+        """The candidates in *text*, sorted, overlaps resolved: of two
+        overlapping candidates the one starting first is kept, and of two
+        starting at the same place the longer."""
+        found: list[_Found] = []
+        last_end = 0
+        for start, end, kind in sorted(self._candidates(text), key=_order):
+            if start >= last_end:
+                found.append((start, end, kind))
+                last_end = end
+        return found
+
     def scan(
         self, text: str, *, field: str = "", finding_id: str | None = None
     ) -> tuple[PersonalDataMatch, ...]:
         """Find what looks like personal data in *text*.
 
+        The text is scanned, then scanned again with what was found masked
+        (as :meth:`redact` masks it), until masking reveals nothing new: an
+        identifier hidden by what stands next to it (``"DOB 12/03/2015(0141)
+        496 0123"``) is found once its neighbour is masked. What a later
+        pass finds is merged with any match it overlaps.
+
         :param field: where *text* comes from, copied into each match, e.g.
             ``"findings[3].statement"``.
         :param finding_id: the finding *text* belongs to, copied into each
             match.
-        :returns: the matches, sorted by position and not overlapping: of two
-            overlapping candidates the one starting first is kept, and of two
-            starting at the same place the longer.
+        :returns: the matches, sorted by position and not overlapping.
         """
         if not isinstance(text, str):
-            raise InputError(f"expected text to scan, got {type(text).__name__}", path=field,
-                             finding_id=finding_id)
-        candidates = sorted(self._candidates(text), key=lambda c: (c[0], c[0] - c[1], _PRIORITY[c[2]]))
-        matches: list[PersonalDataMatch] = []
-        last_end = 0
-        for start, end, kind in candidates:
-            if start < last_end:
-                continue
-            matches.append(
-                PersonalDataMatch(kind=kind, start=start, end=end, field=field,
-                                  finding_id=finding_id)
+            raise InputError(
+                f"expected text to scan, got {type(text).__name__}",
+                path=field,
+                finding_id=finding_id,
             )
-            last_end = end
-        return tuple(matches)
+        found = self._one_pass(text)
+        for _ in range(_MAX_PASSES):
+            if not found:
+                break
+            masked, segments = _mask(text, found, _DEFAULT_REPLACEMENT)
+            starts = [segment[0] for segment in segments]
+            revealed = [
+                span
+                for s, e, k in self._one_pass(masked)
+                if (span := _map_back(segments, starts, s, e, k)) is not None
+            ]
+            if not revealed:
+                break
+            found = _merge(found, revealed)
+        return tuple(
+            PersonalDataMatch(kind=k, start=s, end=e, field=field, finding_id=finding_id)
+            for s, e, k in found
+        )
 
-    def redact(self, text: str, replacement: str = "[redacted {kind}]") -> str:
+    def redact(self, text: str, replacement: str = _DEFAULT_REPLACEMENT) -> str:
         """Return *text* with every match replaced.
 
         :param replacement: the text put in place of each match; ``{kind}`` in
-            it becomes the kind's value, e.g. ``"[redacted chi_number]"``. The
-            default is chosen so that scanning the result with the default
-            guard finds nothing more.
+            it becomes the kind's value, e.g. ``"[redacted chi_number]"``. With
+            the default, scanning the result with the same guard finds nothing
+            (unless the guard's own names or patterns match the replacement).
         """
-        parts = []
-        pos = 0
-        for m in self.scan(text):
-            parts.append(text[pos : m.start])
-            parts.append(replacement.replace("{kind}", m.kind.value))
-            pos = m.end
-        parts.append(text[pos:])
-        return "".join(parts)
+        masked, _ = _mask(text, [(m.start, m.end, m.kind) for m in self.scan(text)], replacement)
+        return masked
 
 
 _DEFAULT_GUARD = PersonalDataGuard()
@@ -543,7 +631,7 @@ def scan_text(
     return _DEFAULT_GUARD.scan(text, field=field, finding_id=finding_id)
 
 
-def redact(text: str, replacement: str = "[redacted {kind}]") -> str:
+def redact(text: str, replacement: str = _DEFAULT_REPLACEMENT) -> str:
     """:meth:`PersonalDataGuard.redact` with the default guard.
 
     >>> redact("DOB 12/03/2015, seen with Mrs Smith.")
