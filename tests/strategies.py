@@ -205,3 +205,24 @@ def contexts(draw: st.DrawFn, max_size: int = 4) -> qifeval.Context:
 grade_maps = st.fixed_dictionaries(
     {qi: st.none() | st.sampled_from(qifeval.Grade) for qi in QI_IDS}
 )
+
+
+def assert_same_types(a: object, b: object, path: str = "$") -> None:
+    """Equal *and* of the same types all the way down (a str-based enum
+    equals its plain string, so equality alone can hide a lossy load)."""
+    assert type(a) is type(b), f"{path}: {type(a).__name__} != {type(b).__name__}"
+    if attrs.has(type(a)):
+        for f in attrs.fields(type(a)):
+            if f.init:
+                assert_same_types(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+    elif isinstance(a, dict):
+        assert list(a) == list(b), path
+        for k in a:
+            assert_same_types(k, next(x for x in b if x == k), f"{path}[{k!r}] key")
+            assert_same_types(a[k], b[k], f"{path}[{k!r}]")
+    elif isinstance(a, tuple | list):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same_types(x, y, f"{path}[{i}]")
+    else:
+        assert a == b, path

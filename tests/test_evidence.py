@@ -10,19 +10,19 @@ import qifeval
 from qifeval import EvidenceSet, Finding, InputError
 from qifeval._evidence import evidence_from_dict, evidence_to_dict
 
-from .strategies import evidence_sets, findings
+from .strategies import assert_same_types, evidence_sets, findings
 
 
 @given(evidence_sets())
 def test_toml_round_trip_is_lossless(ev: EvidenceSet) -> None:
     text = qifeval.dump_findings(ev, fmt="toml")
-    assert evidence_from_dict(tomllib.loads(text)) == ev
+    assert_same_types(evidence_from_dict(tomllib.loads(text)), ev)
 
 
 @given(evidence_sets())
 def test_json_round_trip_is_lossless(ev: EvidenceSet) -> None:
     text = qifeval.dump_findings(ev, fmt="json")
-    assert evidence_from_dict(json.loads(text)) == ev
+    assert_same_types(evidence_from_dict(json.loads(text)), ev)
 
 
 @given(evidence_sets(max_size=5))

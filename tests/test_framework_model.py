@@ -10,12 +10,12 @@ from qifeval import Framework, FrameworkError, QualityIndicator
 from qifeval._convert import converter
 from qifeval._loading import dump_framework, framework_from_dict, framework_to_dict
 
-from .strategies import frameworks
+from .strategies import assert_same_types, frameworks
 
 
 @given(frameworks())
 def test_unstructure_structure_round_trip(fw: Framework) -> None:
-    assert framework_from_dict(framework_to_dict(fw)) == fw
+    assert_same_types(framework_from_dict(framework_to_dict(fw)), fw)
 
 
 @given(frameworks())

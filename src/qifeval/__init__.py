@@ -11,6 +11,7 @@ from ._errors import (
     FrameworkError,
     InputError,
     PersonalDataError,
+    PersonalDataWarning,
     QifevalError,
     UnknownIndicatorError,
 )
@@ -170,6 +171,7 @@ __all__ = [
     "PersonalDataGuard",
     "PersonalDataKind",
     "PersonalDataMatch",
+    "PersonalDataWarning",
     "Points",
     "PositionStatement",
     "PreviousEvaluation",

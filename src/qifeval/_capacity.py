@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from . import _convert
 from ._context import Context, Severity
 from ._firing import FiredRule, combine, run_rules
 from ._framework import Framework
@@ -377,3 +378,6 @@ def judge(
         rules=rules.name,
     )
 
+
+
+_convert.register_enums(Direction)

@@ -52,13 +52,28 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _strict_str(value: object, _: type) -> str:
+def _enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
+    parse = getattr(cl, "parse", None)
+    if parse is not None:
+        return parse(value)  # type: ignore[no-any-return]
+    try:
+        return cl(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cl)
+        raise ValueError(f"expected one of {allowed}, got {_short(value)}") from None
+
+
+def _strict_str(value: object, cl: type) -> str:
+    if cl is not str and issubclass(cl, enum.Enum):  # a str-based enum
+        return _enum(value, cl)  # type: ignore[return-value]
     if not isinstance(value, str):
         raise _WrongType("a string", value)
     return value
 
 
-def _strict_int(value: object, _: type) -> int:
+def _strict_int(value: object, cl: type) -> int:
+    if cl is not int and issubclass(cl, enum.Enum):  # an int-based enum
+        return _enum(value, cl)  # type: ignore[return-value]
     if isinstance(value, bool) or not isinstance(value, int):
         raise _WrongType("an integer", value)
     return value
@@ -89,26 +104,14 @@ def _date(value: object, _: type) -> _dt.date:
     raise _WrongType("a date (YYYY-MM-DD)", value)
 
 
-def _enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
-    parse = getattr(cl, "parse", None)
-    if parse is not None:
-        return parse(value)  # type: ignore[no-any-return]
-    try:
-        return cl(value)
-    except ValueError:
-        allowed = ", ".join(repr(m.value) for m in cl)
-        raise ValueError(f"expected one of {allowed}, got {_short(value)}") from None
-
-
 for _t, _hook in ((str, _strict_str), (int, _strict_int), (float, _strict_float), (bool, _strict_bool)):
     converter.register_structure_hook(_t, _hook)
 
 
 def register_enums(*classes: type[enum.Enum]) -> None:
-    """Register strict hooks for enums; each needs its own, or the hook of
-    the type it is built on (``str``, ``int``) would take it."""
+    """Unstructure these enums to their plain values. (Structuring any enum
+    goes through :func:`_enum` via the hooks of ``str`` and ``int``.)"""
     for cl in classes:
-        converter.register_structure_hook(cl, _enum)
         converter.register_unstructure_hook(cl, lambda member: member.value)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 __all__ = [
     "EngineError",
+    "PersonalDataWarning",
     "FrameworkError",
     "InputError",
     "PersonalDataError",
@@ -137,3 +138,8 @@ class PersonalDataError(QifevalError, ValueError):
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (type(self)._rebuild, (self.matches, self.file))
+
+
+class PersonalDataWarning(UserWarning):
+    """Input looks as if it holds personal data (issued when strict
+    checking is off). The message names where, never the text."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -12,13 +13,14 @@ import attrs
 
 from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
 from ._context import Context
-from ._errors import InputError
+from ._errors import InputError, PersonalDataError, PersonalDataWarning
 from ._evidence import EvidenceSet
 from ._framework import Framework
 from ._grade import Grade
 from ._loading import load_framework
 from ._triangulation import EvidenceProfile, Triangulation, analyse
 from ._firing import FiredRule, combine, run_rules
+from ._privacy import PersonalDataGuard, PersonalDataMatch
 from .rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
 
 __all__ = ["Decision", "DecisionKind", "Evaluation", "IndicatorResult", "PreviousEvaluation", "evaluate"]
@@ -334,6 +336,47 @@ def _judge(evaluation: Evaluation, framework: Framework, rules: RuleSet, engine:
     )
 
 
+def scan_evidence(
+    evidence: EvidenceSet, guard: PersonalDataGuard | None = None
+) -> tuple[PersonalDataMatch, ...]:
+    """Scan every free-text field of an evidence set (title, finding
+    statements, source details and refs, context notes and readiness
+    evidence) for personal identifiers."""
+    guard = guard or PersonalDataGuard()
+    found: list[PersonalDataMatch] = list(guard.scan(evidence.title, field="title"))
+    for i, f in enumerate(evidence.findings):
+        for name in ("statement", "source_detail", "ref"):
+            value = getattr(f, name)
+            if value:
+                found += guard.scan(value, field=f"findings[{i}].{name}", finding_id=f.id)
+    for i, c in enumerate(evidence.context.challenges):
+        found += guard.scan(c.note, field=f"context.challenges[{i}].note", finding_id=c.id)
+    for i, r in enumerate(evidence.context.readiness):
+        for name in ("statement", "ref"):
+            value = getattr(r, name)
+            if value:
+                found += guard.scan(value, field=f"context.readiness[{i}].{name}", finding_id=r.id)
+    return tuple(found)
+
+
+def check_personal_data(
+    evidence: EvidenceSet,
+    *,
+    strict: bool,
+    guard: PersonalDataGuard | None = None,
+    file: str | Path | None = None,
+) -> tuple[PersonalDataMatch, ...]:
+    """Scan *evidence*; raise :class:`PersonalDataError` if anything is
+    found and *strict*, otherwise issue a :class:`PersonalDataWarning`."""
+    found = scan_evidence(evidence, guard)
+    if found:
+        error = PersonalDataError(found, file=file)
+        if strict:
+            raise error
+        warnings.warn(str(error), PersonalDataWarning, stacklevel=3)
+    return found
+
+
 def evaluate(
     evidence: EvidenceSet,
     framework: Framework | str | Path | None = None,
@@ -343,6 +386,8 @@ def evaluate(
     context: Context | None = None,
     previous: Evaluation | PreviousEvaluation | None = None,
     engine: Literal["durable", "reference"] = "durable",
+    strict: bool = False,
+    guard: PersonalDataGuard | None = None,
 ) -> Evaluation:
     """Suggest a grade for every quality indicator from the evidence, with
     the rules that fired and the findings behind them, and judge capacity
@@ -361,6 +406,11 @@ def evaluate(
     :param engine: ``"durable"`` (the durable-rules engine) or
         ``"reference"`` (the plain-Python evaluator of the same rules; the
         results are identical).
+    :param strict: refuse evidence that looks as if it holds personal data
+        (raise :class:`PersonalDataError`) instead of warning
+        (:class:`PersonalDataWarning`).
+    :param guard: the personal-data guard to scan with; by default
+        :class:`PersonalDataGuard` with its default settings.
 
     Thread-safe; results are deterministic and do not depend on the order of
     the findings.
@@ -371,6 +421,7 @@ def evaluate(
     if context is not None:
         evidence = evidence.with_context(context)
     evidence.validate(fw)
+    check_personal_data(evidence, strict=strict, guard=guard)
     if isinstance(previous, Evaluation):
         previous = PreviousEvaluation.from_evaluation(previous)
     results = evaluate_indicators(evidence, fw, grading, engine=engine)

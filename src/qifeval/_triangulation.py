@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from ._evidence import EvidenceSet, Finding, SourceKind, Valence, Weight
+from . import _convert
 from ._fields import PROFILE_FIELDS
 from ._framework import Framework, IllustrationKind, Part
 
@@ -324,3 +325,6 @@ def illustration_coverage(evidence: EvidenceSet, framework: Framework) -> dict[s
 def _ref_key(ref: str) -> tuple[str, int]:
     head, _, n = ref.rpartition("/")
     return head, int(n)
+
+
+_convert.register_enums(TriangulationStatus)
