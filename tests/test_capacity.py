@@ -145,7 +145,7 @@ def test_improving_outcomes_under_severe_budget_pressure() -> None:
     assert pressed.grade < calm.grade
     assert pressed.grade <= Grade.GOOD
     assert set(pressed.trend.improved) >= {"1.1", "2.1", "2.2"}
-    assert "severe budgetary pressures (15% savings target)" in pressed.barriers
+    assert "budgetary pressures (severe): 15% savings target" in pressed.barriers
     assert "severe-context" in [r.name for r in pressed.rules_fired]
 
 

@@ -325,7 +325,7 @@ def barriers(
 ) -> tuple[str, ...]:
     """What stands in the way of improvement, in words."""
     out = [
-        f"{c.severity.value} {c.kind.label}" + (f" ({c.note})" if c.note else "")
+        f"{c.kind.label} ({c.severity.value})" + (f": {c.note.strip().rstrip('.')}" if c.note.strip() else "")
         for c in sorted(context.challenges, key=lambda c: -c.severity.points)
         if c.severity is not Severity.LOW
     ]
@@ -333,7 +333,11 @@ def barriers(
         g = grades.get(qi.id)
         if g is not None and g <= Grade.WEAK:
             out.append(f"{qi.id} {qi.title} is graded {g.label.lower()}")
-    out += [f"readiness: {r.statement}" for r in context.readiness if r.valence is Valence.WEAKNESS]
+    out += [
+        f"readiness ({r.aspect.value.replace('_', ' ')}): {r.statement.strip().rstrip('.')}"
+        for r in context.readiness
+        if r.valence is Valence.WEAKNESS
+    ]
     if trend is not None:
         out += [f"{q} has declined since the previous evaluation" for q in trend.declined]
     return tuple(out)

@@ -59,8 +59,7 @@ class EvaluationDiff:
 
 
 def _label(e: Evaluation) -> str:
-    ev = e.evidence
-    return " ".join(x for x in (ev.partnership, ev.title, str(ev.date or "")) if x) + f" ({e.framework})"
+    return f"{e.label()} [{e.framework}]"
 
 
 def _key(f: Finding) -> str:

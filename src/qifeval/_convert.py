@@ -12,6 +12,7 @@ import datetime as _dt
 import enum
 import json
 import re
+import stat
 import os
 import tempfile
 import tomllib
@@ -322,6 +323,13 @@ def write_text_atomic(path: str | Path, text: str) -> None:
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     try:
+        # mkstemp creates the file private (0600): give it the mode an
+        # ordinary new file would have, or keep the existing file's mode.
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError:
+            mode = 0o644
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()

@@ -165,8 +165,7 @@ class PreviousEvaluation:
     @classmethod
     def from_evaluation(cls, evaluation: Evaluation, label: str | None = None) -> PreviousEvaluation:
         """The grades of *evaluation* (confirmed where confirmed)."""
-        ev = evaluation.evidence
-        default = " ".join(x for x in (ev.partnership, ev.title, str(ev.date or "")) if x)
+        default = evaluation.label()
         grades = {q: g for q, g in evaluation.grades.items() if g is not None}
         return cls(label=label or default, framework=evaluation.framework, grades=grades)
 
@@ -220,6 +219,13 @@ class Evaluation:
     capacity: CapacityJudgement
     decisions: tuple[Decision, ...] = ()
     previous: PreviousEvaluation | None = None
+
+    def label(self) -> str:
+        """A short name for reports, e.g. ``"Example partnership, Joint
+        self-evaluation (2026-09-30)"``."""
+        ev = self.evidence
+        text = ", ".join(x for x in (ev.partnership, ev.title) if x)
+        return f"{text} ({ev.date.isoformat()})" if ev.date else text
 
     def result(self, qi: str) -> IndicatorResult:
         """The result for one indicator."""

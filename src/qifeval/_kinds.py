@@ -48,5 +48,10 @@ class SourceKind(enum.StrEnum):
     PRACTICE = "practice"
     DOCUMENTATION = "documentation"
 
+    @property
+    def label(self) -> str:
+        """The kind in words, e.g. ``"stakeholders' views"``."""
+        return "stakeholders' views" if self is SourceKind.STAKEHOLDER_VIEWS else self.value.replace("_", " ")
+
 
 _convert.register_enums(Valence, Weight, SourceKind)

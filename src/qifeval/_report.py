@@ -32,12 +32,6 @@ __all__ = [
 REPORT_FORMAT_VERSION = 1
 POSITION_STATEMENT_WORD_LIMIT = 5000
 
-_SOURCE_LABEL = {
-    "performance_data": "performance data",
-    "stakeholder_views": "stakeholders' views",
-    "practice": "practice",
-    "documentation": "documentation",
-}
 
 
 def _grade_text(g: Grade | None) -> str:
@@ -172,6 +166,33 @@ def json_report_text(evaluation: Evaluation) -> str:
 
 # --- Markdown -------------------------------------------------------------------
 
+def _triangulation_text(r: IndicatorResult) -> str:
+    t = r.triangulation
+    kinds = ", ".join(k.label for k in t.sources) or "none"
+    n = len(t.strength_sources)
+    strengths = "" if not n else f"; strengths from {n} kind{'s' if n != 1 else ''}" + (
+        ", triangulated" if t.strengths_triangulated else ", not triangulated"
+    )
+    return f"{t.status.value} (sources: {kinds}{strengths})"
+
+
+def _illustrations_text(e: Evaluation, r: IndicatorResult) -> str | None:
+    cited: dict[str, list[str]] = {}
+    for fid in r.findings:
+        f = e.evidence.finding(fid)
+        if f.illustration:
+            cited.setdefault(f.illustration, []).append(f.id)
+    if not cited:
+        return None
+    parts = [f"{ref} ({', '.join(ids)})" for ref, ids in sorted(cited.items(), key=lambda kv: _ref_order(kv[0]))]
+    return "Illustrations evidenced: " + "; ".join(parts) + "."
+
+
+def _ref_order(ref: str) -> tuple[str, int]:
+    head, _, n = ref.rpartition("/")
+    return head, int(n)
+
+
 def _md_escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -182,7 +203,7 @@ def _findings_by_valence(e: Evaluation, r: IndicatorResult) -> tuple[list[Findin
 
 
 def _finding_line(f: Finding) -> str:
-    source = _SOURCE_LABEL[f.source.value] + (f", {redact(f.source_detail)}" if f.source_detail else "")
+    source = f.source.label + (f", {redact(f.source_detail)}" if f.source_detail else "")
     flags = [x for x, on in (("critical", f.critical), ("sustained", f.sustained), ("sector leading", f.sector_leading)) if on]
     extra = f"; {', '.join(flags)}" if flags else ""
     return f"{_sentence(f)} ({f.id}; {f.weight.value}; {source}{extra})"
@@ -241,12 +262,14 @@ def _md_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
         if items:
             out += [f"{heading}:", ""] + [f"- {_finding_line(f)}" for f in items] + [""]
     t = r.triangulation
-    kinds = ", ".join(_SOURCE_LABEL[k.value] for k in t.sources) or "none"
-    out.append(f"Triangulation: {t.status.value} (sources: {kinds}).")
+    out.append(f"Triangulation: {_triangulation_text(r)}.")
     for cx in t.contradictions:
         out.append(f"Contradiction to discuss: {cx.describe()}.")
     if t.to_corroborate:
         out.append(f"To be corroborated: {', '.join(t.to_corroborate)}.")
+    shown = _illustrations_text(e, r)
+    if shown:
+        out.append(shown)
     out += ["", "Rules that fired:", ""] + [_md_rule(x) for x in r.rules_fired] + [""]
     return out
 
@@ -294,13 +317,12 @@ def html_report(evaluation: Evaluation, *, compare: Sequence[Evaluation] = ()) -
     ev = e.evidence
     title = redact(_title(e))
     rows: list[tuple[str, dict[str, Grade | None]]] = [
-        (f"{redact(ev.partnership)} {ev.date or ''}".strip() + " (this evaluation)", e.grades)
+        (redact(e.label()) + " (this evaluation)", e.grades)
     ]
     if e.previous is not None and e.previous.framework == e.framework:
         rows.append((redact(e.previous.label) + " (previous)", dict(e.previous.grades)))
     for other in compare:
-        label = f"{redact(other.evidence.partnership)} {other.evidence.date or ''}".strip()
-        rows.append((label, other.grades))
+        rows.append((redact(other.label()), other.grades))
     qis = [r.qi for r in e.results]
     parts = [
         "<!DOCTYPE html>",
@@ -384,12 +406,14 @@ def _html_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
         if items:
             out.append(f"<h4>{heading}</h4><ul>" + "".join(f"<li>{_h(_finding_line(f))}</li>" for f in items) + "</ul>")
     t = r.triangulation
-    kinds = ", ".join(_SOURCE_LABEL[k.value] for k in t.sources) or "none"
-    out.append(f"<p>Triangulation: <strong>{_h(t.status.value)}</strong> (sources: {_h(kinds)}).</p>")
+    out.append(f"<p>Triangulation: {_h(_triangulation_text(r))}.</p>")
     for cx in t.contradictions:
         out.append(f"<p>Contradiction to discuss: {_h(cx.describe())}.</p>")
     if t.to_corroborate:
         out.append(f"<p>To be corroborated: {_h(', '.join(t.to_corroborate))}.</p>")
+    shown = _illustrations_text(e, r)
+    if shown:
+        out.append(f"<p>{_h(shown)}</p>")
     out.append("<h4>Rules that fired</h4>")
     out += _html_rules(r.rules_fired)
     out.append("</section>")
@@ -438,7 +462,7 @@ def position_statement(
     out += ["", "## How do we know?", ""]
     kinds: dict[str, int] = {}
     for f in ev.findings:
-        kinds[_SOURCE_LABEL[f.source.value]] = kinds.get(_SOURCE_LABEL[f.source.value], 0) + 1
+        kinds[f.source.label] = kinds.get(f.source.label, 0) + 1
     out.append(
         f"Our judgements rest on {len(ev.findings)} findings from "
         + ", ".join(f"{k} ({n})" for k, n in sorted(kinds.items()))

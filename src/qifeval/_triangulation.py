@@ -64,9 +64,9 @@ class Contradiction:
     def describe(self) -> str:
         """One sentence for a report."""
         return (
-            f"{self.strength_source.value.replace('_', ' ')} evidence of strength "
+            f"{self.strength_source.label} evidence of strength "
             f"({', '.join(self.strengths)}) conflicts with "
-            f"{self.weakness_source.value.replace('_', ' ')} evidence of weakness "
+            f"{self.weakness_source.label} evidence of weakness "
             f"({', '.join(self.weaknesses)})"
         )
 
