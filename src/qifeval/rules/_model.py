@@ -245,6 +245,11 @@ class RuleSet:
         return tuple(i for i, r in self.ordered() if r.matches(counts))
 
 
+#: Bounds on numbers in rules, so that every rule set is one the engine can
+#: compile (its C core works with machine integers).
+_LIMIT = 1_000_000
+
+
 def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
     if not rs.name.strip():
         yield "name", "must not be empty"
@@ -255,8 +260,8 @@ def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
         yield "confidence", "expected 1 <= confident <= very_confident <= 6"
     fields = VOCABULARIES[rs.subject]
     for w in Weight:
-        if rs.points[w] < 0:
-            yield f"points.{w.value}", f"expected a whole number 0 or more, got {rs.points[w]}"
+        if not 0 <= rs.points[w] <= _LIMIT:
+            yield f"points.{w.value}", f"expected a whole number from 0 to {_LIMIT}, got {rs.points[w]}"
     names: dict[str, int] = {}
     for i, rule in enumerate(rs.rules):
         where = f"rules[{i}]"
@@ -278,6 +283,8 @@ def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
             yield f"{where}.effect", "limit rules apply to capacity rules only"
         if not rule.when:
             yield f"{where}.when", "needs at least one comparison"
+        if not -_LIMIT <= rule.priority <= _LIMIT:
+            yield f"{where}.priority", f"expected a whole number from {-_LIMIT} to {_LIMIT}"
         for j, c in enumerate(rule.when):
             yield from _comparison_problems(c, f"{where}.when[{j}]", fields)
 
@@ -294,8 +301,10 @@ def _comparison_problems(
         yield f"{where}.op", f"expected one of {', '.join(map(repr, _OPS))}, got {c.op!r}"
     if (c.value is None) == (c.other is None):
         yield where, "give either 'value' (a number) or 'other' (a profile field), not both"
-    if c.times < 1:
-        yield f"{where}.times", f"expected a whole number 1 or more, got {c.times}"
+    if c.value is not None and not -_LIMIT <= c.value <= _LIMIT:
+        yield f"{where}.value", f"expected a whole number from {-_LIMIT} to {_LIMIT}, got {c.value}"
+    if not 1 <= c.times <= 1000:
+        yield f"{where}.times", f"expected a whole number from 1 to 1000, got {c.times}"
     if c.other is None and c.times != 1:
         yield f"{where}.times", "'times' goes with 'other'"
 
