@@ -95,6 +95,8 @@ class DurableEngine:
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         self._fired: dict[str, list[int]] | None = None
+        #: Sessions open now (0 or 1: one per call of fire, deleted at its end).
+        self.live_sessions = 0
         self._name = f"qifeval-{next(_names)}"
         definition: dict[str, Any] = {}
         for index, rule in enumerate(rules.rules):
@@ -130,11 +132,13 @@ class DurableEngine:
                 for fact in facts:
                     fid = str(fact["id"])
                     self._fired[fid] = []
+                    self.live_sessions = 1
                     self._assert({**fact, "sid": sid, "kind": "qi"})
                 return {k: tuple(v) for k, v in self._fired.items()}
             finally:
-                if self._fired:  # a session exists once a fact was asserted
+                if self.live_sessions:  # a session exists once a fact was asserted
                     self._host.delete_state(self._name, sid)
+                    self.live_sessions = 0
                 self._fired = None
 
     def _assert(self, fact: dict[str, Any]) -> None:
