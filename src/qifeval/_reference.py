@@ -658,7 +658,8 @@ class NationalResults:
         return tuple(r.qi for r in self.indicators)
 
     def for_indicator(self, qi_id: str) -> IndicatorResults:
-        """The results for indicator *qi_id* (an id of :attr:`framework`).
+        """The results for indicator *qi_id*, an id of the framework the
+        results are for (``qif-2014``).
 
         :raises UnknownIndicatorError: if it was not graded, naming those
             that were.

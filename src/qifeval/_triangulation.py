@@ -117,7 +117,7 @@ class EvidenceProfile:
     """Counts and weights of the findings on one indicator: the facts the
     rules engine reasons over.
 
-    :param counts: every profile field (see :data:`PROFILE_FIELDS`) with its
+    :param counts: every profile field (see :doc:`/reference/fields`) with its
         value.
     :param finding_ids: for each field, the ids of the findings that count
         towards it, so that a rule can cite the findings behind it.
