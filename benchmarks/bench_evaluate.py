@@ -65,8 +65,13 @@ def main() -> None:
         ev = make_evidence(n)
         qifeval.evaluate(ev, fw, rules)  # warm up: compile the ruleset once
         durable = median_ms(lambda: qifeval.evaluate(ev, fw, rules), args.repeat)
-        reference = median_ms(lambda: qifeval.evaluate(ev, fw, rules, engine="reference"), args.repeat)
-        assert qifeval.evaluate(ev, fw, rules).results == qifeval.evaluate(ev, fw, rules, engine="reference").results
+        reference = median_ms(
+            lambda: qifeval.evaluate(ev, fw, rules, engine="reference"), args.repeat
+        )
+        assert (
+            qifeval.evaluate(ev, fw, rules).results
+            == qifeval.evaluate(ev, fw, rules, engine="reference").results
+        )
         print(f"{n:>9} {durable:>11.2f} {reference:>13.2f} {durable / reference:>6.2f}")
 
 

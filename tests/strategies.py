@@ -53,9 +53,7 @@ def frameworks(draw: st.DrawFn) -> Framework:
         for j in range(draw(st.integers(0, 3))):
             indicators.append(draw(indicators_for(f"{ka.number}.{j + 1}", ka.number)))
     if draw(st.booleans()):
-        areas.append(
-            KeyArea(number=10, title=draw(title), question=1, part=Part.CAPACITY)
-        )
+        areas.append(KeyArea(number=10, title=draw(title), question=1, part=Part.CAPACITY))
         indicators.append(draw(indicators_for("10", 10)))
     wellbeing = [
         WellbeingIndicator(id=f"wb{i}", name=draw(title), very_good=draw(text), weak=draw(text))

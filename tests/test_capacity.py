@@ -66,7 +66,10 @@ def test_capacity_does_not_depend_on_order(grades, context, rnd) -> None:
     a = capacity(grades, context)
     b = capacity(dict(items), attrs.evolve(context, challenges=challenges))
     assert (a.grade, a.confidence, a.counts, [r.name for r in a.rules_fired]) == (
-        b.grade, b.confidence, b.counts, [r.name for r in b.rules_fired]
+        b.grade,
+        b.confidence,
+        b.counts,
+        [r.name for r in b.rules_fired],
     )
 
 
@@ -83,10 +86,13 @@ def test_every_lever_cites_its_indicators_and_engines_agree(grades, context) -> 
     ref = capacity(grades, context, engine="reference")
     assert (c.grade, c.confidence, c.rules_fired) == (ref.grade, ref.confidence, ref.rules_fired)
     for r in c.rules_fired:
-        assert set(r.evidence) <= set(QI_IDS) | {x.id for x in context.challenges} | {x.id for x in context.readiness}
+        assert set(r.evidence) <= set(QI_IDS) | {x.id for x in context.challenges} | {
+            x.id for x in context.readiness
+        }
 
 
 # --- Scenarios ----------------------------------------------------------------
+
 
 def _findings(grade_by_qi: dict[str, str]) -> list[Finding]:
     """Findings that the default rules grade as asked: 'vg' triangulated
@@ -96,14 +102,50 @@ def _findings(grade_by_qi: dict[str, str]) -> list[Finding]:
     for qi, level in grade_by_qi.items():
         if level == "vg":
             for s in ("practice", "performance_data", "stakeholder_views"):
-                out.append(Finding(id=f"{qi}-{s}", qi=qi, statement="s", valence="strength", weight="major", source=s))
+                out.append(
+                    Finding(
+                        id=f"{qi}-{s}",
+                        qi=qi,
+                        statement="s",
+                        valence="strength",
+                        weight="major",
+                        source=s,
+                    )
+                )
         elif level == "good":
             for s in ("practice", "performance_data", "stakeholder_views"):
-                out.append(Finding(id=f"{qi}-{s}", qi=qi, statement="s", valence="strength", weight="important", source=s))
-            out.append(Finding(id=f"{qi}-w", qi=qi, statement="s", valence="weakness", weight="important", source="practice"))
+                out.append(
+                    Finding(
+                        id=f"{qi}-{s}",
+                        qi=qi,
+                        statement="s",
+                        valence="strength",
+                        weight="important",
+                        source=s,
+                    )
+                )
+            out.append(
+                Finding(
+                    id=f"{qi}-w",
+                    qi=qi,
+                    statement="s",
+                    valence="weakness",
+                    weight="important",
+                    source="practice",
+                )
+            )
         elif level == "weak":
             for s in ("practice", "stakeholder_views"):
-                out.append(Finding(id=f"{qi}-w-{s}", qi=qi, statement="s", valence="weakness", weight="important", source=s))
+                out.append(
+                    Finding(
+                        id=f"{qi}-w-{s}",
+                        qi=qi,
+                        statement="s",
+                        valence="weakness",
+                        weight="important",
+                        source=s,
+                    )
+                )
     return out
 
 
@@ -135,10 +177,14 @@ def test_improving_outcomes_under_severe_budget_pressure() -> None:
     base = {qi: "good" for qi in QI_IDS}
     before = _evaluate(base)
     levels = {**base, **{qi: "vg" for qi in QI_IDS if not qi.startswith("5")}}
-    context = Context(challenges=[
-        ContextualChallenge(id="C1", kind="budgetary_pressures", severity="severe", note="15% savings target"),
-        ContextualChallenge(id="C2", kind="service_boundaries", severity="severe"),
-    ])
+    context = Context(
+        challenges=[
+            ContextualChallenge(
+                id="C1", kind="budgetary_pressures", severity="severe", note="15% savings target"
+            ),
+            ContextualChallenge(id="C2", kind="service_boundaries", severity="severe"),
+        ]
+    )
     calm = _evaluate(levels, previous=before).capacity
     pressed = _evaluate(levels, context=context, previous=before).capacity
     assert pressed.grade is not None and calm.grade is not None
@@ -161,7 +207,9 @@ def test_most_indicators_ungraded_says_the_evidence_is_too_thin() -> None:
 def test_capacity_uses_confirmed_grades() -> None:
     ev = _evaluate({qi: "vg" for qi in QI_IDS})
     assert ev.capacity.grade is Grade.VERY_GOOD
-    changed = ev.override("9.3", Grade.WEAK, role="Chair, chief officers group", rationale="Partners disagree")
+    changed = ev.override(
+        "9.3", Grade.WEAK, role="Chair, chief officers group", rationale="Partners disagree"
+    )
     assert changed.grades["9.3"] is Grade.WEAK
     assert changed.result("9.3").suggested_grade is Grade.VERY_GOOD
     assert changed.capacity.confidence is Confidence.NOT_YET_CONFIDENT

@@ -70,8 +70,10 @@ def test_validate(capsys, findings, tmp_path) -> None:
 
 def test_validate_strict_personal_data(capsys, tmp_path) -> None:
     p = tmp_path / "pd.toml"
-    p.write_text(VALID.replace("most assessments were timely", "assessment for child CHI 0101011237"),
-                 encoding="utf-8")
+    p.write_text(
+        VALID.replace("most assessments were timely", "assessment for child CHI 0101011237"),
+        encoding="utf-8",
+    )
     code, _, err = run(capsys, "validate", p)
     assert code == 0 and "warning: " in err and "0101011237" not in err
     code, _, err = run(capsys, "validate", p, "--strict")
@@ -111,7 +113,10 @@ def test_evaluate_save_report_and_diff(capsys, findings, tmp_path) -> None:
 
 def test_evaluate_invalid_inputs_exit_1(capsys, findings, tmp_path) -> None:
     bad_rules = tmp_path / "rules.toml"
-    bad_rules.write_text('schema_version = 1\nbase = "default"\nname = "x"\n[[rules]]\nname = "y"\n', encoding="utf-8")
+    bad_rules.write_text(
+        'schema_version = 1\nbase = "default"\nname = "x"\n[[rules]]\nname = "y"\n',
+        encoding="utf-8",
+    )
     for args in (
         ["evaluate", tmp_path / "missing.toml"],
         ["evaluate", findings, "--rules", bad_rules],
@@ -133,9 +138,17 @@ def test_usage_errors_exit_2(capsys, findings) -> None:
 
 
 def test_console_script_runs_as_a_module(findings) -> None:
-    proc = subprocess.run([sys.executable, "-m", "qifeval", "validate", str(findings)],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "qifeval", "validate", str(findings)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0 and "valid" in proc.stdout
-    proc = subprocess.run([sys.executable, "-m", "qifeval", "evaluate", str(findings) + ".nope"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "qifeval", "evaluate", str(findings) + ".nope"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr

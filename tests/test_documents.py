@@ -25,8 +25,13 @@ def evaluations(draw):
     e = qifeval.evaluate(ev, FW, previous=previous)
     for qi in draw(st.lists(st.sampled_from([r.qi for r in e.results]), max_size=3, unique=True)):
         grade = draw(st.sampled_from(Grade))
-        e = e.override(qi, grade, role="Lead officer", rationale="Agreed at the review meeting",
-                       date=draw(st.dates()))
+        e = e.override(
+            qi,
+            grade,
+            role="Lead officer",
+            rationale="Agreed at the review meeting",
+            date=draw(st.dates()),
+        )
     return e
 
 
@@ -46,13 +51,28 @@ def test_toml_round_trip_of_whole_evaluations(e) -> None:
 
 def _example() -> qifeval.Evaluation:
     def f(i, qi, v="strength", w="important", s="practice"):
-        return Finding(id=i, qi=qi, statement=f"records read showed {i}", valence=v, weight=w, source=s,
-                       proportion=0.8)
+        return Finding(
+            id=i,
+            qi=qi,
+            statement=f"records read showed {i}",
+            valence=v,
+            weight=w,
+            source=s,
+            proportion=0.8,
+        )
 
-    ev = EvidenceSet(partnership="Example partnership", title="Self-evaluation", findings=[
-        f("A", "5.2", w="major"), f("B", "5.2", s="performance_data"), f("C", "5.2", s="stakeholder_views"),
-        f("D", "2.1", v="weakness"), f("E", "9.4"), f("G", "1.1", s="documentation"),
-    ])
+    ev = EvidenceSet(
+        partnership="Example partnership",
+        title="Self-evaluation",
+        findings=[
+            f("A", "5.2", w="major"),
+            f("B", "5.2", s="performance_data"),
+            f("C", "5.2", s="stakeholder_views"),
+            f("D", "2.1", v="weakness"),
+            f("E", "9.4"),
+            f("G", "1.1", s="documentation"),
+        ],
+    )
     return qifeval.evaluate(ev, FW).confirm("5.2", role="Chair")
 
 
@@ -134,9 +154,19 @@ def test_html_report_parses_and_contains_every_graded_indicator() -> None:
 
 
 def test_html_escapes_user_text() -> None:
-    ev = EvidenceSet(partnership="<b>P</b> & Co", findings=[
-        Finding(id="A", qi="5.2", statement="<script>alert(1)</script>", valence="strength",
-                weight="minor", source="practice")])
+    ev = EvidenceSet(
+        partnership="<b>P</b> & Co",
+        findings=[
+            Finding(
+                id="A",
+                qi="5.2",
+                statement="<script>alert(1)</script>",
+                valence="strength",
+                weight="minor",
+                source="practice",
+            )
+        ],
+    )
     page = qifeval.html_report(qifeval.evaluate(ev, FW))
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "&lt;b&gt;P&lt;/b&gt; &amp; Co" in page
@@ -146,7 +176,10 @@ def test_markdown_report_is_stable() -> None:
     a = qifeval.markdown_report(_example())
     b = qifeval.markdown_report(_example())
     assert a == b
-    assert "| 5.2 | Assessing risk and need | 5 Very good | 5 Very good (confirmed) | triangulated |" in a
+    assert (
+        "| 5.2 | Assessing risk and need | 5 Very good | 5 Very good (confirmed) | triangulated |"
+        in a
+    )
     assert "Most records read showed A (A; major; practice)" in a
     assert "no grade (An outcome indicator evidenced only by documentation" in a
 
@@ -161,18 +194,39 @@ def test_json_report_is_the_documented_shape() -> None:
     assert by_qi["1.1"]["suggested_grade"] is None
     assert by_qi["5.2"]["triangulation"]["status"] == "triangulated"
     assert {"name", "reason", "evidence", "decisive"} <= set(by_qi["5.2"]["rules_fired"][0])
-    assert set(r["capacity"]) >= {"grade", "confidence", "levers", "barriers", "evidence_gaps", "statement"}
+    assert set(r["capacity"]) >= {
+        "grade",
+        "confidence",
+        "levers",
+        "barriers",
+        "evidence_gaps",
+        "statement",
+    }
     json.dumps(r)
 
 
 def test_reports_never_print_flagged_personal_data() -> None:
-    ev = EvidenceSet(partnership="P", findings=[
-        Finding(id="A", qi="5.2", statement="Mrs Jones said the plan helped; contact jo@example.org",
-                valence="strength", weight="minor", source="stakeholder_views")])
+    ev = EvidenceSet(
+        partnership="P",
+        findings=[
+            Finding(
+                id="A",
+                qi="5.2",
+                statement="Mrs Jones said the plan helped; contact jo@example.org",
+                valence="strength",
+                weight="minor",
+                source="stakeholder_views",
+            )
+        ],
+    )
     with pytest.warns(qifeval.PersonalDataWarning, match="findings\\[0\\].statement"):
         e = qifeval.evaluate(ev, FW)
-    for text in (qifeval.markdown_report(e), qifeval.html_report(e), json.dumps(qifeval.json_report(e)),
-                 qifeval.position_statement(e).text):
+    for text in (
+        qifeval.markdown_report(e),
+        qifeval.html_report(e),
+        json.dumps(qifeval.json_report(e)),
+        qifeval.position_statement(e).text,
+    ):
         assert "jo@example.org" not in text and "Jones" not in text
     with pytest.raises(qifeval.PersonalDataError) as info:
         qifeval.evaluate(ev, FW, strict=True)
@@ -189,20 +243,62 @@ def test_position_statement_sections_and_word_limit() -> None:
 
 
 def test_compare_across_frameworks_and_benchmark() -> None:
-    old = qifeval.evaluate(EvidenceSet(partnership="P", framework="qif-2014", findings=[
-        Finding(id="A", qi="8.3", statement="self-evaluation is patchy", valence="weakness",
-                weight="important", source="documentation"),
-        Finding(id="B", qi="5.2", statement="risk assessments late", valence="weakness",
-                weight="important", source="practice"),
-    ]))
-    new = qifeval.evaluate(EvidenceSet(partnership="P", findings=[
-        Finding(id="X", qi="6.5", statement="self-evaluation is embedded", valence="strength",
-                weight="important", source="practice"),
-        Finding(id="Y", qi="5.2", statement="Risk assessments  LATE", valence="weakness",
-                weight="important", source="practice"),
-        Finding(id="Z", qi="5.2", statement="no chronology", valence="weakness",
-                weight="minor", source="practice"),
-    ]), FW)
+    old = qifeval.evaluate(
+        EvidenceSet(
+            partnership="P",
+            framework="qif-2014",
+            findings=[
+                Finding(
+                    id="A",
+                    qi="8.3",
+                    statement="self-evaluation is patchy",
+                    valence="weakness",
+                    weight="important",
+                    source="documentation",
+                ),
+                Finding(
+                    id="B",
+                    qi="5.2",
+                    statement="risk assessments late",
+                    valence="weakness",
+                    weight="important",
+                    source="practice",
+                ),
+            ],
+        )
+    )
+    new = qifeval.evaluate(
+        EvidenceSet(
+            partnership="P",
+            findings=[
+                Finding(
+                    id="X",
+                    qi="6.5",
+                    statement="self-evaluation is embedded",
+                    valence="strength",
+                    weight="important",
+                    source="practice",
+                ),
+                Finding(
+                    id="Y",
+                    qi="5.2",
+                    statement="Risk assessments  LATE",
+                    valence="weakness",
+                    weight="important",
+                    source="practice",
+                ),
+                Finding(
+                    id="Z",
+                    qi="5.2",
+                    statement="no chronology",
+                    valence="weakness",
+                    weight="minor",
+                    source="practice",
+                ),
+            ],
+        ),
+        FW,
+    )
     d = qifeval.compare_evaluations(old, new)
     by_qi = {i.qi: i for i in d.indicators}
     assert by_qi["6.5"].before_qi == "8.3"

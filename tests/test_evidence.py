@@ -4,7 +4,6 @@ import tomllib
 import attrs
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 
 import qifeval
 from qifeval import EvidenceSet, Finding, InputError
@@ -36,19 +35,40 @@ def test_file_round_trip(tmp_path_factory: pytest.TempPathFactory, ev: EvidenceS
 def test_saved_file_keeps_only_what_was_given() -> None:
     ev = EvidenceSet(
         partnership="P",
-        findings=[Finding(id="F1", qi="5.2", statement="s", valence="strength",
-                          weight="minor", source="practice")],
+        findings=[
+            Finding(
+                id="F1",
+                qi="5.2",
+                statement="s",
+                valence="strength",
+                weight="minor",
+                source="practice",
+            )
+        ],
     )
     raw = evidence_to_dict(ev)
     assert raw["findings"] == [
-        {"id": "F1", "qi": "5.2", "statement": "s", "valence": "strength",
-         "weight": "minor", "source": "practice"}
+        {
+            "id": "F1",
+            "qi": "5.2",
+            "statement": "s",
+            "valence": "strength",
+            "weight": "minor",
+            "source": "practice",
+        }
     ]
 
 
 def test_quantified_statement() -> None:
-    f = Finding(id="F", qi="5.2", statement="records read had a chronology",
-                valence="strength", weight="minor", source="practice", proportion=0.6)
+    f = Finding(
+        id="F",
+        qi="5.2",
+        statement="records read had a chronology",
+        valence="strength",
+        weight="minor",
+        source="practice",
+        proportion=0.6,
+    )
     assert f.quantified() == "the majority of records read had a chronology"
     assert attrs.evolve(f, proportion=1.0).quantified() == "all records read had a chronology"
     assert attrs.evolve(f, proportion=None).quantified() == "records read had a chronology"
@@ -59,10 +79,22 @@ VALID = {
     "partnership": "Example",
     "framework": "qif-2018",
     "findings": [
-        {"id": "F1", "qi": "5.2", "statement": "s", "valence": "strength",
-         "weight": "important", "source": "practice"},
-        {"id": "F2", "qi": "2.1", "statement": "t", "valence": "weakness",
-         "weight": "major", "source": "stakeholder_views"},
+        {
+            "id": "F1",
+            "qi": "5.2",
+            "statement": "s",
+            "valence": "strength",
+            "weight": "important",
+            "source": "practice",
+        },
+        {
+            "id": "F2",
+            "qi": "2.1",
+            "statement": "t",
+            "valence": "weakness",
+            "weight": "major",
+            "source": "stakeholder_views",
+        },
     ],
 }
 
@@ -71,7 +103,9 @@ def _write(tmp_path, mutate, name="findings.toml"):
     raw = json.loads(json.dumps(VALID))
     mutate(raw)
     path = tmp_path / name
-    path.write_text(json.dumps(raw) if name.endswith(".json") else qifeval._toml.dumps(raw), encoding="utf-8")
+    path.write_text(
+        json.dumps(raw) if name.endswith(".json") else qifeval._toml.dumps(raw), encoding="utf-8"
+    )
     return path
 
 
@@ -79,32 +113,134 @@ def _write(tmp_path, mutate, name="findings.toml"):
 @pytest.mark.parametrize(
     ("mutate", "path", "finding_id", "message"),
     [
-        (lambda r: r["findings"][1].update(qi="5.9"), "findings[1].qi", "F2", "no quality indicator '5.9'; did you mean"),
-        (lambda r: r["findings"][1].update(qi="10"), "findings[1].qi", "F2", "judged from the other indicators"),
-        (lambda r: r["findings"][0].update(critical=True), "findings[0].critical", "F1", "only a weakness can be critical"),
-        (lambda r: r["findings"][1].update(sustained=True), "findings[1].sustained", "F2", "only a strength can be sustained"),
-        (lambda r: r["findings"][1].update(sector_leading=True), "findings[1].sector_leading", "F2", "only a strength"),
-        (lambda r: r["findings"][0].update(proportion=1.5), "findings[0].proportion", "F1", "from 0 to 1"),
-        (lambda r: r["findings"][0].update(proportion=-0.1), "findings[0].proportion", "F1", "from 0 to 1"),
-        (lambda r: r["findings"][0].update(proportion="most"), "findings[0].proportion", "F1", "expected a number"),
-        (lambda r: r["findings"][1].update(id="F1"), "findings[1].id", "F1", "duplicate id (also used at findings[0].id)"),
-        (lambda r: r["findings"][0].update(colour="red"), "findings[0]", "F1", "unknown key(s) 'colour'"),
+        (
+            lambda r: r["findings"][1].update(qi="5.9"),
+            "findings[1].qi",
+            "F2",
+            "no quality indicator '5.9'; did you mean",
+        ),
+        (
+            lambda r: r["findings"][1].update(qi="10"),
+            "findings[1].qi",
+            "F2",
+            "judged from the other indicators",
+        ),
+        (
+            lambda r: r["findings"][0].update(critical=True),
+            "findings[0].critical",
+            "F1",
+            "only a weakness can be critical",
+        ),
+        (
+            lambda r: r["findings"][1].update(sustained=True),
+            "findings[1].sustained",
+            "F2",
+            "only a strength can be sustained",
+        ),
+        (
+            lambda r: r["findings"][1].update(sector_leading=True),
+            "findings[1].sector_leading",
+            "F2",
+            "only a strength",
+        ),
+        (
+            lambda r: r["findings"][0].update(proportion=1.5),
+            "findings[0].proportion",
+            "F1",
+            "from 0 to 1",
+        ),
+        (
+            lambda r: r["findings"][0].update(proportion=-0.1),
+            "findings[0].proportion",
+            "F1",
+            "from 0 to 1",
+        ),
+        (
+            lambda r: r["findings"][0].update(proportion="most"),
+            "findings[0].proportion",
+            "F1",
+            "expected a number",
+        ),
+        (
+            lambda r: r["findings"][1].update(id="F1"),
+            "findings[1].id",
+            "F1",
+            "duplicate id (also used at findings[0].id)",
+        ),
+        (
+            lambda r: r["findings"][0].update(colour="red"),
+            "findings[0]",
+            "F1",
+            "unknown key(s) 'colour'",
+        ),
         (lambda r: r.update(colour="red"), "", None, "unknown key(s) 'colour'"),
-        (lambda r: r["findings"][0].update(weight="huge"), "findings[0].weight", "F1", "expected one of 'minor', 'important', 'major'"),
-        (lambda r: r["findings"][0].update(valence="good"), "findings[0].valence", "F1", "'strength', 'weakness'"),
-        (lambda r: r["findings"][0].update(source="gossip"), "findings[0].source", "F1", "'performance_data'"),
-        (lambda r: r["findings"][0].pop("statement"), "findings[0].statement", "F1", "required key is missing"),
-        (lambda r: r["findings"][0].update(statement=" "), "findings[0].statement", "F1", "must not be empty"),
-        (lambda r: r["findings"][0].update(illustration="5.2/very_good/99"), "findings[0].illustration", "F1", "does not exist"),
-        (lambda r: r["findings"][0].update(illustration="2.1/weak/1"), "findings[0].illustration", "F1", "belongs to indicator 2.1"),
-        (lambda r: r["findings"][0].update(illustration="vg1"), "findings[0].illustration", "F1", "expected an illustration reference"),
-        (lambda r: r["findings"][0].update(date="yesterday"), "findings[0].date", "F1", "expected a date"),
+        (
+            lambda r: r["findings"][0].update(weight="huge"),
+            "findings[0].weight",
+            "F1",
+            "expected one of 'minor', 'important', 'major'",
+        ),
+        (
+            lambda r: r["findings"][0].update(valence="good"),
+            "findings[0].valence",
+            "F1",
+            "'strength', 'weakness'",
+        ),
+        (
+            lambda r: r["findings"][0].update(source="gossip"),
+            "findings[0].source",
+            "F1",
+            "'performance_data'",
+        ),
+        (
+            lambda r: r["findings"][0].pop("statement"),
+            "findings[0].statement",
+            "F1",
+            "required key is missing",
+        ),
+        (
+            lambda r: r["findings"][0].update(statement=" "),
+            "findings[0].statement",
+            "F1",
+            "must not be empty",
+        ),
+        (
+            lambda r: r["findings"][0].update(illustration="5.2/very_good/99"),
+            "findings[0].illustration",
+            "F1",
+            "does not exist",
+        ),
+        (
+            lambda r: r["findings"][0].update(illustration="2.1/weak/1"),
+            "findings[0].illustration",
+            "F1",
+            "belongs to indicator 2.1",
+        ),
+        (
+            lambda r: r["findings"][0].update(illustration="vg1"),
+            "findings[0].illustration",
+            "F1",
+            "expected an illustration reference",
+        ),
+        (
+            lambda r: r["findings"][0].update(date="yesterday"),
+            "findings[0].date",
+            "F1",
+            "expected a date",
+        ),
         (lambda r: r.update(framework="qif-2099"), "framework", None, "qif-2099"),
-        (lambda r: r.update(schema_version=7), "schema_version", None, "expected schema_version = 1"),
+        (
+            lambda r: r.update(schema_version=7),
+            "schema_version",
+            None,
+            "expected schema_version = 1",
+        ),
         (lambda r: r.update(findings={"id": "F1"}), "findings", None, "expected a list"),
     ],
 )
-def test_validation_errors_name_file_field_and_finding(tmp_path, name, mutate, path, finding_id, message) -> None:
+def test_validation_errors_name_file_field_and_finding(
+    tmp_path, name, mutate, path, finding_id, message
+) -> None:
     file = _write(tmp_path, mutate, name)
     with pytest.raises(InputError) as info:
         qifeval.load_findings(file)
@@ -147,8 +283,17 @@ def test_constructed_findings_keep_their_flags_consistent(f: Finding) -> None:
 
 def test_constructor_rejects_inconsistent_flags() -> None:
     with pytest.raises(InputError, match="critical") as info:
-        Finding(id="X", qi="5.2", statement="s", valence="strength", weight="minor",
-                source="practice", critical=True)
+        Finding(
+            id="X",
+            qi="5.2",
+            statement="s",
+            valence="strength",
+            weight="minor",
+            source="practice",
+            critical=True,
+        )
     assert info.value.finding_id == "X"
     with pytest.raises(ValueError):
-        Finding(id="X", qi="5.2", statement="s", valence="strength", weight="heavy", source="practice")
+        Finding(
+            id="X", qi="5.2", statement="s", valence="strength", weight="heavy", source="practice"
+        )

@@ -22,8 +22,11 @@ RULES = tomllib.loads(
 )
 FRAMEWORK = qifeval._loading.framework_to_dict(qifeval.load_framework("qif-2018"))
 SMALL_FRAMEWORK = {**FRAMEWORK, "indicators": FRAMEWORK["indicators"][:3], "wellbeing": []}
-SAVED = json.loads(qifeval.dump_evaluation(qifeval.evaluate(
-    qifeval._evidence.evidence_from_dict(SMALL_EXAMPLE)), fmt="json"))
+SAVED = json.loads(
+    qifeval.dump_evaluation(
+        qifeval.evaluate(qifeval._evidence.evidence_from_dict(SMALL_EXAMPLE)), fmt="json"
+    )
+)
 
 LOADERS = {
     "findings": (qifeval.load_findings, SMALL_EXAMPLE),
@@ -46,7 +49,9 @@ nasty_scalars = st.one_of(
 )
 nasty = st.recursive(
     nasty_scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -116,10 +121,24 @@ def _encode(doc, fmt):
 raw_inputs = st.one_of(
     st.binary(max_size=200),
     st.text(max_size=200),
-    st.sampled_from([
-        "", "\x00", "\ufeff", "[[[", "{", "a = ", "null", "[]", "1", '"x"',
-        "schema_version = 1", '{"schema_version": 1}', _deep(50_000, "json"), _deep(5_000, "toml"),
-    ]),
+    st.sampled_from(
+        [
+            "",
+            "\x00",
+            "\ufeff",
+            "[[[",
+            "{",
+            "a = ",
+            "null",
+            "[]",
+            "1",
+            '"x"',
+            "schema_version = 1",
+            '{"schema_version": 1}',
+            _deep(50_000, "json"),
+            _deep(5_000, "toml"),
+        ]
+    ),
 )
 
 
@@ -138,8 +157,11 @@ _TRIED: list[str] = []
 _MESSAGES: set[str] = set()
 
 fuzz_settings = settings(
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                           HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
 )
 
 
@@ -183,7 +205,9 @@ def test_garbage_files_give_clear_errors(tmp_path, kind, fmt, raw) -> None:
 def test_cli_exits_1_without_traceback_on_bad_findings(tmp_path, capsys, data) -> None:
     bad = data.draw(mutated(SMALL_EXAMPLE))
     path = tmp_path / "findings.json"
-    path.write_text(json.dumps(bad if isinstance(bad, dict) else {"v": bad}, default=str), encoding="utf-8")
+    path.write_text(
+        json.dumps(bad if isinstance(bad, dict) else {"v": bad}, default=str), encoding="utf-8"
+    )
     for command in (["validate", str(path)], ["evaluate", str(path), "--format", "json"]):
         code = main(command)
         _, err = capsys.readouterr()

@@ -10,7 +10,12 @@ from qifeval import Grade, InputError, quantifier
 def test_scale_order_and_labels() -> None:
     assert [g.value for g in Grade] == [1, 2, 3, 4, 5, 6]
     assert [g.label for g in Grade] == [
-        "Unsatisfactory", "Weak", "Adequate", "Good", "Very good", "Excellent",
+        "Unsatisfactory",
+        "Weak",
+        "Adequate",
+        "Good",
+        "Very good",
+        "Excellent",
     ]
     assert Grade.EXCELLENT.descriptor == "outstanding or sector leading"
     assert Grade.ADEQUATE.descriptor == "strengths just outweigh weaknesses"

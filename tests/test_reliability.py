@@ -25,13 +25,21 @@ def rss_bytes() -> int:
 
 def evidence(i: int) -> EvidenceSet:
     qis = [qi.id for qi in FW.indicators]
-    return EvidenceSet(partnership=f"P{i}", findings=[
-        Finding(id=f"F{j}", qi=qis[(i + j) % 22], statement=f"finding {j}",
+    return EvidenceSet(
+        partnership=f"P{i}",
+        findings=[
+            Finding(
+                id=f"F{j}",
+                qi=qis[(i + j) % 22],
+                statement=f"finding {j}",
                 valence="strength" if (i * j) % 4 else "weakness",
                 weight=("minor", "important", "major")[(i + 2 * j) % 3],
-                source=KINDS[(i + j) % 4], critical=(i * j) % 4 == 0 and j % 7 == 0)
-        for j in range(20 + i % 30)
-    ])
+                source=KINDS[(i + j) % 4],
+                critical=(i * j) % 4 == 0 and j % 7 == 0,
+            )
+            for j in range(20 + i % 30)
+        ],
+    )
 
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="needs /proc (Linux)")
@@ -72,8 +80,9 @@ def test_500_engine_cycles_free_their_rulesets() -> None:
 
 
 def run_probe(code: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_probe_the_session_cap_is_real_and_unreachable() -> None:
@@ -149,8 +158,10 @@ def test_probe_rulesets_are_never_redefined() -> None:
 def test_adapter_is_the_only_module_that_imports_durable() -> None:
     src = Path(qifeval.__file__).parent
     importers = sorted(
-        str(p.relative_to(src)) for p in src.rglob("*.py")
-        if "import durable" in p.read_text(encoding="utf-8") or "from durable" in p.read_text(encoding="utf-8")
+        str(p.relative_to(src))
+        for p in src.rglob("*.py")
+        if "import durable" in p.read_text(encoding="utf-8")
+        or "from durable" in p.read_text(encoding="utf-8")
     )
     assert importers == ["rules/_durable.py"]
     text = (src / "rules" / "_durable.py").read_text(encoding="utf-8")

@@ -17,7 +17,15 @@ RULES = qifeval.default_rules()
 
 
 def f(id, valence="strength", weight="important", source="practice", qi="5.2", **kw) -> Finding:
-    return Finding(id=id, qi=qi, statement=f"statement {id}", valence=valence, weight=weight, source=source, **kw)
+    return Finding(
+        id=id,
+        qi=qi,
+        statement=f"statement {id}",
+        valence=valence,
+        weight=weight,
+        source=source,
+        **kw,
+    )
 
 
 def grade_of(*items: Finding, qi: str = "5.2") -> Grade | None:
@@ -30,61 +38,86 @@ THREE = ("practice", "performance_data", "stakeholder_views")
 
 # --- Scenarios written from the six-point scale ------------------------------
 
+
 def test_excellent_sustained_sector_leading_triangulated_no_weaknesses() -> None:
-    assert grade_of(
-        f("A", weight="major", source="practice", sustained=True, sector_leading=True),
-        f("B", weight="important", source="performance_data"),
-        f("C", weight="important", source="stakeholder_views"),
-    ) is Grade.EXCELLENT
+    assert (
+        grade_of(
+            f("A", weight="major", source="practice", sustained=True, sector_leading=True),
+            f("B", weight="important", source="performance_data"),
+            f("C", weight="important", source="stakeholder_views"),
+        )
+        is Grade.EXCELLENT
+    )
 
 
 def test_very_good_major_strengths_very_few_minor_improvements() -> None:
-    assert grade_of(
-        f("A", weight="major", source="practice"),
-        f("B", weight="important", source="performance_data"),
-        f("C", weight="important", source="stakeholder_views"),
-        f("W", valence="weakness", weight="minor", source="practice"),
-    ) is Grade.VERY_GOOD
+    assert (
+        grade_of(
+            f("A", weight="major", source="practice"),
+            f("B", weight="important", source="performance_data"),
+            f("C", weight="important", source="stakeholder_views"),
+            f("W", valence="weakness", weight="minor", source="practice"),
+        )
+        is Grade.VERY_GOOD
+    )
 
 
 def test_good_important_strengths_clearly_outweigh_areas_for_improvement() -> None:
-    assert grade_of(
-        f("A", weight="important", source="practice"),
-        f("B", weight="important", source="performance_data"),
-        f("W", valence="weakness", weight="important", source="stakeholder_views"),
-    ) is Grade.GOOD
+    assert (
+        grade_of(
+            f("A", weight="important", source="practice"),
+            f("B", weight="important", source="performance_data"),
+            f("W", valence="weakness", weight="important", source="stakeholder_views"),
+        )
+        is Grade.GOOD
+    )
 
 
 def test_adequate_strengths_just_outweigh_weaknesses() -> None:
-    assert grade_of(
-        f("A", weight="important", source="practice"),
-        f("B", weight="minor", source="performance_data"),
-        f("W", valence="weakness", weight="important", source="stakeholder_views"),
-    ) is Grade.ADEQUATE
+    assert (
+        grade_of(
+            f("A", weight="important", source="practice"),
+            f("B", weight="minor", source="performance_data"),
+            f("W", valence="weakness", weight="important", source="stakeholder_views"),
+        )
+        is Grade.ADEQUATE
+    )
 
 
 def test_weak_important_weaknesses_strengths_do_not_outweigh() -> None:
-    assert grade_of(
-        f("A", weight="minor", source="practice"),
-        f("W", valence="weakness", weight="important", source="stakeholder_views"),
-        f("X", valence="weakness", weight="important", source="practice"),
-    ) is Grade.WEAK
+    assert (
+        grade_of(
+            f("A", weight="minor", source="practice"),
+            f("W", valence="weakness", weight="important", source="stakeholder_views"),
+            f("X", valence="weakness", weight="important", source="practice"),
+        )
+        is Grade.WEAK
+    )
 
 
 def test_unsatisfactory_major_weakness_in_a_critical_aspect() -> None:
-    assert grade_of(
-        f("A", weight="major", source="practice"),
-        f("B", weight="major", source="performance_data"),
-        f("C", weight="major", source="stakeholder_views"),
-        f("W", valence="weakness", weight="major", source="practice", critical=True),
-    ) is Grade.UNSATISFACTORY
+    assert (
+        grade_of(
+            f("A", weight="major", source="practice"),
+            f("B", weight="major", source="performance_data"),
+            f("C", weight="major", source="stakeholder_views"),
+            f("W", valence="weakness", weight="major", source="practice", critical=True),
+        )
+        is Grade.UNSATISFACTORY
+    )
 
 
 def test_high_grades_need_triangulated_strengths() -> None:
-    r = qifeval.evaluate(EvidenceSet(partnership="P", findings=[
-        f("A", weight="major", source="practice", sustained=True, sector_leading=True),
-        f("B", weight="major", source="practice"),
-    ]), FW).result("5.2")
+    r = qifeval.evaluate(
+        EvidenceSet(
+            partnership="P",
+            findings=[
+                f("A", weight="major", source="practice", sustained=True, sector_leading=True),
+                f("B", weight="major", source="practice"),
+            ],
+        ),
+        FW,
+    ).result("5.2")
     assert r.suggested_grade is Grade.GOOD
     decisive = [x.name for x in r.rules_fired if x.decisive]
     assert decisive == ["strengths-not-triangulated"]
@@ -102,21 +135,46 @@ def test_no_grade_without_findings_or_with_documentation_only_outcomes() -> None
 
 
 def test_documentation_only_critical_concern_is_not_discounted() -> None:
-    r = qifeval.evaluate(EvidenceSet(partnership="P", findings=[
-        f("W", qi="1.1", valence="weakness", weight="major", source="documentation", critical=True)
-    ]), FW).result("1.1")
+    r = qifeval.evaluate(
+        EvidenceSet(
+            partnership="P",
+            findings=[
+                f(
+                    "W",
+                    qi="1.1",
+                    valence="weakness",
+                    weight="major",
+                    source="documentation",
+                    critical=True,
+                )
+            ],
+        ),
+        FW,
+    ).result("1.1")
     assert r.suggested_grade is Grade.UNSATISFACTORY
     assert r.triangulation.to_corroborate == ("W",)
 
 
 def test_explanation_lists_rules_in_order_with_findings() -> None:
-    r = qifeval.evaluate(EvidenceSet(partnership="P", findings=[
-        f("A", weight="major"), f("W", valence="weakness", weight="important", source="documentation"),
-    ]), FW).result("5.2")
+    r = qifeval.evaluate(
+        EvidenceSet(
+            partnership="P",
+            findings=[
+                f("A", weight="major"),
+                f("W", valence="weakness", weight="important", source="documentation"),
+            ],
+        ),
+        FW,
+    ).result("5.2")
     names = [x.name for x in r.rules_fired]
     assert names == [
-        "weak-baseline", "adequate-strengths-outweigh", "good-important-strengths",
-        "very-good-major-strengths", "important-weakness", "any-weakness", "strengths-not-triangulated",
+        "weak-baseline",
+        "adequate-strengths-outweigh",
+        "good-important-strengths",
+        "very-good-major-strengths",
+        "important-weakness",
+        "any-weakness",
+        "strengths-not-triangulated",
     ]
     assert [x.priority for x in r.rules_fired] == sorted(x.priority for x in r.rules_fired)
     by_name = {x.name: x for x in r.rules_fired}
@@ -126,6 +184,7 @@ def test_explanation_lists_rules_in_order_with_findings() -> None:
 
 
 # --- Properties ---------------------------------------------------------------
+
 
 @given(evidence_sets(max_size=30), st.randoms())
 def test_permutation_invariance(e: EvidenceSet, rnd) -> None:
@@ -138,13 +197,17 @@ def test_permutation_invariance(e: EvidenceSet, rnd) -> None:
 
 def _graded_pair(e: EvidenceSet, extra: Finding):
     before = qifeval.evaluate(e, FW).result(extra.qi).suggested_grade
-    after = qifeval.evaluate(e.with_findings([*e.findings, extra]), FW).result(extra.qi).suggested_grade
+    after = (
+        qifeval.evaluate(e.with_findings([*e.findings, extra]), FW).result(extra.qi).suggested_grade
+    )
     return before, after
 
 
 @given(evidence_sets(qi=st.sampled_from(["5.2", "2.1"]), max_size=12), st.data())
 def test_adding_a_strength_never_lowers_a_grade(e: EvidenceSet, data) -> None:
-    extra = data.draw(findings(qi=st.sampled_from(["5.2", "2.1"]), valence=st.just("strength"), id="NEW"))
+    extra = data.draw(
+        findings(qi=st.sampled_from(["5.2", "2.1"]), valence=st.just("strength"), id="NEW")
+    )
     before, after = _graded_pair(e, extra)
     if before is not None and after is not None:
         assert after >= before
@@ -152,7 +215,9 @@ def test_adding_a_strength_never_lowers_a_grade(e: EvidenceSet, data) -> None:
 
 @given(evidence_sets(qi=st.sampled_from(["5.2", "2.1"]), max_size=12), st.data())
 def test_adding_a_weakness_never_raises_a_grade(e: EvidenceSet, data) -> None:
-    extra = data.draw(findings(qi=st.sampled_from(["5.2", "2.1"]), valence=st.just("weakness"), id="NEW"))
+    extra = data.draw(
+        findings(qi=st.sampled_from(["5.2", "2.1"]), valence=st.just("weakness"), id="NEW")
+    )
     before, after = _graded_pair(e, extra)
     if before is not None and after is not None:
         assert after <= before
@@ -193,10 +258,14 @@ def test_durable_engine_equals_reference_evaluator(e: EvidenceSet) -> None:
 @given(evidence_sets(max_size=40), st.integers(0, 5), st.integers(0, 12), st.integers(0, 30))
 def test_parity_holds_for_other_points(e: EvidenceSet, minor, important, major) -> None:
     rules = RULES.with_points(minor=minor, important=important, major=major)
-    assert qifeval.evaluate(e, FW, rules).results == qifeval.evaluate(e, FW, rules, engine="reference").results
+    assert (
+        qifeval.evaluate(e, FW, rules).results
+        == qifeval.evaluate(e, FW, rules, engine="reference").results
+    )
 
 
 # --- Custom rules ---------------------------------------------------------------
+
 
 def test_rules_round_trip_and_amendment(tmp_path) -> None:
     assert rules_from_dict(rules_to_dict(RULES)) == RULES
@@ -204,7 +273,7 @@ def test_rules_round_trip_and_amendment(tmp_path) -> None:
     amend.write_text(
         'schema_version = 1\nbase = "default"\nname = "stricter"\nremove = ["any-weakness"]\n'
         "[points]\nmajor = 12\n"
-        "[[rules]]\nname = \"several-minor-weaknesses\"\neffect = \"cap\"\ngrade = 4\npriority = 74\n"
+        '[[rules]]\nname = "several-minor-weaknesses"\neffect = "cap"\ngrade = 4\npriority = 74\n'
         'reason = "At most Good with two or more minor weaknesses."\n'
         'when = [{ field = "weaknesses_minor", op = ">=", value = 2 }]\n',
         encoding="utf-8",
@@ -215,11 +284,16 @@ def test_rules_round_trip_and_amendment(tmp_path) -> None:
     assert "any-weakness" not in [r.name for r in mine.rules]
     assert mine.rule("several-minor-weaknesses").when[0].value == 2
     assert len(mine.rules) == len(RULES.rules) - 1
-    e = EvidenceSet(partnership="P", findings=[
-        f("A", weight="major", source="practice"), f("B", source="performance_data"),
-        f("C", source="stakeholder_views"),
-        f("W1", valence="weakness", weight="minor"), f("W2", valence="weakness", weight="minor"),
-    ])
+    e = EvidenceSet(
+        partnership="P",
+        findings=[
+            f("A", weight="major", source="practice"),
+            f("B", source="performance_data"),
+            f("C", source="stakeholder_views"),
+            f("W1", valence="weakness", weight="minor"),
+            f("W2", valence="weakness", weight="minor"),
+        ],
+    )
     assert qifeval.evaluate(e, FW).result("5.2").suggested_grade is Grade.VERY_GOOD
     assert qifeval.evaluate(e, FW, amend).result("5.2").suggested_grade is Grade.GOOD
 
@@ -227,33 +301,66 @@ def test_rules_round_trip_and_amendment(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("body", "path", "message"),
     [
-        ('[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\nwhen=[{field="strenghts", op=">=", value=1}]',
-         "rules[0].when[0].field", "did you mean 'strengths'"),
-        ('[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\nwhen=[{field="strengths", op="=>", value=1}]',
-         "rules[0].when[0].op", "expected one of"),
-        ('[[rules]]\nname="x"\nreason="r"\neffect="cap"\nwhen=[{field="strengths", op=">=", value=1}]',
-         "rules[0].grade", "needs a grade"),
-        ('[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=9\nwhen=[{field="strengths", op=">=", value=1}]',
-         "rules[0].grade", "expected a grade"),
-        ('[[rules]]\nname="x"\nreason=""\neffect="cap"\ngrade=4\nwhen=[{field="strengths", op=">=", value=1}]',
-         "rules[0].reason", "explains itself"),
-        ('[[rules]]\nname="x"\nreason="r"\neffect="boost"\ngrade=4\nwhen=[{field="strengths", op=">=", value=1}]',
-         "rules[0].effect", "'suggest', 'cap', 'withhold'"),
-        ('[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\nwhen=[{field="strengths", op=">=", value=1, other="weaknesses"}]',
-         "rules[0].when[0]", "not both"),
-        ('[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\nwhen=[]', "rules[0].when", "at least one"),
-        ('[points]\nminor=-1\n', "points.minor", "from 0 to 1000000"),
-        ('[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\nwhen=[{field="strengths", op=">=", value=100000000000000000000}]',
-         "rules[0].when[0].value", "from -1000000 to 1000000"),
-        ('[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\npriority=99999999999\nwhen=[{field="strengths", op=">=", value=1}]',
-         "rules[0].priority", "from -1000000"),
+        (
+            '[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\nwhen=[{field="strenghts", op=">=", value=1}]',
+            "rules[0].when[0].field",
+            "did you mean 'strengths'",
+        ),
+        (
+            '[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\nwhen=[{field="strengths", op="=>", value=1}]',
+            "rules[0].when[0].op",
+            "expected one of",
+        ),
+        (
+            '[[rules]]\nname="x"\nreason="r"\neffect="cap"\nwhen=[{field="strengths", op=">=", value=1}]',
+            "rules[0].grade",
+            "needs a grade",
+        ),
+        (
+            '[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=9\nwhen=[{field="strengths", op=">=", value=1}]',
+            "rules[0].grade",
+            "expected a grade",
+        ),
+        (
+            '[[rules]]\nname="x"\nreason=""\neffect="cap"\ngrade=4\nwhen=[{field="strengths", op=">=", value=1}]',
+            "rules[0].reason",
+            "explains itself",
+        ),
+        (
+            '[[rules]]\nname="x"\nreason="r"\neffect="boost"\ngrade=4\nwhen=[{field="strengths", op=">=", value=1}]',
+            "rules[0].effect",
+            "'suggest', 'cap', 'withhold'",
+        ),
+        (
+            '[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\nwhen=[{field="strengths", op=">=", value=1, other="weaknesses"}]',
+            "rules[0].when[0]",
+            "not both",
+        ),
+        (
+            '[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\nwhen=[]',
+            "rules[0].when",
+            "at least one",
+        ),
+        ("[points]\nminor=-1\n", "points.minor", "from 0 to 1000000"),
+        (
+            '[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\nwhen=[{field="strengths", op=">=", value=100000000000000000000}]',
+            "rules[0].when[0].value",
+            "from -1000000 to 1000000",
+        ),
+        (
+            '[[rules]]\nname="x"\nreason="r"\neffect="cap"\ngrade=4\npriority=99999999999\nwhen=[{field="strengths", op=">=", value=1}]',
+            "rules[0].priority",
+            "from -1000000",
+        ),
         ('remove = ["nope"]\n', "remove", "no rule named 'nope'"),
         ('colour = "red"\n', "", "unknown key(s) 'colour'"),
     ],
 )
 def test_rules_file_errors(tmp_path, body, path, message) -> None:
     p = tmp_path / "rules.toml"
-    p.write_text('schema_version = 1\nbase = "default"\nname = "mine"\n' + body + "\n", encoding="utf-8")
+    p.write_text(
+        'schema_version = 1\nbase = "default"\nname = "mine"\n' + body + "\n", encoding="utf-8"
+    )
     with pytest.raises(RulesError) as info:
         qifeval.load_rules(p)
     assert info.value.path == path
@@ -263,13 +370,22 @@ def test_rules_file_errors(tmp_path, body, path, message) -> None:
 
 # --- Engine ---------------------------------------------------------------------
 
+
 def test_threads_give_the_same_results_as_sequential_runs() -> None:
     inputs = [
-        EvidenceSet(partnership=f"P{i}", findings=[
-            f(f"F{j}", qi=qi, valence="strength" if (i + j) % 3 else "weakness",
-              weight=("minor", "important", "major")[(i * j) % 3], source=THREE[(i + j) % 3])
-            for j, qi in enumerate(["5.2", "2.1", "9.4", "6.1", "1.1"] * (1 + i % 3))
-        ])
+        EvidenceSet(
+            partnership=f"P{i}",
+            findings=[
+                f(
+                    f"F{j}",
+                    qi=qi,
+                    valence="strength" if (i + j) % 3 else "weakness",
+                    weight=("minor", "important", "major")[(i * j) % 3],
+                    source=THREE[(i + j) % 3],
+                )
+                for j, qi in enumerate(["5.2", "2.1", "9.4", "6.1", "1.1"] * (1 + i % 3))
+            ],
+        )
         for i in range(16)
     ]
     expected = [qifeval.evaluate(e, FW).results for e in inputs]

@@ -12,7 +12,15 @@ FW = QIF_2018
 
 
 def f(id, qi="5.2", valence="strength", weight="important", source="practice", **kw) -> Finding:
-    return Finding(id=id, qi=qi, statement=f"statement {id}", valence=valence, weight=weight, source=source, **kw)
+    return Finding(
+        id=id,
+        qi=qi,
+        statement=f"statement {id}",
+        valence=valence,
+        weight=weight,
+        source=source,
+        **kw,
+    )
 
 
 def ev(*items: Finding) -> EvidenceSet:
@@ -20,29 +28,43 @@ def ev(*items: Finding) -> EvidenceSet:
 
 
 def test_statuses() -> None:
-    t = qifeval.triangulate(ev(
-        f("A", source="practice"), f("B", source="performance_data"), f("C", source="stakeholder_views"),
-        f("D", qi="6.1", source="practice"), f("E", qi="6.1", source="documentation", valence="weakness"),
-        f("G", qi="7.1", source="documentation"),
-        f("H", qi="2.1", source="documentation"), f("I", qi="2.1", source="documentation", valence="weakness"),
-    ), FW)
+    t = qifeval.triangulate(
+        ev(
+            f("A", source="practice"),
+            f("B", source="performance_data"),
+            f("C", source="stakeholder_views"),
+            f("D", qi="6.1", source="practice"),
+            f("E", qi="6.1", source="documentation", valence="weakness"),
+            f("G", qi="7.1", source="documentation"),
+            f("H", qi="2.1", source="documentation"),
+            f("I", qi="2.1", source="documentation", valence="weakness"),
+        ),
+        FW,
+    )
     assert t["5.2"].status is TriangulationStatus.TRIANGULATED
     assert t["5.2"].strengths_triangulated
     assert t["6.1"].status is TriangulationStatus.PARTIAL
-    assert t["7.1"].status is TriangulationStatus.SINGLE_SOURCE  # documentation alone is fine for processes
+    assert (
+        t["7.1"].status is TriangulationStatus.SINGLE_SOURCE
+    )  # documentation alone is fine for processes
     assert t["2.1"].status is TriangulationStatus.INSUFFICIENT_EVIDENCE
     assert t["9.4"].status is TriangulationStatus.NO_EVIDENCE
     assert list(t) == [qi.id for qi in FW.indicators]
 
 
 def test_contradictions_and_corroboration() -> None:
-    t = qifeval.triangulate(ev(
-        f("S1", source="stakeholder_views", weight="major"),
-        f("S2", source="stakeholder_views", weight="minor"),
-        f("W1", source="practice", valence="weakness", weight="important"),
-        f("W2", source="stakeholder_views", valence="weakness", weight="major"),
-    ), FW)["5.2"]
-    assert [(c.strength_source, c.weakness_source, c.strengths, c.weaknesses) for c in t.contradictions] == [
+    t = qifeval.triangulate(
+        ev(
+            f("S1", source="stakeholder_views", weight="major"),
+            f("S2", source="stakeholder_views", weight="minor"),
+            f("W1", source="practice", valence="weakness", weight="important"),
+            f("W2", source="stakeholder_views", valence="weakness", weight="major"),
+        ),
+        FW,
+    )["5.2"]
+    assert [
+        (c.strength_source, c.weakness_source, c.strengths, c.weaknesses) for c in t.contradictions
+    ] == [
         (SourceKind.STAKEHOLDER_VIEWS, SourceKind.PRACTICE, ("S1",), ("W1",)),
     ]
     assert "conflicts with" in t.contradictions[0].describe()
@@ -52,10 +74,14 @@ def test_contradictions_and_corroboration() -> None:
 
 
 def test_illustration_coverage() -> None:
-    cov = qifeval.illustration_coverage(ev(
-        f("A", illustration="5.2/very_good/1"), f("B", illustration="5.2/very_good/1"),
-        f("C", valence="weakness", illustration="5.2/weak/2"),
-    ), FW)["5.2"]
+    cov = qifeval.illustration_coverage(
+        ev(
+            f("A", illustration="5.2/very_good/1"),
+            f("B", illustration="5.2/very_good/1"),
+            f("C", valence="weakness", illustration="5.2/weak/2"),
+        ),
+        FW,
+    )["5.2"]
     assert cov.evidenced == {"5.2/very_good/1": ("A", "B"), "5.2/weak/2": ("C",)}
     n_vg = len(FW.indicator("5.2").illustrations("very_good"))
     assert len(cov.missing_very_good) == n_vg - 1
@@ -64,10 +90,14 @@ def test_illustration_coverage() -> None:
 
 
 def test_profile_counts() -> None:
-    p = qifeval.profiles(ev(
-        f("A", weight="major", sustained=True), f("B", weight="minor", source="documentation"),
-        f("C", valence="weakness", weight="major", critical=True),
-    ), FW)["5.2"]
+    p = qifeval.profiles(
+        ev(
+            f("A", weight="major", sustained=True),
+            f("B", weight="minor", source="documentation"),
+            f("C", valence="weakness", weight="major", critical=True),
+        ),
+        FW,
+    )["5.2"]
     assert p["findings"] == 3 and p["strengths"] == 2 and p["weaknesses"] == 1
     assert p["strength_points"] == 10 and p["weakness_points"] == 9
     assert p["critical_major_weaknesses"] == 1 and p["sustained_strengths"] == 1

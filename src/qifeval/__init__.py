@@ -6,6 +6,23 @@ qifeval suggests; people decide. Every suggested grade is traceable to the
 findings and rules behind it.
 """
 
+from ._capacity import CapacityJudgement, Direction, IndicatorChange, Lever, Trend
+from ._compare import (
+    EvaluationDiff,
+    IndicatorDiff,
+    NationalComparison,
+    benchmark_national,
+    compare_evaluations,
+)
+from ._context import (
+    ChallengeKind,
+    Context,
+    ContextualChallenge,
+    ReadinessAspect,
+    ReadinessEvidence,
+    Severity,
+)
+from ._document import dump_evaluation, load_evaluation
 from ._errors import (
     EngineError,
     FrameworkError,
@@ -14,15 +31,6 @@ from ._errors import (
     PersonalDataWarning,
     QifevalError,
     UnknownIndicatorError,
-)
-from ._capacity import CapacityJudgement, Direction, IndicatorChange, Lever, Trend
-from ._context import (
-    ChallengeKind,
-    Context,
-    ContextualChallenge,
-    ReadinessAspect,
-    ReadinessEvidence,
-    Severity,
 )
 from ._evaluate import (
     Decision,
@@ -56,24 +64,6 @@ from ._framework import (
 )
 from ._grade import Grade, quantifier
 from ._loading import available_frameworks, dump_framework, load_framework
-from ._triangulation import (
-    Contradiction,
-    EvidenceProfile,
-    IllustrationCoverage,
-    Triangulation,
-    TriangulationStatus,
-    illustration_coverage,
-    profiles,
-    triangulate,
-)
-from ._compare import (
-    EvaluationDiff,
-    IndicatorDiff,
-    NationalComparison,
-    benchmark_national,
-    compare_evaluations,
-)
-from ._document import dump_evaluation, load_evaluation
 from ._privacy import (
     DEFAULT_NAME_PATTERNS,
     PersonalDataGuard,
@@ -105,6 +95,16 @@ from ._report import (
     markdown_report,
     position_statement,
 )
+from ._triangulation import (
+    Contradiction,
+    EvidenceProfile,
+    IllustrationCoverage,
+    Triangulation,
+    TriangulationStatus,
+    illustration_coverage,
+    profiles,
+    triangulate,
+)
 from .rules import (
     Comparison,
     Confidence,
@@ -122,6 +122,7 @@ from .rules import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_NAME_PATTERNS",
     "CapacityJudgement",
     "ChallengeKind",
     "Change",
@@ -135,7 +136,6 @@ __all__ = [
     "Crosswalk",
     "CrosswalkEntry",
     "CrosswalkLink",
-    "DEFAULT_NAME_PATTERNS",
     "Decision",
     "DecisionKind",
     "Direction",

@@ -38,9 +38,17 @@ KEY_OUTCOMES = ("1.1", "2.1", "2.2")
 LEVERS: tuple[tuple[str, str, tuple[str | int, ...]], ...] = (
     ("intelligence", "How well partnership intelligence is used", ("6.4", "1.1")),
     ("leadership", "Effective leadership and management", (9, 6, 7, 8)),
-    ("improvement", "Effective approaches to quality improvement and previous responses "
-     "to areas for improvement", ("6.5", "8.3", "9.4")),
-    ("outcomes", "Improvements to the outcomes for children, young people and families", KEY_OUTCOMES),
+    (
+        "improvement",
+        "Effective approaches to quality improvement and previous responses "
+        "to areas for improvement",
+        ("6.5", "8.3", "9.4"),
+    ),
+    (
+        "outcomes",
+        "Improvements to the outcomes for children, young people and families",
+        KEY_OUTCOMES,
+    ),
 )
 
 
@@ -104,16 +112,22 @@ class Trend:
     def areas_improved(self) -> tuple[str, ...]:
         """Previous areas for improvement now graded higher."""
         return tuple(
-            c.qi for c in self.changes
-            if c.previous is not None and c.previous <= Grade.ADEQUATE and c.direction is Direction.UP
+            c.qi
+            for c in self.changes
+            if c.previous is not None
+            and c.previous <= Grade.ADEQUATE
+            and c.direction is Direction.UP
         )
 
     @property
     def areas_not_improved(self) -> tuple[str, ...]:
         """Previous areas for improvement not graded higher now."""
         return tuple(
-            c.qi for c in self.changes
-            if c.previous is not None and c.previous <= Grade.ADEQUATE and c.direction is not Direction.UP
+            c.qi
+            for c in self.changes
+            if c.previous is not None
+            and c.previous <= Grade.ADEQUATE
+            and c.direction is not Direction.UP
         )
 
     def direction(self, qi: str) -> Direction | None:
@@ -216,7 +230,8 @@ class CapacityJudgement:
             parts.append("Limiting: " + " ".join(limits))
         if self.evidence_gaps:
             parts.append(
-                "Evidence gaps: " + ", ".join(self.evidence_gaps)
+                "Evidence gaps: "
+                + ", ".join(self.evidence_gaps)
                 + " (no grade, or evidence not triangulated)."
             )
         return " ".join(parts)
@@ -276,7 +291,9 @@ def capacity_profile(
         "weak_or_worse": where(lambda g: g <= Grade.WEAK),
         "unsatisfactory": where(lambda g: g == Grade.UNSATISFACTORY),
         "weak_leadership": tuple(q for q in where(lambda g: g <= Grade.WEAK) if q in leadership),
-        "weak_key_outcomes": tuple(q for q in where(lambda g: g <= Grade.WEAK) if q in KEY_OUTCOMES),
+        "weak_key_outcomes": tuple(
+            q for q in where(lambda g: g <= Grade.WEAK) if q in KEY_OUTCOMES
+        ),
     }
     counts = {k: len(v) for k, v in ids.items()}
     counts["graded_pct"] = _pct(len(graded), len(qis))
@@ -300,7 +317,14 @@ def capacity_profile(
                 if d is not None:
                     directions[q] = d
         levers.append(
-            Lever(name=name, title=title, indicators=lever_ids, grades=lever_grades, mean=mean, trend=directions)
+            Lever(
+                name=name,
+                title=title,
+                indicators=lever_ids,
+                grades=lever_grades,
+                mean=mean,
+                trend=directions,
+            )
         )
     empty: tuple[str, ...] = ()
     ids["has_previous"] = empty
@@ -309,12 +333,17 @@ def capacity_profile(
         ids[name] = getattr(trend, name) if trend is not None else empty
         counts[name] = len(ids[name])
     ids["challenges"] = tuple(c.id for c in context.challenges)
-    ids["severe_challenges"] = tuple(c.id for c in context.challenges if c.severity is Severity.SEVERE)
+    ids["severe_challenges"] = tuple(
+        c.id for c in context.challenges if c.severity is Severity.SEVERE
+    )
     ids["challenge_points"] = ids["challenges"]
     counts["challenges"] = len(ids["challenges"])
     counts["severe_challenges"] = len(ids["severe_challenges"])
     counts["challenge_points"] = sum(c.severity.points for c in context.challenges)
-    for valence, name in ((Valence.STRENGTH, "readiness_strengths"), (Valence.WEAKNESS, "readiness_weaknesses")):
+    for valence, name in (
+        (Valence.STRENGTH, "readiness_strengths"),
+        (Valence.WEAKNESS, "readiness_weaknesses"),
+    ):
         ids[name] = tuple(r.id for r in context.readiness if r.valence is valence)
         counts[name] = len(ids[name])
     return counts, ids, tuple(levers)
@@ -325,7 +354,8 @@ def barriers(
 ) -> tuple[str, ...]:
     """What stands in the way of improvement, in words."""
     out = [
-        f"{c.kind.label} ({c.severity.value})" + (f": {c.note.strip().rstrip('.')}" if c.note.strip() else "")
+        f"{c.kind.label} ({c.severity.value})"
+        + (f": {c.note.strip().rstrip('.')}" if c.note.strip() else "")
         for c in sorted(context.challenges, key=lambda c: -c.severity.points)
         if c.severity is not Severity.LOW
     ]
@@ -359,15 +389,22 @@ def judge(
     grade, reason, explained = combine(rules, ids, fired)
     confidence = rules.confidence.for_grade(grade)
     limits = [r for r in explained if r.effect is Effect.LIMIT and r.confidence is not None]
-    lowest = min((r.confidence for r in limits if r.confidence is not None), key=lambda c: c.rank, default=None)
+    lowest = min(
+        (r.confidence for r in limits if r.confidence is not None),
+        key=lambda c: c.rank,
+        default=None,
+    )
     if lowest is not None and lowest.rank < confidence.rank:
         confidence = lowest
         explained = tuple(
-            attrs.evolve(r, decisive=True) if r in limits and r.confidence is lowest else r for r in explained
+            attrs.evolve(r, decisive=True) if r in limits and r.confidence is lowest else r
+            for r in explained
         )
     gaps = tuple(
-        qi.id for qi in framework.indicators
-        if grades.get(qi.id) is None or triangulation[qi.id].status is not TriangulationStatus.TRIANGULATED
+        qi.id
+        for qi in framework.indicators
+        if grades.get(qi.id) is None
+        or triangulation[qi.id].status is not TriangulationStatus.TRIANGULATED
     )
     return CapacityJudgement(
         grade=grade,
@@ -381,7 +418,6 @@ def judge(
         counts=counts,
         rules=rules.name,
     )
-
 
 
 _convert.register_enums(Direction)

@@ -45,25 +45,41 @@ def _parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser("show", help="print the full text of a quality indicator")
     show.add_argument("qi", help='indicator id, e.g. "5.2" or "10"')
-    show.add_argument("--framework", default="qif-2018", help="framework id or TOML file (default qif-2018)")
+    show.add_argument(
+        "--framework", default="qif-2018", help="framework id or TOML file (default qif-2018)"
+    )
 
     val = sub.add_parser("validate", help="check a findings file (or a saved evaluation)")
     val.add_argument("file", type=Path)
-    val.add_argument("--framework", help="framework id or TOML file (default: the one the file names)")
-    val.add_argument("--strict", action="store_true", help="treat possible personal data as an error")
+    val.add_argument(
+        "--framework", help="framework id or TOML file (default: the one the file names)"
+    )
+    val.add_argument(
+        "--strict", action="store_true", help="treat possible personal data as an error"
+    )
 
     ev = sub.add_parser("evaluate", help="evaluate a findings file and write a report")
     ev.add_argument("file", type=Path, help="findings file (.toml or .json)")
-    ev.add_argument("--framework", help="framework id or TOML file (default: the one the file names)")
+    ev.add_argument(
+        "--framework", help="framework id or TOML file (default: the one the file names)"
+    )
     ev.add_argument("--rules", type=Path, help="grading rules file (default: the bundled rules)")
     ev.add_argument("--capacity-rules", type=Path, help="capacity rules file")
-    ev.add_argument("--previous", type=Path, help="previous evaluation: a findings file or a saved evaluation")
+    ev.add_argument(
+        "--previous", type=Path, help="previous evaluation: a findings file or a saved evaluation"
+    )
     ev.add_argument("--format", choices=sorted(_FORMATS), default="markdown")
-    ev.add_argument("-o", "--output", type=Path, help="write the report here (default: standard output)")
+    ev.add_argument(
+        "-o", "--output", type=Path, help="write the report here (default: standard output)"
+    )
     ev.add_argument("--save", type=Path, help="also save the whole evaluation (.json or .toml)")
-    ev.add_argument("--strict", action="store_true", help="refuse input that looks like personal data")
+    ev.add_argument(
+        "--strict", action="store_true", help="refuse input that looks like personal data"
+    )
 
-    diff = sub.add_parser("diff", help="compare two evaluations (findings files or saved evaluations)")
+    diff = sub.add_parser(
+        "diff", help="compare two evaluations (findings files or saved evaluations)"
+    )
     diff.add_argument("before", type=Path)
     diff.add_argument("after", type=Path)
 
@@ -111,7 +127,9 @@ def _cmd_show(args: argparse.Namespace) -> None:
     def block(heading: str, items: Sequence[str], intro: str = "") -> None:
         if items:
             out.extend(["", heading + ":"] + ([f"  {intro}"] if intro else []))
-            out.extend(textwrap.fill(i, 88, initial_indent="  - ", subsequent_indent="    ") for i in items)
+            out.extend(
+                textwrap.fill(i, 88, initial_indent="  - ", subsequent_indent="    ") for i in items
+            )
 
     block("Key factors", qi.key_factors, qi.key_factors_intro)
     block("To what extent can we demonstrate", qi.demonstrate)
@@ -127,7 +145,14 @@ def _cmd_show(args: argparse.Namespace) -> None:
                 if item.subject != subject and item.subject:
                     out.append(f"  {item.subject}")
                 subject = item.subject
-                out.append(textwrap.fill(f"[{item.ref}] {item.text}", 88, initial_indent="  - ", subsequent_indent="    "))
+                out.append(
+                    textwrap.fill(
+                        f"[{item.ref}] {item.text}",
+                        88,
+                        initial_indent="  - ",
+                        subsequent_indent="    ",
+                    )
+                )
     print("\n".join(out))
 
 
@@ -150,7 +175,9 @@ def _cmd_validate(args: argparse.Namespace) -> None:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> None:
-    evidence = load_findings(args.file, framework=load_framework(args.framework) if args.framework else None)
+    evidence = load_findings(
+        args.file, framework=load_framework(args.framework) if args.framework else None
+    )
     previous = _evaluation_from(args.previous) if args.previous else None
     evaluation = evaluate(
         evidence,
@@ -173,6 +200,7 @@ def _cmd_diff(args: argparse.Namespace) -> None:
     print(f"before: {d.before}\nafter:  {d.after}\n")
     print(f"{'QI':<5} {'before':<16} {'after':<16} change")
     for i in d.indicators:
+
         def g(x: object) -> str:
             return "-" if x is None else str(x)
 
@@ -226,7 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except BrokenPipeError:
             code = EXIT_OK
         except Exception as exc:  # noqa: BLE001 - no traceback for users
-            print(f"qifeval: internal error ({type(exc).__name__}: {exc}); please report it", file=sys.stderr)
+            print(
+                f"qifeval: internal error ({type(exc).__name__}: {exc}); please report it",
+                file=sys.stderr,
+            )
             code = EXIT_INTERNAL
     for w in caught:
         print(f"qifeval: warning: {w.message}", file=sys.stderr)

@@ -80,7 +80,9 @@ def compare_evaluations(before: Evaluation, after: Evaluation) -> EvaluationDiff
     else:
         crosswalk = load_crosswalk()
         for r in before.results:
-            link = crosswalk.map(r.qi, from_framework=before.framework, to_framework=after.framework)
+            link = crosswalk.map(
+                r.qi, from_framework=before.framework, to_framework=after.framework
+            )
             target = link.to_id if after.framework == crosswalk.to_framework else link.from_id
             if target is not None:
                 mapping[target] = r.qi
@@ -89,7 +91,9 @@ def compare_evaluations(before: Evaluation, after: Evaluation) -> EvaluationDiff
     for qi in framework.indicators:
         old = mapping.get(qi.id)
         was = {_key(f): f.id for f in before.evidence.findings if f.qi == old and not f.is_strength}
-        now = {_key(f): f.id for f in after.evidence.findings if f.qi == qi.id and not f.is_strength}
+        now = {
+            _key(f): f.id for f in after.evidence.findings if f.qi == qi.id and not f.is_strength
+        }
         out.append(
             IndicatorDiff(
                 qi=qi.id,
@@ -137,8 +141,12 @@ def benchmark_national(evaluation: Evaluation) -> tuple[NationalComparison, ...]
         if evaluation.framework == national.framework:
             national_qi: str | None = r.qi
         else:
-            link = crosswalk.map(r.qi, from_framework=evaluation.framework, to_framework=national.framework)
-            national_qi = link.from_id if national.framework == crosswalk.from_framework else link.to_id
+            link = crosswalk.map(
+                r.qi, from_framework=evaluation.framework, to_framework=national.framework
+            )
+            national_qi = (
+                link.from_id if national.framework == crosswalk.from_framework else link.to_id
+            )
         if national_qi is None or national_qi not in national:
             continue
         out.append(

@@ -12,7 +12,14 @@ from . import _convert
 from ._errors import InputError
 from ._kinds import SourceKind, Valence
 
-__all__ = ["ChallengeKind", "Context", "ContextualChallenge", "ReadinessAspect", "ReadinessEvidence", "Severity"]
+__all__ = [
+    "ChallengeKind",
+    "Context",
+    "ContextualChallenge",
+    "ReadinessAspect",
+    "ReadinessEvidence",
+    "Severity",
+]
 
 
 class ChallengeKind(enum.StrEnum):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import json
+import os
 import re
 import stat
-import os
 import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
@@ -105,7 +105,12 @@ def _date(value: object, _: type) -> _dt.date:
     raise _WrongType("a date (YYYY-MM-DD)", value)
 
 
-for _t, _hook in ((str, _strict_str), (int, _strict_int), (float, _strict_float), (bool, _strict_bool)):
+for _t, _hook in (
+    (str, _strict_str),
+    (int, _strict_int),
+    (float, _strict_float),
+    (bool, _strict_bool),
+):
     converter.register_structure_hook(_t, _hook)
 
 
@@ -164,9 +169,7 @@ def register_renamed(cls: type, **renames: str) -> None:
     converter.register_structure_hook(
         cls, make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **overrides)
     )
-    converter.register_unstructure_hook(
-        cls, make_dict_unstructure_fn(cls, converter, **overrides)
-    )
+    converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter, **overrides))
 
 
 _SUBPATH = "\x00"
@@ -296,7 +299,9 @@ def parse_document(
     except tomllib.TOMLDecodeError as exc:
         raise error(f"invalid TOML: {exc}", file=file) from None
     except json.JSONDecodeError as exc:
-        raise error(f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", file=file) from None
+        raise error(
+            f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", file=file
+        ) from None
     except RecursionError:
         raise error(f"invalid {fmt.upper()}: nested too deeply", file=file) from None
     except ValueError as exc:

@@ -40,8 +40,14 @@ def evaluation_from_dict(
     raw = dict(raw)
     kind = raw.pop("kind", None)
     if kind != DOCUMENT_KIND:
-        hint = " (a findings file? use load_findings / 'qifeval evaluate')" if "findings" in raw else ""
-        raise InputError(f"not a saved qifeval evaluation: kind is {kind!r}{hint}", file=file, path="kind")
+        hint = (
+            " (a findings file? use load_findings / 'qifeval evaluate')"
+            if "findings" in raw
+            else ""
+        )
+        raise InputError(
+            f"not a saved qifeval evaluation: kind is {kind!r}{hint}", file=file, path="kind"
+        )
     version = raw.pop("schema_version", None)
     if version != EVALUATION_SCHEMA_VERSION:
         newer = isinstance(version, int) and version > EVALUATION_SCHEMA_VERSION
@@ -64,13 +70,15 @@ def evaluation_from_dict(
     if framework.id != evaluation.framework:
         raise InputError(
             f"the evaluation is for framework {evaluation.framework!r}, not {framework.id!r}",
-            file=file, path="framework",
+            file=file,
+            path="framework",
         )
     if framework.info.version != evaluation.framework_version:
         raise InputError(
             f"the evaluation was made with {framework.id} version {evaluation.framework_version!r}, "
             f"but this framework is version {framework.info.version!r}",
-            file=file, path="framework_version",
+            file=file,
+            path="framework_version",
         )
     evaluation.evidence.validate(framework, file=file)
     return evaluation

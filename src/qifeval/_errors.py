@@ -12,10 +12,10 @@ from pathlib import Path
 
 __all__ = [
     "EngineError",
-    "PersonalDataWarning",
     "FrameworkError",
     "InputError",
     "PersonalDataError",
+    "PersonalDataWarning",
     "QifevalError",
     "UnknownIndicatorError",
 ]
@@ -83,9 +83,7 @@ class UnknownIndicatorError(QifevalError, LookupError):
     :param suggestions: the closest ids that do exist.
     """
 
-    def __init__(
-        self, key: str, *, framework_id: str, suggestions: Sequence[str] = ()
-    ) -> None:
+    def __init__(self, key: str, *, framework_id: str, suggestions: Sequence[str] = ()) -> None:
         self.key = key
         self.framework_id = framework_id
         self.suggestions = tuple(suggestions)

@@ -15,15 +15,22 @@ from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
 from ._context import Context
 from ._errors import InputError, PersonalDataError, PersonalDataWarning
 from ._evidence import EvidenceSet
+from ._firing import FiredRule, combine, run_rules
 from ._framework import Framework
 from ._grade import Grade
 from ._loading import load_framework
-from ._triangulation import EvidenceProfile, Triangulation, analyse
-from ._firing import FiredRule, combine, run_rules
 from ._privacy import PersonalDataGuard, PersonalDataMatch
+from ._triangulation import EvidenceProfile, Triangulation, analyse
 from .rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
 
-__all__ = ["Decision", "DecisionKind", "Evaluation", "IndicatorResult", "PreviousEvaluation", "evaluate"]
+__all__ = [
+    "Decision",
+    "DecisionKind",
+    "Evaluation",
+    "IndicatorResult",
+    "PreviousEvaluation",
+    "evaluate",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -163,7 +170,9 @@ class PreviousEvaluation:
     grades: Mapping[str, Grade]
 
     @classmethod
-    def from_evaluation(cls, evaluation: Evaluation, label: str | None = None) -> PreviousEvaluation:
+    def from_evaluation(
+        cls, evaluation: Evaluation, label: str | None = None
+    ) -> PreviousEvaluation:
         """The grades of *evaluation* (confirmed where confirmed)."""
         default = evaluation.label()
         grades = {q: g for q, g in evaluation.grades.items() if g is not None}
@@ -270,10 +279,17 @@ class Evaluation:
         """
         suggested = self.result(qi).suggested_grade
         if suggested is None:
-            raise InputError(f"{qi} has no suggested grade to confirm; record a grade with override()")
+            raise InputError(
+                f"{qi} has no suggested grade to confirm; record a grade with override()"
+            )
         return self.override(
-            qi, suggested, role=role, date=date, rationale=rationale,
-            framework=framework, capacity_rules=capacity_rules,
+            qi,
+            suggested,
+            role=role,
+            date=date,
+            rationale=rationale,
+            framework=framework,
+            capacity_rules=capacity_rules,
         )
 
     def override(
@@ -306,7 +322,9 @@ class Evaluation:
         decisions = tuple(d for d in self.decisions if d.qi != qi) + (decision,)
         order = {r.qi: i for i, r in enumerate(self.results)}
         decisions = tuple(sorted(decisions, key=lambda d: order[d.qi]))
-        return self.reassess(decisions=decisions, framework=framework, capacity_rules=capacity_rules)
+        return self.reassess(
+            decisions=decisions, framework=framework, capacity_rules=capacity_rules
+        )
 
     def reassess(
         self,
@@ -328,7 +346,9 @@ class Evaluation:
         return attrs.evolve(updated, capacity=_judge(updated, fw, rules, engine))
 
 
-def _judge(evaluation: Evaluation, framework: Framework, rules: RuleSet, engine: str) -> CapacityJudgement:
+def _judge(
+    evaluation: Evaluation, framework: Framework, rules: RuleSet, engine: str
+) -> CapacityJudgement:
     grades = evaluation.grades
     trend = evaluation.previous.trend(framework, grades) if evaluation.previous else None
     return judge(

@@ -20,10 +20,10 @@ import attrs
 
 from . import _convert
 from ._context import Context
-from ._kinds import SourceKind, Valence, Weight
 from ._errors import InputError
 from ._framework import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
 from ._grade import quantifier
+from ._kinds import SourceKind, Valence, Weight
 
 __all__ = [
     "EvidenceSet",
@@ -44,9 +44,15 @@ def _finding_problems(f: Finding) -> Iterator[tuple[str, str]]:
     if not f.statement.strip():
         yield "statement", "must not be empty"
     if f.proportion is not None and (math.isnan(f.proportion) or not 0 <= f.proportion <= 1):
-        yield "proportion", f"must be from 0 to 1 (a share of records or respondents), got {f.proportion!r}"
+        yield (
+            "proportion",
+            f"must be from 0 to 1 (a share of records or respondents), got {f.proportion!r}",
+        )
     if f.valence is Valence.STRENGTH and f.critical:
-        yield "critical", "only a weakness can be critical (a weakness in a critical aspect such as children's safety)"
+        yield (
+            "critical",
+            "only a weakness can be critical (a weakness in a critical aspect such as children's safety)",
+        )
     if f.valence is Valence.WEAKNESS and f.sustained:
         yield "sustained", "only a strength can be sustained"
     if f.valence is Valence.WEAKNESS and f.sector_leading:
@@ -114,7 +120,9 @@ class Finding:
         if self.proportion is None:
             return self.statement
         word = quantifier(self.proportion)
-        lead = {"majority": "the majority of", "less than half": "less than half of"}.get(word, word)
+        lead = {"majority": "the majority of", "less than half": "less than half of"}.get(
+            word, word
+        )
         return f"{lead} {self.statement}"
 
 
@@ -188,14 +196,20 @@ class EvidenceSet:
                 raise InputError(
                     "quality indicator 10 (capacity for improvement) is judged from the other "
                     "indicators and the context; record findings against those",
-                    file=file, path=f"{where}.qi", finding_id=f.id,
+                    file=file,
+                    path=f"{where}.qi",
+                    finding_id=f.id,
                 )
             if f.qi not in framework:
-                close = difflib.get_close_matches(f.qi, [q.id for q in framework.indicators], n=3, cutoff=0.3)
+                close = difflib.get_close_matches(
+                    f.qi, [q.id for q in framework.indicators], n=3, cutoff=0.3
+                )
                 hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
                 raise InputError(
                     f"{framework.id} has no quality indicator {f.qi!r}{hint}",
-                    file=file, path=f"{where}.qi", finding_id=f.id,
+                    file=file,
+                    path=f"{where}.qi",
+                    finding_id=f.id,
                 )
             if f.illustration is not None:
                 _check_illustration(f, framework, file=file, path=f"{where}.illustration")
@@ -204,24 +218,32 @@ class EvidenceSet:
 _ILLUSTRATION_REF = re.compile(r"^(?P<qi>[0-9.]+)/(?P<kind>very_good|weak)/(?P<n>[1-9][0-9]*)$")
 
 
-def _check_illustration(f: Finding, framework: Framework, *, file: str | Path | None, path: str) -> None:
+def _check_illustration(
+    f: Finding, framework: Framework, *, file: str | Path | None, path: str
+) -> None:
     m = _ILLUSTRATION_REF.match(f.illustration or "")
     if not m:
         raise InputError(
             f"expected an illustration reference like '{f.qi}/very_good/1', got {f.illustration!r}",
-            file=file, path=path, finding_id=f.id,
+            file=file,
+            path=path,
+            finding_id=f.id,
         )
     if m["qi"] != f.qi:
         raise InputError(
             f"illustration {f.illustration!r} belongs to indicator {m['qi']}, not {f.qi}",
-            file=file, path=path, finding_id=f.id,
+            file=file,
+            path=path,
+            finding_id=f.id,
         )
     refs = {i.ref for i in framework.indicator(f.qi).illustrations(IllustrationKind(m["kind"]))}
     if f.illustration not in refs:
         raise InputError(
             f"{framework.id} indicator {f.qi} has {len(refs)} {m['kind']} illustration(s); "
             f"{f.illustration!r} does not exist",
-            file=file, path=path, finding_id=f.id,
+            file=file,
+            path=path,
+            finding_id=f.id,
         )
 
 
@@ -251,7 +273,8 @@ def evidence_from_dict(raw: dict[str, Any], *, file: str | Path | None = None) -
     if version != FINDINGS_SCHEMA_VERSION:
         raise InputError(
             f"expected schema_version = {FINDINGS_SCHEMA_VERSION}, got {version!r}",
-            file=file, path="schema_version",
+            file=file,
+            path="schema_version",
         )
     return _convert.structure(raw, EvidenceSet, file=file, finding_id=_finding_id_at(raw))
 
@@ -281,7 +304,9 @@ def load_findings(path: str | Path, *, framework: Framework | None = None) -> Ev
     return evidence
 
 
-def dump_findings(evidence: EvidenceSet, path: str | Path | None = None, *, fmt: str | None = None) -> str:
+def dump_findings(
+    evidence: EvidenceSet, path: str | Path | None = None, *, fmt: str | None = None
+) -> str:
     """Return an evidence set as TOML or JSON text (by *fmt*, or by the
     suffix of *path*, default TOML) and, if *path* is given, write it there
     atomically. The text loads back into an equal evidence set."""

@@ -207,9 +207,7 @@ class Framework:
     key_areas: tuple[KeyArea, ...] = attrs.field(converter=tuple)
     all_indicators: tuple[QualityIndicator, ...] = attrs.field(converter=tuple)
     wellbeing: tuple[WellbeingIndicator, ...] = attrs.field(factory=tuple, converter=tuple)
-    _index: dict[str, QualityIndicator] = attrs.field(
-        init=False, repr=False, eq=False, hash=False
-    )
+    _index: dict[str, QualityIndicator] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         problems = list(_problems(self))

@@ -51,7 +51,11 @@ class SourceKind(enum.StrEnum):
     @property
     def label(self) -> str:
         """The kind in words, e.g. ``"stakeholders' views"``."""
-        return "stakeholders' views" if self is SourceKind.STAKEHOLDER_VIEWS else self.value.replace("_", " ")
+        return (
+            "stakeholders' views"
+            if self is SourceKind.STAKEHOLDER_VIEWS
+            else self.value.replace("_", " ")
+        )
 
 
 _convert.register_enums(Valence, Weight, SourceKind)

@@ -24,15 +24,21 @@ def available_frameworks() -> tuple[str, ...]:
     """The ids of the frameworks bundled with qifeval, e.g. ``("qif-2014", "qif-2018")``."""
     files = resources.files("qifeval.frameworks")
     return tuple(
-        sorted(f.name[: -len(".toml")] for f in files.iterdir() if f.name.startswith("qif-") and f.name.endswith(".toml"))
+        sorted(
+            f.name[: -len(".toml")]
+            for f in files.iterdir()
+            if f.name.startswith("qif-") and f.name.endswith(".toml")
+        )
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bundled(framework_id: str) -> Framework:
     resource = resources.files("qifeval.frameworks") / f"{framework_id}.toml"
     name = f"<qifeval>/frameworks/{framework_id}.toml"
-    raw = _convert.parse_document(resource.read_bytes(), fmt="toml", file=name, error=FrameworkError)
+    raw = _convert.parse_document(
+        resource.read_bytes(), fmt="toml", file=name, error=FrameworkError
+    )
     return framework_from_dict(raw, file=name)
 
 
@@ -56,7 +62,9 @@ def load_framework(name_or_path: str | Path = "qif-2018") -> Framework:
         raise UnknownIndicatorError(
             str(name_or_path),
             framework_id="qifeval's bundled frameworks",
-            suggestions=difflib.get_close_matches(str(name_or_path), available_frameworks(), n=2, cutoff=0.4),
+            suggestions=difflib.get_close_matches(
+                str(name_or_path), available_frameworks(), n=2, cutoff=0.4
+            ),
         )
     raw = _convert.read_document(path, error=FrameworkError)
     return framework_from_dict(raw, file=path)

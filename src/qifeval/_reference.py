@@ -331,7 +331,7 @@ def crosswalk_from_dict(raw: Mapping[str, Any], *, file: str | Path | None = Non
     return cw
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_crosswalk() -> Crosswalk:
     """The bundled crosswalk from the 2014 framework (``qif-2014``) to the
     2018 framework (``qif-2018``), read once and cached.
@@ -725,7 +725,7 @@ def national_results_from_dict(
     return results
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def national_results() -> NationalResults:
     """The grades of the 12 joint inspections of 2014-16 for the nine
     indicators they evaluated (ids of ``qif-2014``), read once and cached.
@@ -829,7 +829,7 @@ def inspection_profiles_from_dict(
     return profiles
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def inspection_profiles() -> tuple[InspectionProfile, ...]:
     """The bundled inspection profiles, read once and cached: the joint
     inspections of 2014-16, the 2018/2019 model and the 2021 model for

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -31,7 +31,6 @@ __all__ = [
 
 REPORT_FORMAT_VERSION = 1
 POSITION_STATEMENT_WORD_LIMIT = 5000
-
 
 
 def _grade_text(g: Grade | None) -> str:
@@ -66,6 +65,7 @@ def _fired(r: FiredRule) -> dict[str, Any]:
 
 
 # --- JSON ---------------------------------------------------------------------
+
 
 def json_report(evaluation: Evaluation) -> dict[str, Any]:
     """The stable JSON report (``format = "qifeval-report"``, version 1):
@@ -166,12 +166,16 @@ def json_report_text(evaluation: Evaluation) -> str:
 
 # --- Markdown -------------------------------------------------------------------
 
+
 def _triangulation_text(r: IndicatorResult) -> str:
     t = r.triangulation
     kinds = ", ".join(k.label for k in t.sources) or "none"
     n = len(t.strength_sources)
-    strengths = "" if not n else f"; strengths from {n} kind{'s' if n != 1 else ''}" + (
-        ", triangulated" if t.strengths_triangulated else ", not triangulated"
+    strengths = (
+        ""
+        if not n
+        else f"; strengths from {n} kind{'s' if n != 1 else ''}"
+        + (", triangulated" if t.strengths_triangulated else ", not triangulated")
     )
     return f"{t.status.value} (sources: {kinds}{strengths})"
 
@@ -184,7 +188,10 @@ def _illustrations_text(e: Evaluation, r: IndicatorResult) -> str | None:
             cited.setdefault(f.illustration, []).append(f.id)
     if not cited:
         return None
-    parts = [f"{ref} ({', '.join(ids)})" for ref, ids in sorted(cited.items(), key=lambda kv: _ref_order(kv[0]))]
+    parts = [
+        f"{ref} ({', '.join(ids)})"
+        for ref, ids in sorted(cited.items(), key=lambda kv: _ref_order(kv[0]))
+    ]
     return "Illustrations evidenced: " + "; ".join(parts) + "."
 
 
@@ -204,7 +211,15 @@ def _findings_by_valence(e: Evaluation, r: IndicatorResult) -> tuple[list[Findin
 
 def _finding_line(f: Finding) -> str:
     source = f.source.label + (f", {redact(f.source_detail)}" if f.source_detail else "")
-    flags = [x for x, on in (("critical", f.critical), ("sustained", f.sustained), ("sector leading", f.sector_leading)) if on]
+    flags = [
+        x
+        for x, on in (
+            ("critical", f.critical),
+            ("sustained", f.sustained),
+            ("sector leading", f.sector_leading),
+        )
+        if on
+    ]
     extra = f"; {', '.join(flags)}" if flags else ""
     return f"{_sentence(f)} ({f.id}; {f.weight.value}; {source}{extra})"
 
@@ -218,7 +233,9 @@ def markdown_report(evaluation: Evaluation) -> str:
     out.append(f"Partnership: {_md_escape(redact(ev.partnership))}  ")
     if ev.date:
         out.append(f"Date: {ev.date.isoformat()}  ")
-    out.append(f"Framework: {e.framework} (version {e.framework_version}); rules: {e.rules}, {e.capacity_rules}")
+    out.append(
+        f"Framework: {e.framework} (version {e.framework_version}); rules: {e.rules}, {e.capacity_rules}"
+    )
     out += ["", "Grades are suggestions until a person confirms them.", "", "## Summary", ""]
     out.append("| QI | Indicator | Suggested | Decision | Triangulation |")
     out.append("|---|---|---|---|---|")
@@ -251,11 +268,16 @@ def _md_rule(r: FiredRule) -> str:
 
 def _md_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
     out = [f"### {r.qi} {r.title}", ""]
-    out.append(f"Suggested grade: {_grade_text(r.suggested_grade)}" + (f" ({r.no_grade_reason})" if r.no_grade_reason else "."))
+    out.append(
+        f"Suggested grade: {_grade_text(r.suggested_grade)}"
+        + (f" ({r.no_grade_reason})" if r.no_grade_reason else ".")
+    )
     d = e.decision(r.qi)
     if d is not None:
         why = f" Rationale: {redact(d.rationale)}" if d.rationale else ""
-        out.append(f"Decision: {_grade_text(d.grade)}, {d.kind.value} by {redact(d.role)} on {d.date.isoformat()}.{why}")
+        out.append(
+            f"Decision: {_grade_text(d.grade)}, {d.kind.value} by {redact(d.role)} on {d.date.isoformat()}.{why}"
+        )
     out.append("")
     strengths, weaknesses = _findings_by_valence(e, r)
     for heading, items in (("Strengths", strengths), ("Areas for improvement", weaknesses)):
@@ -344,7 +366,11 @@ def html_report(evaluation: Evaluation, *, compare: Sequence[Evaluation] = ()) -
         + "</tr></thead><tbody>",
     ]
     for label, grades in rows:
-        parts.append(f'<tr><th scope="row">{_h(label)}</th>' + "".join(_cell(grades.get(q)) for q in qis) + "</tr>")
+        parts.append(
+            f'<tr><th scope="row">{_h(label)}</th>'
+            + "".join(_cell(grades.get(q)) for q in qis)
+            + "</tr>"
+        )
     parts.append("</tbody></table>")
     parts.append('<table class="key"><caption>Key: the six-point scale</caption><tbody><tr>')
     parts += [f"{_cell(g)}" for g in sorted(Grade, reverse=True)]
@@ -362,7 +388,7 @@ def _html_rules(rules: Sequence[FiredRule]) -> list[str]:
     for r in rules:
         cls = ' class="decisive"' if r.decisive else ""
         mark = " (decisive)" if r.decisive else ""
-        cited = f" <span class=\"note\">[{_h(', '.join(r.evidence))}]</span>" if r.evidence else ""
+        cited = f' <span class="note">[{_h(", ".join(r.evidence))}]</span>' if r.evidence else ""
         out.append(f"<li{cls}><code>{_h(r.name)}</code>{mark}: {_h(r.reason)}{cited}</li>")
     out.append("</ol>")
     return out
@@ -382,7 +408,11 @@ def _html_capacity(c: CapacityJudgement) -> list[str]:
         out.append(f"<li>{_h(lv.title)}: {_h(mean)} ({_h(grades)})</li>")
     out.append("</ul>")
     if c.barriers:
-        out.append("<h3>Barriers</h3><ul>" + "".join(f"<li>{_h(redact(b))}</li>" for b in c.barriers) + "</ul>")
+        out.append(
+            "<h3>Barriers</h3><ul>"
+            + "".join(f"<li>{_h(redact(b))}</li>" for b in c.barriers)
+            + "</ul>"
+        )
     out.append("<h3>Rules that fired</h3>")
     out += _html_rules(c.rules_fired)
     out.append("</section>")
@@ -391,7 +421,9 @@ def _html_capacity(c: CapacityJudgement) -> list[str]:
 
 def _html_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
     out = [f'<section class="qi" id="qi-{_h(r.qi)}"><h3>{_h(r.qi)} {_h(r.title)}</h3>']
-    out.append(f'<table><tbody><tr><th scope="row">Suggested grade</th>{_cell(r.suggested_grade)}</tr>')
+    out.append(
+        f'<table><tbody><tr><th scope="row">Suggested grade</th>{_cell(r.suggested_grade)}</tr>'
+    )
     d = e.decision(r.qi)
     if d is not None:
         out.append(f'<tr><th scope="row">Decision ({_h(d.kind.value)})</th>{_cell(d.grade)}</tr>')
@@ -400,11 +432,17 @@ def _html_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
         out.append(f"<p>No grade: {_h(r.no_grade_reason)}</p>")
     if d is not None:
         why = f" Rationale: {_h(redact(d.rationale))}" if d.rationale else ""
-        out.append(f"<p>{_h(d.kind.value.capitalize())} by {_h(redact(d.role))} on {_h(d.date.isoformat())}.{why}</p>")
+        out.append(
+            f"<p>{_h(d.kind.value.capitalize())} by {_h(redact(d.role))} on {_h(d.date.isoformat())}.{why}</p>"
+        )
     strengths, weaknesses = _findings_by_valence(e, r)
     for heading, items in (("Strengths", strengths), ("Areas for improvement", weaknesses)):
         if items:
-            out.append(f"<h4>{heading}</h4><ul>" + "".join(f"<li>{_h(_finding_line(f))}</li>" for f in items) + "</ul>")
+            out.append(
+                f"<h4>{heading}</h4><ul>"
+                + "".join(f"<li>{_h(_finding_line(f))}</li>" for f in items)
+                + "</ul>"
+            )
     t = r.triangulation
     out.append(f"<p>Triangulation: {_h(_triangulation_text(r))}.</p>")
     for cx in t.contradictions:
@@ -421,6 +459,7 @@ def _html_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
 
 
 # --- Position statement --------------------------------------------------------
+
 
 @attrs.frozen(kw_only=True)
 class PositionStatement:
@@ -470,7 +509,9 @@ def position_statement(
     )
     tri = [r.qi for r in e.results if r.triangulation.strengths_triangulated]
     if tri:
-        out.append(f"Strengths are triangulated across three or more kinds of evidence for {', '.join(tri)}.")
+        out.append(
+            f"Strengths are triangulated across three or more kinds of evidence for {', '.join(tri)}."
+        )
     refs = sorted({redact(f.ref) for f in ev.findings if f.ref})
     if refs:
         out += ["", "Evidence referred to:", ""] + [f"- {x}" for x in refs]
@@ -482,7 +523,9 @@ def position_statement(
                 out.append(f"- {r.qi}: {_sentence(f)} ({f.id}). [Action, lead role, timescale]")
     gaps = e.capacity.evidence_gaps
     if gaps:
-        out.append(f"- Strengthen the evidence for {', '.join(gaps)}. [Action, lead role, timescale]")
+        out.append(
+            f"- Strengthen the evidence for {', '.join(gaps)}. [Action, lead role, timescale]"
+        )
     text = "\n".join(out).rstrip() + "\n"
     words = len(text.split())
     if words > limit:

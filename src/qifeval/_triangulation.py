@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 
-from ._evidence import EvidenceSet, Finding, SourceKind, Valence, Weight
 from . import _convert
+from ._evidence import EvidenceSet, Finding, SourceKind, Valence, Weight
 from ._fields import PROFILE_FIELDS
 from ._framework import Framework, IllustrationKind, Part
 
@@ -143,7 +143,8 @@ class _Accumulator:
     def __init__(self) -> None:
         self.ids: dict[str, list[str]] = {}
         self.kinds: dict[Valence, dict[SourceKind, list[str]]] = {
-            Valence.STRENGTH: {}, Valence.WEAKNESS: {}
+            Valence.STRENGTH: {},
+            Valence.WEAKNESS: {},
         }
         self.illustrations: dict[str, list[str]] = {}
         self.points = {Valence.STRENGTH: 0, Valence.WEAKNESS: 0}
@@ -304,7 +305,9 @@ def triangulate(evidence: EvidenceSet, framework: Framework) -> dict[str, Triang
     return {qi: t for qi, (_, t) in analyse(evidence, framework).items()}
 
 
-def illustration_coverage(evidence: EvidenceSet, framework: Framework) -> dict[str, IllustrationCoverage]:
+def illustration_coverage(
+    evidence: EvidenceSet, framework: Framework
+) -> dict[str, IllustrationCoverage]:
     """For every indicator, the illustrations the findings evidence and the
     ones they do not (gaps in evidence)."""
     acc = _accumulate(evidence, framework, DEFAULT_POINTS)
@@ -313,11 +316,16 @@ def illustration_coverage(evidence: EvidenceSet, framework: Framework) -> dict[s
         cited = acc[qi.id].illustrations
         out[qi.id] = IllustrationCoverage(
             qi=qi.id,
-            evidenced={ref: _sorted_ids(ids) for ref, ids in sorted(cited.items(), key=lambda kv: _ref_key(kv[0]))},
+            evidenced={
+                ref: _sorted_ids(ids)
+                for ref, ids in sorted(cited.items(), key=lambda kv: _ref_key(kv[0]))
+            },
             missing_very_good=tuple(
                 i.ref for i in qi.illustrations(IllustrationKind.VERY_GOOD) if i.ref not in cited
             ),
-            missing_weak=tuple(i.ref for i in qi.illustrations(IllustrationKind.WEAK) if i.ref not in cited),
+            missing_weak=tuple(
+                i.ref for i in qi.illustrations(IllustrationKind.WEAK) if i.ref not in cited
+            ),
         )
     return out
 

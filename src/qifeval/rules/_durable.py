@@ -110,7 +110,9 @@ class DurableEngine:
             try:
                 self._host.register_rulesets({self._name: copy.deepcopy(definition)})
             except Exception as exc:
-                raise EngineError(f"durable-rules rejected the rule set {rules.name!r}: {exc}") from exc
+                raise EngineError(
+                    f"durable-rules rejected the rule set {rules.name!r}: {exc}"
+                ) from exc
         self._closed = False
 
     def _action(self, index: int) -> Any:

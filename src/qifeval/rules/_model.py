@@ -16,8 +16,8 @@ import attrs
 from .. import _convert
 from .._errors import InputError
 from .._evidence import Weight
-from .._grade import Grade
 from .._fields import VOCABULARIES
+from .._grade import Grade
 from .._triangulation import EvidenceProfile
 
 __all__ = [
@@ -261,12 +261,18 @@ def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
     fields = VOCABULARIES[rs.subject]
     for w in Weight:
         if not 0 <= rs.points[w] <= _LIMIT:
-            yield f"points.{w.value}", f"expected a whole number from 0 to {_LIMIT}, got {rs.points[w]}"
+            yield (
+                f"points.{w.value}",
+                f"expected a whole number from 0 to {_LIMIT}, got {rs.points[w]}",
+            )
     names: dict[str, int] = {}
     for i, rule in enumerate(rs.rules):
         where = f"rules[{i}]"
         if rule.name in names:
-            yield f"{where}.name", f"duplicate rule name {rule.name!r} (also rules[{names[rule.name]}])"
+            yield (
+                f"{where}.name",
+                f"duplicate rule name {rule.name!r} (also rules[{names[rule.name]}])",
+            )
         names[rule.name] = i
         if not rule.name.strip():
             yield f"{where}.name", "must not be empty"
@@ -328,7 +334,8 @@ def rules_from_dict(
     if version != RULES_SCHEMA_VERSION:
         raise RulesError(
             f"expected schema_version = {RULES_SCHEMA_VERSION}, got {version!r}",
-            file=file, path="schema_version",
+            file=file,
+            path="schema_version",
         )
     based_on = raw.pop("base", None)
     remove = raw.pop("remove", [])
@@ -337,8 +344,10 @@ def rules_from_dict(
             raise RulesError("'remove' needs base = \"default\"", file=file, path="remove")
         return _convert.structure(raw, RuleSet, file=file, error=RulesError)
     if based_on != "default":
-        raise RulesError(f"expected base = \"default\", got {based_on!r}", file=file, path="base")
-    start = base or (default_capacity_rules() if raw.get("subject") == "capacity" else default_rules())
+        raise RulesError(f'expected base = "default", got {based_on!r}', file=file, path="base")
+    start = base or (
+        default_capacity_rules() if raw.get("subject") == "capacity" else default_rules()
+    )
     merged: dict[str, Any] = {"subject": start.subject}
     for key in ("points", "confidence"):
         given = raw.pop(key, {})
@@ -366,7 +375,7 @@ def rules_to_dict(rules: RuleSet) -> dict[str, Any]:
     return {"schema_version": RULES_SCHEMA_VERSION, **_convert.converter.unstructure(rules)}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _bundled(filename: str) -> RuleSet:
     data = (resources.files("qifeval.rules") / filename).read_bytes()
     name = f"<qifeval>/rules/{filename}"
