@@ -64,9 +64,9 @@ def main() -> None:
     for n in (500, 10_000):
         ev = make_evidence(n)
         qifeval.evaluate(ev, fw, rules)  # warm up: compile the ruleset once
-        durable = median_ms(lambda: qifeval.evaluate(ev, fw, rules), args.repeat)
+        durable = median_ms(lambda ev=ev: qifeval.evaluate(ev, fw, rules), args.repeat)
         reference = median_ms(
-            lambda: qifeval.evaluate(ev, fw, rules, engine="reference"), args.repeat
+            lambda ev=ev: qifeval.evaluate(ev, fw, rules, engine="reference"), args.repeat
         )
         assert (
             qifeval.evaluate(ev, fw, rules).results

@@ -220,7 +220,7 @@ def assert_same_types(a: object, b: object, path: str = "$") -> None:
             assert_same_types(a[k], b[k], f"{path}[{k!r}]")
     elif isinstance(a, tuple | list):
         assert len(a) == len(b), path
-        for i, (x, y) in enumerate(zip(a, b)):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
             assert_same_types(x, y, f"{path}[{i}]")
     else:
         assert a == b, path

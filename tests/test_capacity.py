@@ -15,8 +15,8 @@ RULES = qifeval.default_capacity_rules()
 TRIANGULATED = {q: Triangulation(qi=q, status=TriangulationStatus.TRIANGULATED) for q in QI_IDS}
 
 
-def capacity(grades, context=Context(), trend=None, triangulation=TRIANGULATED, engine="durable"):
-    return judge(RULES, FW, grades, triangulation, context, trend, engine=engine)
+def capacity(grades, context=None, trend=None, triangulation=TRIANGULATED, engine="durable"):
+    return judge(RULES, FW, grades, triangulation, context or Context(), trend, engine=engine)
 
 
 def order(c) -> tuple[int, int]:
@@ -149,8 +149,10 @@ def _findings(grade_by_qi: dict[str, str]) -> list[Finding]:
     return out
 
 
-def _evaluate(levels, context=Context(), previous=None):
-    ev = EvidenceSet(partnership="Example", findings=_findings(levels), context=context)
+def _evaluate(levels, context=None, previous=None):
+    ev = EvidenceSet(
+        partnership="Example", findings=_findings(levels), context=context or Context()
+    )
     return qifeval.evaluate(ev, FW, previous=previous)
 
 

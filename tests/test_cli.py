@@ -53,7 +53,7 @@ def test_frameworks_and_show(capsys) -> None:
 
 
 def test_show_unknown_indicator_exits_1(capsys) -> None:
-    code, out, err = run(capsys, "show", "5.9")
+    code, _, err = run(capsys, "show", "5.9")
     assert code == 1 and "did you mean" in err and "Traceback" not in err
 
 
@@ -62,7 +62,7 @@ def test_validate(capsys, findings, tmp_path) -> None:
     assert code == 0 and "valid (2 findings on 2 indicators)" in out
     bad = tmp_path / "bad.toml"
     bad.write_text(VALID.replace('weight = "major"', 'weight = "huge"'), encoding="utf-8")
-    code, out, err = run(capsys, "validate", bad)
+    code, _, err = run(capsys, "validate", bad)
     assert code == 1
     assert f"{bad} at findings[1].weight (finding 'F2'): expected one of" in err
     assert "Traceback" not in err
@@ -84,7 +84,7 @@ def test_validate_strict_personal_data(capsys, tmp_path) -> None:
 @pytest.mark.parametrize("fmt", ["json", "markdown", "html"])
 def test_evaluate_formats(capsys, findings, tmp_path, fmt) -> None:
     out_file = tmp_path / f"report.{fmt}"
-    code, out, err = run(capsys, "evaluate", findings, "--format", fmt, "-o", out_file)
+    code, _, err = run(capsys, "evaluate", findings, "--format", fmt, "-o", out_file)
     assert code == 0, err
     text = out_file.read_text(encoding="utf-8")
     if fmt == "json":

@@ -120,7 +120,7 @@ class _Collector(HTMLParser):
         self.text: list[str] = []
         self.errors: list[str] = []
 
-    VOID = {"meta", "br", "img", "link", "input", "hr"}
+    VOID = frozenset({"meta", "br", "img", "link", "input", "hr"})
 
     def handle_starttag(self, tag, attrs):
         if tag not in self.VOID:

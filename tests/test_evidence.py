@@ -267,7 +267,7 @@ def test_not_a_findings_file(tmp_path) -> None:
         qifeval.load_findings(p)
     p = tmp_path / "f.txt"
     p.write_text("x")
-    with pytest.raises(InputError, match="expected .toml or .json"):
+    with pytest.raises(InputError, match=r"expected \.toml or \.json"):
         qifeval.load_findings(p)
     p = tmp_path / "f.json"
     p.write_text("[1, 2]")

@@ -140,10 +140,10 @@ def test_invalid_frameworks_name_the_field(mutate, path: str, message: str) -> N
 def test_load_framework_file_errors(tmp_path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("schema_version = 1\n[framework\n", encoding="utf-8")
-    with pytest.raises(FrameworkError, match="bad.toml: invalid TOML"):
+    with pytest.raises(FrameworkError, match=r"bad\.toml: invalid TOML"):
         qifeval.load_framework(bad)
     missing = tmp_path / "missing.toml"
-    with pytest.raises(FrameworkError, match="missing.toml: cannot read file"):
+    with pytest.raises(FrameworkError, match=r"missing\.toml: cannot read file"):
         qifeval.load_framework(missing)
     binary = tmp_path / "bin.toml"
     binary.write_bytes(b"\xff\xfe\x00\x01")

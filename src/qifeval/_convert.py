@@ -166,10 +166,16 @@ def register_renamed(cls: type, **renames: str) -> None:
     attribute names (``attribute="key"``)."""
     overrides = {name: override(rename=key) for name, key in renames.items()}
     _PATH_RENAMES.update(renames)
-    converter.register_structure_hook(
-        cls, make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **overrides)
+    # cattrs types its per-attribute **overrides loosely.
+    structure: Any = make_dict_structure_fn(
+        cls,
+        converter,
+        _cattrs_forbid_extra_keys=True,
+        **overrides,  # type: ignore[arg-type]
     )
-    converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter, **overrides))
+    unstructure: Any = make_dict_unstructure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
+    converter.register_structure_hook(cls, structure)
+    converter.register_unstructure_hook(cls, unstructure)
 
 
 _SUBPATH = "\x00"

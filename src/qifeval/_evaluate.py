@@ -319,7 +319,7 @@ class Evaluation:
             rationale=rationale,
             date=date or _dt.date.today(),
         )
-        decisions = tuple(d for d in self.decisions if d.qi != qi) + (decision,)
+        decisions = (*(d for d in self.decisions if d.qi != qi), decision)
         order = {r.qi: i for i, r in enumerate(self.results)}
         decisions = tuple(sorted(decisions, key=lambda d: order[d.qi]))
         return self.reassess(

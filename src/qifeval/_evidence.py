@@ -175,7 +175,7 @@ class EvidenceSet:
 
     def with_findings(self, findings: Iterable[Finding]) -> EvidenceSet:
         """A copy with these findings instead."""
-        return attrs.evolve(self, findings=tuple(findings))
+        return attrs.evolve(self, findings=tuple(findings))  # type: ignore[arg-type]
 
     def validate(self, framework: Framework, *, file: str | Path | None = None) -> None:
         """Check the findings against *framework*: known indicator ids (not
@@ -260,7 +260,7 @@ def _finding_id_at(raw: dict[str, Any]) -> Any:
         if m and isinstance(findings, list) and int(m[1]) < len(findings):
             item = findings[int(m[1])]
             if isinstance(item, dict) and isinstance(item.get("id"), str):
-                return item["id"]
+                return str(item["id"])
         return None
 
     return finding_id

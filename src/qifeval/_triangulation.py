@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 import attrs
 
@@ -132,6 +133,13 @@ class EvidenceProfile:
         return self.counts[name]
 
 
+class PointsLike(Protocol):
+    """Anything that gives the points of a weight (a mapping, or
+    :class:`~qifeval.Points`)."""
+
+    def __getitem__(self, weight: Weight, /) -> int: ...
+
+
 DEFAULT_POINTS: Mapping[Weight, int] = {Weight.MINOR: 1, Weight.IMPORTANT: 3, Weight.MAJOR: 9}
 
 
@@ -149,7 +157,7 @@ class _Accumulator:
         self.illustrations: dict[str, list[str]] = {}
         self.points = {Valence.STRENGTH: 0, Valence.WEAKNESS: 0}
 
-    def add(self, f: Finding, points: Mapping[Weight, int]) -> None:
+    def add(self, f: Finding, points: PointsLike) -> None:
         ids = self.ids
         valence = f.valence
         side = "strengths" if valence is Valence.STRENGTH else "weaknesses"
@@ -176,7 +184,7 @@ def _sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
 
 
 def _accumulate(
-    evidence: EvidenceSet, framework: Framework, points: Mapping[Weight, int]
+    evidence: EvidenceSet, framework: Framework, points: PointsLike
 ) -> dict[str, _Accumulator]:
     acc = {qi.id: _Accumulator() for qi in framework.indicators}
     for f in evidence.findings:
@@ -267,7 +275,7 @@ def _important(a: _Accumulator, valence: Valence) -> dict[SourceKind, tuple[str,
 def analyse(
     evidence: EvidenceSet,
     framework: Framework,
-    points: Mapping[Weight, int] = DEFAULT_POINTS,
+    points: PointsLike = DEFAULT_POINTS,
 ) -> dict[str, tuple[EvidenceProfile, Triangulation]]:
     """Profile and triangulation of every indicator (without QI 10), in
     framework order, from one pass over the findings."""
@@ -280,7 +288,7 @@ def analyse(
 
 
 def profiles(
-    evidence: EvidenceSet, framework: Framework, points: Mapping[Weight, int] = DEFAULT_POINTS
+    evidence: EvidenceSet, framework: Framework, points: PointsLike = DEFAULT_POINTS
 ) -> dict[str, EvidenceProfile]:
     """The evidence profile of every indicator, in framework order.
 

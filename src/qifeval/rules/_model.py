@@ -222,13 +222,15 @@ class RuleSet:
         added at the end."""
         by_name = {r.name: r for r in rules}
         kept = [by_name.pop(r.name, r) for r in self.rules]
-        return attrs.evolve(self, name=name or self.name, rules=(*kept, *by_name.values()))
+        rules_: tuple[Rule, ...] = (*kept, *by_name.values())
+        return attrs.evolve(self, name=name or self.name, rules=rules_)  # type: ignore[arg-type]
 
     def without(self, *names: str) -> RuleSet:
         """A copy without the named rules."""
         for n in names:
             self.rule(n)
-        return attrs.evolve(self, rules=tuple(r for r in self.rules if r.name not in names))
+        kept: tuple[Rule, ...] = tuple(r for r in self.rules if r.name not in names)
+        return attrs.evolve(self, rules=kept)  # type: ignore[arg-type]
 
     def with_points(self, **points: int) -> RuleSet:
         """A copy with other points per weight, e.g. ``with_points(major=12)``."""
