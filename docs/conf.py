@@ -34,7 +34,7 @@ source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
 exclude_patterns = ["_build"]
 
-myst_enable_extensions = ["colon_fence"]
+myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
 
 html_theme = "furo"
@@ -65,8 +65,8 @@ EXAMPLES = pathlib.Path({str(DOCS_DIR / "examples")!r})
 
 # -- nitpicky ------------------------------------------------------------------
 # Every cross-reference must resolve. Without intersphinx (no network), the
-# standard library's and attrs' types cannot resolve; they are listed here,
-# one by one. Nothing of qifeval's own is ignored unless marked TODO.
+# standard library's types cannot resolve; they are listed here,
+# one by one. Nothing of qifeval's own is ignored.
 
 nitpicky = True
 nitpick_ignore = [
@@ -77,13 +77,7 @@ nitpick_ignore = [
     ("py:class", "collections.abc.Sequence"),
     ("py:class", "datetime.date"),
     ("py:class", "pathlib.Path"),
-    ("py:class", "Path"),  # pathlib.Path as written in InputError's signature
-    # TODO docstring: EvidenceProfile refers to :data:`PROFILE_FIELDS`, which
-    # is private (qifeval._fields); the fields are listed in reference/fields.
-    ("py:data", "PROFILE_FIELDS"),
-    # TODO docstring: NationalResults.for_indicator refers to
-    # :attr:`framework`, an attrs field that has no docstring of its own.
-    ("py:attr", "framework"),
+    ("py:class", "Path"),  # pathlib.Path, as the exceptions' signatures name it
 ]
 
 

@@ -181,6 +181,15 @@ def register_renamed(cls: type, **renames: str) -> None:
 _SUBPATH = "\x00"
 
 
+def register_as_attrs(cls: type) -> None:
+    """Structure and unstructure *cls* by its attrs fields, even though it is
+    also a mapping (cattrs would otherwise treat it as a dict)."""
+    converter.register_structure_hook(
+        cls, make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+    )
+    converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter))
+
+
 def register_omit_defaults(cls: type) -> None:
     """Unstructure *cls* without the attributes left at their defaults."""
     converter.register_unstructure_hook(
@@ -326,6 +335,19 @@ def dumps_document(data: Mapping[str, Any], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     return _toml.dumps(data)
+
+
+def dump_document(
+    data: Mapping[str, Any], path: str | Path | None, fmt: str | None, default: str
+) -> str:
+    """Serialise *data* as *fmt* (or by the suffix of *path*, else
+    *default*) and, if *path* is given, write it there atomically."""
+    if fmt is None:
+        fmt = document_format(path) if path is not None else default
+    text = dumps_document(data, fmt)
+    if path is not None:
+        write_text_atomic(path, text)
+    return text
 
 
 def write_text_atomic(path: str | Path, text: str) -> None:

@@ -90,12 +90,7 @@ def dump_evaluation(
     """Return a whole evaluation as a JSON or TOML document (by *fmt*, or by
     the suffix of *path*, default JSON) and, if *path* is given, write it
     there atomically. The document loads back into an equal evaluation."""
-    if fmt is None:
-        fmt = _convert.document_format(path) if path is not None else "json"
-    text = _convert.dumps_document(evaluation_to_dict(evaluation), fmt)
-    if path is not None:
-        _convert.write_text_atomic(path, text)
-    return text
+    return _convert.dump_document(evaluation_to_dict(evaluation), path, fmt, "json")
 
 
 def load_evaluation(path: str | Path, *, framework: Framework | None = None) -> Evaluation:

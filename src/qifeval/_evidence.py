@@ -310,9 +310,4 @@ def dump_findings(
     """Return an evidence set as TOML or JSON text (by *fmt*, or by the
     suffix of *path*, default TOML) and, if *path* is given, write it there
     atomically. The text loads back into an equal evidence set."""
-    if fmt is None:
-        fmt = _convert.document_format(path) if path is not None else "toml"
-    text = _convert.dumps_document(evidence_to_dict(evidence), fmt)
-    if path is not None:
-        _convert.write_text_atomic(path, text)
-    return text
+    return _convert.dump_document(evidence_to_dict(evidence), path, fmt, "toml")

@@ -64,8 +64,8 @@ CAPACITY_FIELDS: dict[str, str] = {
     "challenges": "contextual challenges recorded",
     "severe_challenges": "contextual challenges of severity severe",
     "challenge_points": "challenges' severities added up (low 1, moderate 2, severe 3)",
-    "readiness_strengths": "strengths in anticipating change and managing risk",
-    "readiness_weaknesses": "weaknesses in anticipating change and managing risk",
+    "readiness_strengths": "readiness evidence that is a strength (any aspect: anticipating change, managing risk, contingency planning, commitment)",
+    "readiness_weaknesses": "readiness evidence that is a weakness (any aspect)",
 }
 
 #: Rule subject -> the fields its rules may read.

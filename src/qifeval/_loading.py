@@ -91,7 +91,4 @@ def framework_to_dict(framework: Framework) -> dict[str, Any]:
 def dump_framework(framework: Framework, path: str | Path | None = None) -> str:
     """Return a framework as TOML text and, if *path* is given, write it
     there (atomically). The text loads back into an equal framework."""
-    text = _convert.dumps_document(framework_to_dict(framework), "toml")
-    if path is not None:
-        _convert.write_text_atomic(path, text)
-    return text
+    return _convert.dump_document(framework_to_dict(framework), path, "toml", "toml")

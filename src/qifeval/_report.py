@@ -180,6 +180,20 @@ def _triangulation_text(r: IndicatorResult) -> str:
     return f"{t.status.value} (sources: {kinds}{strengths})"
 
 
+def _evidence_notes(e: Evaluation, r: IndicatorResult) -> list[str]:
+    """Triangulation, contradictions, concerns to corroborate and the
+    illustrations evidenced, one sentence each."""
+    t = r.triangulation
+    notes = [f"Triangulation: {_triangulation_text(r)}."]
+    notes += [f"Contradiction to discuss: {cx.describe()}." for cx in t.contradictions]
+    if t.to_corroborate:
+        notes.append(f"To be corroborated: {', '.join(t.to_corroborate)}.")
+    shown = _illustrations_text(e, r)
+    if shown:
+        notes.append(shown)
+    return notes
+
+
 def _illustrations_text(e: Evaluation, r: IndicatorResult) -> str | None:
     cited: dict[str, list[str]] = {}
     for fid in r.findings:
@@ -283,15 +297,7 @@ def _md_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
     for heading, items in (("Strengths", strengths), ("Areas for improvement", weaknesses)):
         if items:
             out += [f"{heading}:", ""] + [f"- {_finding_line(f)}" for f in items] + [""]
-    t = r.triangulation
-    out.append(f"Triangulation: {_triangulation_text(r)}.")
-    for cx in t.contradictions:
-        out.append(f"Contradiction to discuss: {cx.describe()}.")
-    if t.to_corroborate:
-        out.append(f"To be corroborated: {', '.join(t.to_corroborate)}.")
-    shown = _illustrations_text(e, r)
-    if shown:
-        out.append(shown)
+    out += _evidence_notes(e, r)
     out += ["", "Rules that fired:", ""] + [_md_rule(x) for x in r.rules_fired] + [""]
     return out
 
@@ -443,15 +449,7 @@ def _html_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
                 + "".join(f"<li>{_h(_finding_line(f))}</li>" for f in items)
                 + "</ul>"
             )
-    t = r.triangulation
-    out.append(f"<p>Triangulation: {_h(_triangulation_text(r))}.</p>")
-    for cx in t.contradictions:
-        out.append(f"<p>Contradiction to discuss: {_h(cx.describe())}.</p>")
-    if t.to_corroborate:
-        out.append(f"<p>To be corroborated: {_h(', '.join(t.to_corroborate))}.</p>")
-    shown = _illustrations_text(e, r)
-    if shown:
-        out.append(f"<p>{_h(shown)}</p>")
+    out += [f"<p>{_h(note)}</p>" for note in _evidence_notes(e, r)]
     out.append("<h4>Rules that fired</h4>")
     out += _html_rules(r.rules_fired)
     out.append("</section>")
@@ -466,7 +464,7 @@ class PositionStatement:
     """A position statement skeleton organised by the three questions.
 
     :param words: the number of words in *text*.
-    :param over_limit: whether it exceeds the 5,000-word limit.
+    :param limit: the word limit (5,000); see :attr:`over_limit`.
     """
 
     text: str

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from typing import Protocol
 
 import attrs
 
@@ -78,8 +77,9 @@ class Triangulation:
 
     :param strength_sources: the distinct source kinds behind its strengths.
     :param weakness_sources: the distinct source kinds behind its weaknesses.
-    :param to_corroborate: weaknesses resting on a single source kind; they
-        count in full but should be corroborated.
+    :param to_corroborate: when all the weaknesses rest on one source kind,
+        their ids: they count in full but should be corroborated by another
+        kind of evidence.
     """
 
     qi: str
@@ -133,13 +133,6 @@ class EvidenceProfile:
         return self.counts[name]
 
 
-class PointsLike(Protocol):
-    """Anything that gives the points of a weight (a mapping, or
-    :class:`~qifeval.Points`)."""
-
-    def __getitem__(self, weight: Weight, /) -> int: ...
-
-
 DEFAULT_POINTS: Mapping[Weight, int] = {Weight.MINOR: 1, Weight.IMPORTANT: 3, Weight.MAJOR: 9}
 
 
@@ -157,7 +150,7 @@ class _Accumulator:
         self.illustrations: dict[str, list[str]] = {}
         self.points = {Valence.STRENGTH: 0, Valence.WEAKNESS: 0}
 
-    def add(self, f: Finding, points: PointsLike) -> None:
+    def add(self, f: Finding, points: Mapping[Weight, int]) -> None:
         ids = self.ids
         valence = f.valence
         side = "strengths" if valence is Valence.STRENGTH else "weaknesses"
@@ -184,7 +177,7 @@ def _sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
 
 
 def _accumulate(
-    evidence: EvidenceSet, framework: Framework, points: PointsLike
+    evidence: EvidenceSet, framework: Framework, points: Mapping[Weight, int]
 ) -> dict[str, _Accumulator]:
     acc = {qi.id: _Accumulator() for qi in framework.indicators}
     for f in evidence.findings:
@@ -275,7 +268,7 @@ def _important(a: _Accumulator, valence: Valence) -> dict[SourceKind, tuple[str,
 def analyse(
     evidence: EvidenceSet,
     framework: Framework,
-    points: PointsLike = DEFAULT_POINTS,
+    points: Mapping[Weight, int] = DEFAULT_POINTS,
 ) -> dict[str, tuple[EvidenceProfile, Triangulation]]:
     """Profile and triangulation of every indicator (without QI 10), in
     framework order, from one pass over the findings."""
@@ -288,7 +281,7 @@ def analyse(
 
 
 def profiles(
-    evidence: EvidenceSet, framework: Framework, points: PointsLike = DEFAULT_POINTS
+    evidence: EvidenceSet, framework: Framework, points: Mapping[Weight, int] = DEFAULT_POINTS
 ) -> dict[str, EvidenceProfile]:
     """The evidence profile of every indicator, in framework order.
 

@@ -146,10 +146,14 @@ class Rule:
 
     name: str
     reason: str
-    effect: Effect
+    effect: Effect = attrs.field(converter=Effect)
     when: tuple[Comparison, ...] = attrs.field(converter=tuple)
-    grade: Grade | None = None
-    confidence: Confidence | None = None
+    grade: Grade | None = attrs.field(
+        default=None, converter=attrs.converters.optional(Grade.parse)
+    )
+    confidence: Confidence | None = attrs.field(
+        default=None, converter=attrs.converters.optional(Confidence)
+    )
     priority: int = 100
 
     def matches(self, profile: EvidenceProfile | Mapping[str, int]) -> bool:
@@ -167,9 +171,10 @@ class Rule:
 
 
 @attrs.frozen(kw_only=True)
-class Points:
+class Points(Mapping[Weight, int]):
     """The points each finding weight adds to ``strength_points`` and
-    ``weakness_points``."""
+    ``weakness_points``; a read-only mapping of :class:`~qifeval.Weight` to
+    points."""
 
     minor: int = 1
     important: int = 3
@@ -177,6 +182,12 @@ class Points:
 
     def __getitem__(self, weight: Weight) -> int:
         return int(getattr(self, Weight(weight).value))
+
+    def __iter__(self) -> Iterator[Weight]:
+        return iter(Weight)
+
+    def __len__(self) -> int:
+        return len(Weight)
 
 
 @attrs.frozen(kw_only=True)
@@ -318,6 +329,7 @@ def _comparison_problems(
 
 
 _convert.register_enums(Effect, Confidence)
+_convert.register_as_attrs(Points)
 _convert.register_omit_defaults(Comparison)
 
 
