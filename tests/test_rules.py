@@ -434,3 +434,17 @@ def test_custom_rule_sets_do_not_pile_up_engines() -> None:
     assert _durable.live_engines() <= 8
     qifeval.engine_cache_clear()
     assert _durable.live_engines() == 0
+
+
+def test_rules_built_in_python_take_plain_values() -> None:
+    cap = qifeval.Rule(
+        name="cap-all",
+        reason="Test cap.",
+        effect="cap",
+        grade="adequate",
+        when=[qifeval.Comparison(field="findings", op=">=", value=1)],
+    )
+    assert cap.effect is qifeval.Effect.CAP and cap.grade is Grade.ADEQUATE
+    rules = RULES.with_rules(cap)
+    e = EvidenceSet(partnership="P", findings=[f("A", weight="major")])
+    assert qifeval.evaluate(e, FW, rules).result("5.2").suggested_grade is Grade.ADEQUATE

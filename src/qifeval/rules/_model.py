@@ -130,6 +130,14 @@ class Comparison:
         return f"{self.field} {self.op} {factor}{self.other}"
 
 
+def _optional_grade(value: object) -> Grade | None:
+    return None if value is None else Grade.parse(value)
+
+
+def _optional_confidence(value: object) -> Confidence | None:
+    return None if value is None else Confidence(str(value))
+
+
 @attrs.frozen(kw_only=True)
 class Rule:
     """A named grading rule: when all its comparisons hold for an indicator's
@@ -148,12 +156,8 @@ class Rule:
     reason: str
     effect: Effect = attrs.field(converter=Effect)
     when: tuple[Comparison, ...] = attrs.field(converter=tuple)
-    grade: Grade | None = attrs.field(
-        default=None, converter=attrs.converters.optional(Grade.parse)
-    )
-    confidence: Confidence | None = attrs.field(
-        default=None, converter=attrs.converters.optional(Confidence)
-    )
+    grade: Grade | None = attrs.field(default=None, converter=_optional_grade)
+    confidence: Confidence | None = attrs.field(default=None, converter=_optional_confidence)
     priority: int = 100
 
     def matches(self, profile: EvidenceProfile | Mapping[str, int]) -> bool:
