@@ -230,10 +230,11 @@ class Evaluation:
     previous: PreviousEvaluation | None = None
 
     def label(self) -> str:
-        """A short name for reports, e.g. ``"Example partnership, Joint
-        self-evaluation (2026-09-30)"``."""
+        """A short name for reports: the evidence set's title (or the
+        partnership's name) and date, e.g. ``"Joint self-evaluation 2026
+        (2026-09-30)"``."""
         ev = self.evidence
-        text = ", ".join(x for x in (ev.partnership, ev.title) if x)
+        text = ev.title or ev.partnership
         return f"{text} ({ev.date.isoformat()})" if ev.date else text
 
     def result(self, qi: str) -> IndicatorResult:

@@ -312,8 +312,10 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;max-
 h1,h2,h3{line-height:1.2}
 table{border-collapse:collapse;margin:1rem 0}
 th,td{border:1px solid #555;padding:.3rem .45rem;vertical-align:top;text-align:left}
-table.grid td{text-align:center;font-size:.85rem;min-width:4.2rem}
-table.grid th[scope=col]{font-size:.85rem}
+.scroll{overflow-x:auto}
+table.grid td{text-align:center;font-size:.75rem;min-width:3.6rem;padding:.25rem}
+table.grid th{font-size:.8rem}
+table.grid th[scope=row]{min-width:9rem;max-width:14rem}
 .none{background:#fff;color:#333}
 .note{color:#444;font-size:.9rem}
 .rules li{margin:.15rem 0}
@@ -366,7 +368,8 @@ def html_report(evaluation: Evaluation, *, compare: Sequence[Evaluation] = ()) -
         "Each grade is shown as a colour and as its number and label.</p></header>",
         "<main>",
         '<h2 id="grid">Grades</h2>',
-        '<table class="grid"><caption>Grades by quality indicator (confirmed where confirmed, otherwise suggested)</caption>',
+        '<div class="scroll"><table class="grid"><caption>Grades by quality indicator '
+        "(confirmed where confirmed, otherwise suggested)</caption>",
         '<thead><tr><th scope="col">Evaluation</th>'
         + "".join(f'<th scope="col"><a href="#qi-{_h(q)}">{_h(q)}</a></th>' for q in qis)
         + "</tr></thead><tbody>",
@@ -377,7 +380,7 @@ def html_report(evaluation: Evaluation, *, compare: Sequence[Evaluation] = ()) -
             + "".join(_cell(grades.get(q)) for q in qis)
             + "</tr>"
         )
-    parts.append("</tbody></table>")
+    parts.append("</tbody></table></div>")
     parts.append('<table class="key"><caption>Key: the six-point scale</caption><tbody><tr>')
     parts += [f"{_cell(g)}" for g in sorted(Grade, reverse=True)]
     parts.append("</tr></tbody></table>")
