@@ -271,6 +271,28 @@ def structure(
         ) from None
 
 
+def without_schema_version(
+    raw: Mapping[str, Any],
+    expected: int,
+    *,
+    file: str | Path | None = None,
+    error: type[InputError] = InputError,
+) -> dict[str, Any]:
+    """A copy of *raw* without its ``schema_version``, which must be
+    *expected*."""
+    if not isinstance(raw, Mapping):
+        raise error(f"expected a table, got {_type_name(raw)}", file=file)
+    rest = dict(raw)
+    version = rest.pop("schema_version", None)
+    if version != expected:
+        raise error(
+            f"expected schema_version = {expected}, got {version!r}",
+            file=file,
+            path="schema_version",
+        )
+    return rest
+
+
 def read_document(path: str | Path, *, error: type[InputError] = InputError) -> dict[str, Any]:
     """Read a TOML (``.toml``) or JSON (``.json``) file into a dict.
 

@@ -268,14 +268,7 @@ def _finding_id_at(raw: dict[str, Any]) -> Any:
 
 def evidence_from_dict(raw: dict[str, Any], *, file: str | Path | None = None) -> EvidenceSet:
     """Build an :class:`EvidenceSet` from the dict form of the findings schema."""
-    raw = dict(raw)
-    version = raw.pop("schema_version", None)
-    if version != FINDINGS_SCHEMA_VERSION:
-        raise InputError(
-            f"expected schema_version = {FINDINGS_SCHEMA_VERSION}, got {version!r}",
-            file=file,
-            path="schema_version",
-        )
+    raw = _convert.without_schema_version(raw, FINDINGS_SCHEMA_VERSION, file=file)
     return _convert.structure(raw, EvidenceSet, file=file, finding_id=_finding_id_at(raw))
 
 

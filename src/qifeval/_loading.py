@@ -72,14 +72,9 @@ def load_framework(name_or_path: str | Path = "qif-2018") -> Framework:
 
 def framework_from_dict(raw: dict[str, Any], *, file: str | Path | None = None) -> Framework:
     """Build a :class:`Framework` from the dict form of the TOML schema."""
-    raw = dict(raw)
-    version = raw.pop("schema_version", None)
-    if version != FRAMEWORK_SCHEMA_VERSION:
-        raise FrameworkError(
-            f"expected schema_version = {FRAMEWORK_SCHEMA_VERSION}, got {version!r}",
-            file=file,
-            path="schema_version",
-        )
+    raw = _convert.without_schema_version(
+        raw, FRAMEWORK_SCHEMA_VERSION, file=file, error=FrameworkError
+    )
     return _convert.structure(raw, Framework, file=file, error=FrameworkError)
 
 

@@ -876,17 +876,9 @@ def _read_bundled(name: str) -> tuple[dict[str, Any], str]:
 
 
 def _check_schema(raw: Mapping[str, Any], file: str | Path | None) -> dict[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise FrameworkError("expected a table", file=file)
-    raw = dict(raw)
-    version = raw.pop("schema_version", None)
-    if version != REFERENCE_SCHEMA_VERSION:
-        raise FrameworkError(
-            f"expected schema_version = {REFERENCE_SCHEMA_VERSION}, got {version!r}",
-            file=file,
-            path="schema_version",
-        )
-    return raw
+    return _convert.without_schema_version(
+        raw, REFERENCE_SCHEMA_VERSION, file=file, error=FrameworkError
+    )
 
 
 def _bundled_framework(framework_id: str, *, file: str | Path | None, path: str) -> Framework:

@@ -347,14 +347,7 @@ def rules_from_dict(
     default rules to drop, and ``[points]`` changes only the weights it
     names.
     """
-    raw = dict(raw)
-    version = raw.pop("schema_version", None)
-    if version != RULES_SCHEMA_VERSION:
-        raise RulesError(
-            f"expected schema_version = {RULES_SCHEMA_VERSION}, got {version!r}",
-            file=file,
-            path="schema_version",
-        )
+    raw = _convert.without_schema_version(raw, RULES_SCHEMA_VERSION, file=file, error=RulesError)
     based_on = raw.pop("base", None)
     remove = raw.pop("remove", [])
     if based_on is None:
