@@ -152,3 +152,23 @@ def test_console_script_runs_as_a_module(findings) -> None:
         timeout=120,
     )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
+
+
+def test_names_file_extends_the_personal_data_guard(capsys, tmp_path) -> None:
+    p = tmp_path / "f.toml"
+    p.write_text(
+        VALID.replace("most assessments were timely", "Rowan's assessment was timely"),
+        encoding="utf-8",
+    )
+    names = tmp_path / "names.txt"
+    names.write_text("# families known to the partnership\nRowan\n\n", encoding="utf-8")
+    code, _, err = run(capsys, "validate", p)
+    assert code == 0 and "warning" not in err
+    code, _, err = run(capsys, "validate", p, "--names", names, "--strict")
+    assert (
+        code == 1 and "a name in findings[0].statement (finding 'F1')" in err and "Rowan" not in err
+    )
+    code, out, err = run(capsys, "evaluate", p, "--names", names, "--format", "markdown")
+    assert code == 0 and "Rowan" not in out and "warning" in err
+    code, _, err = run(capsys, "validate", p, "--names", tmp_path / "missing.txt")
+    assert code == 1 and "cannot read the names file" in err

@@ -310,3 +310,30 @@ def test_compare_across_frameworks_and_benchmark() -> None:
     assert set(bench) <= {"1.1", "2.1", "2.2", "5.1", "5.2", "5.3", "6.2", "6.3", "9.4"}
     assert bench["5.2"].national_qi == "5.2"
     assert bench["5.2"].position.areas == 12
+
+
+def test_reports_redact_with_the_guard_given() -> None:
+    guard = qifeval.PersonalDataGuard(extra_names=["Rowan"])
+    ev = EvidenceSet(
+        partnership="P",
+        findings=[
+            Finding(
+                id="A",
+                qi="5.2",
+                statement="Rowan's plan was reviewed on time.",
+                valence="strength",
+                weight="minor",
+                source="practice",
+            )
+        ],
+    )
+    with pytest.warns(qifeval.PersonalDataWarning):
+        e = qifeval.evaluate(ev, FW, guard=guard)
+    assert "Rowan" in qifeval.markdown_report(e)  # the default guard knows no such name
+    for text in (
+        qifeval.markdown_report(e, guard=guard),
+        qifeval.html_report(e, guard=guard),
+        json.dumps(qifeval.json_report(e, guard=guard)),
+        qifeval.position_statement(e, guard=guard).text,
+    ):
+        assert "Rowan" not in text

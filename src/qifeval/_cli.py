@@ -18,10 +18,11 @@ from . import __version__
 from ._compare import compare_evaluations
 from ._convert import write_text_atomic
 from ._document import dump_evaluation, load_evaluation
-from ._errors import PersonalDataWarning, QifevalError
+from ._errors import InputError, PersonalDataWarning, QifevalError
 from ._evaluate import Evaluation, evaluate
 from ._evidence import load_findings
 from ._loading import available_frameworks, load_framework
+from ._privacy import PersonalDataGuard
 from ._report import html_report, json_report_text, markdown_report, position_statement
 
 __all__ = ["main"]
@@ -57,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument(
         "--strict", action="store_true", help="treat possible personal data as an error"
     )
+    val.add_argument("--names", type=Path, help=_NAMES_HELP)
 
     ev = sub.add_parser("evaluate", help="evaluate a findings file and write a report")
     ev.add_argument("file", type=Path, help="findings file (.toml or .json)")
@@ -76,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--strict", action="store_true", help="refuse input that looks like personal data"
     )
+    ev.add_argument("--names", type=Path, help=_NAMES_HELP)
 
     diff = sub.add_parser(
         "diff", help="compare two evaluations (findings files or saved evaluations)"
@@ -87,7 +90,26 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("file", type=Path, help="saved evaluation (.json or .toml)")
     rep.add_argument("--format", choices=[*sorted(_FORMATS), "position-statement"], default="html")
     rep.add_argument("-o", "--output", type=Path)
+    rep.add_argument("--names", type=Path, help=_NAMES_HELP)
     return p
+
+
+_NAMES_HELP = (
+    "a text file of names to treat as personal data (one per line; # starts a comment), "
+    "e.g. the names of the families the partnership works with"
+)
+
+
+def _guard(names: Path | None) -> PersonalDataGuard | None:
+    """The personal-data guard, with the names in *names* added."""
+    if names is None:
+        return None
+    try:
+        lines = names.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the names file: {exc}", file=names) from None
+    listed = [line.split("#", 1)[0].strip() for line in lines]
+    return PersonalDataGuard(extra_names=[n for n in listed if n])
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -169,12 +191,13 @@ def _cmd_validate(args: argparse.Namespace) -> None:
     evidence = load_findings(args.file, framework=framework)
     from ._evaluate import check_personal_data
 
-    check_personal_data(evidence, strict=args.strict, file=args.file)
+    check_personal_data(evidence, strict=args.strict, guard=_guard(args.names), file=args.file)
     qis = len({f.qi for f in evidence.findings})
     print(f"{args.file}: valid ({len(evidence.findings)} findings on {qis} indicators)")
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> None:
+    guard = _guard(args.names)
     evidence = load_findings(
         args.file, framework=load_framework(args.framework) if args.framework else None
     )
@@ -186,13 +209,14 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
         capacity_rules=args.capacity_rules,
         previous=previous,
         strict=args.strict,
+        guard=guard,
     )
     if args.save:
         try:
             dump_evaluation(evaluation, args.save)
         except OSError as exc:
             raise QifevalError(f"{args.save}: cannot write: {exc.strerror or exc}") from None
-    _emit(_FORMATS[args.format](evaluation), args.output)
+    _emit(_FORMATS[args.format](evaluation, guard=guard), args.output)
 
 
 def _cmd_diff(args: argparse.Namespace) -> None:
@@ -215,8 +239,9 @@ def _cmd_diff(args: argparse.Namespace) -> None:
 
 def _cmd_report(args: argparse.Namespace) -> None:
     evaluation = load_evaluation(args.file)
+    guard = _guard(args.names)
     if args.format == "position-statement":
-        statement = position_statement(evaluation)
+        statement = position_statement(evaluation, guard=guard)
         if statement.over_limit:
             print(
                 f"qifeval: warning: the position statement has {statement.words} words; "
@@ -225,7 +250,7 @@ def _cmd_report(args: argparse.Namespace) -> None:
             )
         _emit(statement.text, args.output)
     else:
-        _emit(_FORMATS[args.format](evaluation), args.output)
+        _emit(_FORMATS[args.format](evaluation, guard=guard), args.output)
 
 
 _COMMANDS = {

@@ -7,9 +7,11 @@ redacted.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -19,7 +21,7 @@ from ._evaluate import Evaluation, IndicatorResult
 from ._evidence import Finding
 from ._firing import FiredRule
 from ._grade import Grade
-from ._privacy import redact
+from ._privacy import PersonalDataGuard
 
 __all__ = [
     "PositionStatement",
@@ -31,6 +33,25 @@ __all__ = [
 
 REPORT_FORMAT_VERSION = 1
 POSITION_STATEMENT_WORD_LIMIT = 5000
+
+
+_GUARD: contextvars.ContextVar[PersonalDataGuard] = contextvars.ContextVar("qifeval_report_guard")
+_DEFAULT_GUARD = PersonalDataGuard()
+
+
+@contextlib.contextmanager
+def _guarded(guard: PersonalDataGuard | None) -> Iterator[None]:
+    """Redact with *guard* (or the default guard) while a report is built."""
+    token = _GUARD.set(guard or _DEFAULT_GUARD)
+    try:
+        yield
+    finally:
+        _GUARD.reset(token)
+
+
+def redact(text: str) -> str:
+    """*text* with whatever the report's personal-data guard flags replaced."""
+    return _GUARD.get(_DEFAULT_GUARD).redact(text)
 
 
 def _grade_text(g: Grade | None) -> str:
@@ -67,11 +88,22 @@ def _fired(r: FiredRule) -> dict[str, Any]:
 # --- JSON ---------------------------------------------------------------------
 
 
-def json_report(evaluation: Evaluation) -> dict[str, Any]:
+def json_report(
+    evaluation: Evaluation, *, guard: PersonalDataGuard | None = None
+) -> dict[str, Any]:
     """The stable JSON report (``format = "qifeval-report"``, version 1):
     per indicator ``suggested_grade`` (1-6 or null), ``grade`` (the grade a
     person confirmed or recorded, or null), ``triangulation``, ``rules_fired``;
-    and ``capacity``. See :doc:`/reference/report-json`."""
+    and ``capacity``. See :doc:`/reference/report-json`.
+
+    :param guard: the personal-data guard whose matches are redacted (by
+        default :class:`PersonalDataGuard` with its default settings).
+    """
+    with _guarded(guard):
+        return _json_report(evaluation)
+
+
+def _json_report(evaluation: Evaluation) -> dict[str, Any]:
     ev = evaluation.evidence
     indicators = []
     for r in evaluation.results:
@@ -159,9 +191,9 @@ def _capacity_json(c: CapacityJudgement) -> dict[str, Any]:
     }
 
 
-def json_report_text(evaluation: Evaluation) -> str:
+def json_report_text(evaluation: Evaluation, *, guard: PersonalDataGuard | None = None) -> str:
     """:func:`json_report` as indented JSON text."""
-    return json.dumps(json_report(evaluation), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_report(evaluation, guard=guard), indent=2, ensure_ascii=False) + "\n"
 
 
 # --- Markdown -------------------------------------------------------------------
@@ -238,9 +270,17 @@ def _finding_line(f: Finding) -> str:
     return f"{_sentence(f)} ({f.id}; {f.weight.value}; {source}{extra})"
 
 
-def markdown_report(evaluation: Evaluation) -> str:
+def markdown_report(evaluation: Evaluation, *, guard: PersonalDataGuard | None = None) -> str:
     """The evaluation as a Markdown document. The same input always gives
-    the same text."""
+    the same text.
+
+    :param guard: the personal-data guard whose matches are redacted.
+    """
+    with _guarded(guard):
+        return _markdown_report(evaluation)
+
+
+def _markdown_report(evaluation: Evaluation) -> str:
     e = evaluation
     ev = e.evidence
     out = [f"# {_md_escape(redact(_title(e)))}", ""]
@@ -335,14 +375,26 @@ def _cell(g: Grade | None) -> str:
     return f'<td class="g{int(g)}">{int(g)} {_h(g.label)}</td>'
 
 
-def html_report(evaluation: Evaluation, *, compare: Sequence[Evaluation] = ()) -> str:
+def html_report(
+    evaluation: Evaluation,
+    *,
+    compare: Sequence[Evaluation] = (),
+    guard: PersonalDataGuard | None = None,
+) -> str:
     """The evaluation as a standalone HTML page: a grade grid (indicators
     across, evaluations down: this one, its previous evaluation if any, and
     *compare*), one section per indicator, and the capacity judgement.
 
     Grades are shown as colours *and* as text, so the page prints in black
     and white and reads with a screen reader.
+
+    :param guard: the personal-data guard whose matches are redacted.
     """
+    with _guarded(guard):
+        return _html_report(evaluation, compare)
+
+
+def _html_report(evaluation: Evaluation, compare: Sequence[Evaluation]) -> str:
     e = evaluation
     ev = e.evidence
     title = redact(_title(e))
@@ -481,13 +533,24 @@ class PositionStatement:
 
 
 def position_statement(
-    evaluation: Evaluation, *, limit: int = POSITION_STATEMENT_WORD_LIMIT
+    evaluation: Evaluation,
+    *,
+    limit: int = POSITION_STATEMENT_WORD_LIMIT,
+    guard: PersonalDataGuard | None = None,
 ) -> PositionStatement:
     """A skeleton joint position statement in Markdown, answering *How good
     are we now?*, *How do we know?* and *What do we plan to do next?* from
     the evaluation, for the partnership to complete. Check
     :attr:`PositionStatement.over_limit` (the statement may be at most
-    5,000 words)."""
+    5,000 words).
+
+    :param guard: the personal-data guard whose matches are redacted.
+    """
+    with _guarded(guard):
+        return _position_statement(evaluation, limit)
+
+
+def _position_statement(evaluation: Evaluation, limit: int) -> PositionStatement:
     e = evaluation
     ev = e.evidence
     grades = e.grades
