@@ -81,6 +81,72 @@ nitpick_ignore = [
 ]
 
 
+# -- the framework's full text -----------------------------------------------
+# reference/qif-2018.md is generated from the bundled data at every build, so
+# the reference lists every indicator's full content exactly as qifeval has it.
+
+
+def _md(text: str) -> str:
+    for ch in "\\`*_[]<>|#":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _framework_page(framework_id: str) -> str:
+    fw = qifeval.load_framework(framework_id)
+    out = [
+        f"# {_md(fw.info.title)}",
+        "",
+        f"The full text of `{fw.id}` (version {fw.info.version or '-'}) as bundled with",
+        "qifeval, generated from its data file. `qifeval show QI` prints the same.",
+        "",
+    ]
+    for q in fw.questions:
+        out += [f"## {q.number}. {_md(q.text)}", ""]
+        for ka in fw.key_areas_of(q):
+            out += [f"### Key area {ka.number}: {_md(ka.title)}", ""]
+            if ka.description:
+                out += [_md(ka.description), ""]
+            for qi in fw.indicators_of(ka):
+                out += [f"#### {qi.id} {_md(qi.title)}", ""]
+                if qi.aliases:
+                    out += ["Also known as: " + "; ".join(_md(a) for a in qi.aliases), ""]
+                sections = [
+                    ("Key factors", qi.key_factors, qi.key_factors_intro),
+                    ("To what extent can we demonstrate", qi.demonstrate, ""),
+                    ("Possible evidence to consider", qi.evidence, ""),
+                ]
+                for heading, items, intro in sections:
+                    if items:
+                        out += [f"**{heading}**", ""] + ([_md(intro), ""] if intro else [])
+                        out += [f"- {_md(i)}" for i in items] + [""]
+                if qi.evidence_to_consider:
+                    out += ["**Evidence to consider**", "", _md(qi.evidence_to_consider), ""]
+                for kind, heading in (("very_good", "Very good illustration"), ("weak", "Weak illustration")):
+                    items = qi.illustrations(kind)
+                    if items:
+                        out += [f"**{heading}**", ""]
+                        subject = None
+                        for item in items:
+                            if item.subject and item.subject != subject:
+                                out += ["", _md(item.subject), ""]
+                            subject = item.subject
+                            out.append(f"- `{item.ref}` {_md(item.text)}")
+                        out.append("")
+    if fw.wellbeing:
+        out += ["## Wellbeing indicators", ""]
+        for wb in fw.wellbeing:
+            out += [f"### {_md(wb.name)}", "", f"**Very good:** {_md(wb.very_good)}", "",
+                    f"**Weak:** {_md(wb.weak)}", ""]
+    return "\n".join(out)
+
+
+_generated = DOCS_DIR / "reference" / "qif-2018.md"
+_text = _framework_page("qif-2018")
+if not _generated.exists() or _generated.read_text(encoding="utf-8") != _text:
+    _generated.write_text(_text, encoding="utf-8")
+
+
 # -- attrs defaults in signatures ----------------------------------------------
 # attrs gives a field with a factory default (an empty tuple, an empty
 # Context) the sentinel ``NOTHING`` as its default in ``__init__``; show it
