@@ -172,3 +172,30 @@ def test_names_file_extends_the_personal_data_guard(capsys, tmp_path) -> None:
     assert code == 0 and "Rowan" not in out and "warning" in err
     code, _, err = run(capsys, "validate", p, "--names", tmp_path / "missing.txt")
     assert code == 1 and "cannot read the names file" in err
+
+
+def test_internal_errors_exit_3_without_traceback(capsys, monkeypatch, findings) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr("qifeval._cli.load_findings", broken)
+    code, _, err = run(capsys, "evaluate", findings)
+    assert code == 3
+    assert "internal error (RuntimeError: simulated bug)" in err and "Traceback" not in err
+
+
+def test_markdown_report_matches_its_snapshot(capsys) -> None:
+    """The Markdown report of the tutorial's findings, compared with the
+    reviewed snapshot in tests/data. After an intended change of wording,
+    regenerate it with QIFEVAL_UPDATE_SNAPSHOTS=1."""
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code, out, err = run(capsys, "evaluate", root / "docs" / "examples" / "tutorial-findings.toml")
+    assert code == 0, err
+    snapshot = root / "tests" / "data" / "tutorial-report.md"
+    if os.environ.get("QIFEVAL_UPDATE_SNAPSHOTS"):
+        snapshot.parent.mkdir(exist_ok=True)
+        snapshot.write_text(out, encoding="utf-8")
+    assert out == snapshot.read_text(encoding="utf-8")

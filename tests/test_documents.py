@@ -181,7 +181,7 @@ def test_markdown_report_is_stable() -> None:
         in a
     )
     assert "Most records read showed A (A; major; practice)" in a
-    assert "no grade (An outcome indicator evidenced only by documentation" in a
+    assert "Suggested grade: no grade. An outcome indicator evidenced only by documentation" in a
 
 
 def test_json_report_is_the_documented_shape() -> None:

@@ -193,6 +193,7 @@ def test_permutation_invariance(e: EvidenceSet, rnd) -> None:
     a = qifeval.evaluate(e, FW)
     b = qifeval.evaluate(e.with_findings(shuffled), FW)
     assert a.results == b.results
+    assert a.capacity == b.capacity
 
 
 def _graded_pair(e: EvidenceSet, extra: Finding):

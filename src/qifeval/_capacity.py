@@ -196,7 +196,7 @@ class CapacityJudgement:
         graded = f"{c['graded']} of {c['indicators']} quality indicators have a grade"
         if self.grade is None:
             parts.append(
-                f"{graded}. qifeval suggests no grade for capacity for improvement: "
+                f"{graded}. qifeval suggests no grade for capacity for improvement. "
                 f"{self.no_grade_reason} Until that evidence is gathered, the partnership "
                 f"{_CAN[self.confidence]} of making the improvements needed."
             )

@@ -145,6 +145,10 @@ def _cmd_show(args: argparse.Namespace) -> None:
     out = [f"{qi.id} {qi.title}", f"Key area {ka.number}: {ka.title} — {fw.question(qi).text}"]
     if qi.aliases:
         out.append("Also known as: " + "; ".join(qi.aliases))
+    if fw.info.content == "titles-only":
+        out.append(
+            f"({fw.id} holds structure and titles only: its other content is not available.)"
+        )
 
     def block(heading: str, items: Sequence[str], intro: str = "") -> None:
         if items:

@@ -320,13 +320,18 @@ def _md_rule(r: FiredRule) -> str:
     return f"- `{r.name}`{mark}: {r.reason}{cited}"
 
 
+_NOTHING_YET = "there is nothing to grade yet."
+
+
 def _md_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
     out = [f"### {r.qi} {r.title}", ""]
-    out.append(
-        f"Suggested grade: {_grade_text(r.suggested_grade)}"
-        + (f" ({r.no_grade_reason})" if r.no_grade_reason else ".")
-    )
     d = e.decision(r.qi)
+    if not r.findings and d is None:
+        return [*out, f"No findings: {_NOTHING_YET}", ""]
+    out.append(
+        f"Suggested grade: {_grade_text(r.suggested_grade)}."
+        + (f" {r.no_grade_reason}" if r.no_grade_reason else "")
+    )
     if d is not None:
         why = f" Rationale: {redact(d.rationale)}" if d.rationale else ""
         out.append(
@@ -482,6 +487,8 @@ def _html_capacity(c: CapacityJudgement) -> list[str]:
 
 def _html_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
     out = [f'<section class="qi" id="qi-{_h(r.qi)}"><h3>{_h(r.qi)} {_h(r.title)}</h3>']
+    if not r.findings and e.decision(r.qi) is None:
+        return [*out, f"<p>No findings: {_h(_NOTHING_YET)}</p></section>"]
     out.append(
         f'<table><tbody><tr><th scope="row">Suggested grade</th>{_cell(r.suggested_grade)}</tr>'
     )
