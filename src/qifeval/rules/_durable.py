@@ -19,6 +19,9 @@ What it guards against (measured on durable-rules 2.0.28):
   crash: facts are asserted one at a time.
 - Exceptions raised in actions are swallowed into the session state: they
   are checked and raised as :class:`~qifeval.EngineError`.
+- On Python 3.12 every action calls the deprecated
+  ``datetime.utcfromtimestamp``: DeprecationWarnings issued by
+  ``durable.engine`` are ignored, so that they do not reach users.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
+import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -36,6 +40,8 @@ from .._errors import EngineError
 from ._model import Comparison, RuleSet
 
 __all__ = ["DurableEngine"]
+
+warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\.engine")
 
 _OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 
