@@ -195,3 +195,19 @@ def test_8_threads_x_200_evaluations_match_sequential_runs() -> None:
         th.join()
     assert errors == [] and mismatches == []
     assert done == [200] * 8
+
+
+def test_durable_rules_clock_is_replaced_by_an_exact_equivalent() -> None:
+    import datetime
+    import warnings
+
+    import durable.engine
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        epoch = datetime.datetime.utcfromtimestamp(0)  # the original's epoch
+    assert epoch == _durable._EPOCH
+    assert durable.engine._unix_now is _durable._unix_now
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert abs(_durable._unix_now() - (datetime.datetime.now() - epoch).total_seconds()) < 5

@@ -449,3 +449,21 @@ def test_rules_built_in_python_take_plain_values() -> None:
     rules = RULES.with_rules(cap)
     e = EvidenceSet(partnership="P", findings=[f("A", weight="major")])
     assert qifeval.evaluate(e, FW, rules).result("5.2").suggested_grade is Grade.ADEQUATE
+
+
+def test_a_cap_equal_to_the_highest_suggestion_is_decisive_too() -> None:
+    r = qifeval.evaluate(
+        EvidenceSet(
+            partnership="P",
+            findings=[
+                f("A", weight="minor"),
+                f("W", valence="weakness", weight="important", critical=True),
+            ],
+        ),
+        FW,
+    ).result("5.2")
+    assert r.suggested_grade is Grade.WEAK
+    assert [x.name for x in r.rules_fired if x.decisive] == [
+        "weak-baseline",
+        "critical-important-weakness",
+    ]

@@ -59,12 +59,11 @@ def combine(
     else:
         top = max(r.grade for r in suggested if r.grade is not None)
         lowest_cap = min((r.grade for r in caps if r.grade is not None), default=None)
-        if lowest_cap is not None and lowest_cap < top:
-            grade = Grade(lowest_cap)
-            decisive = {r.name for r in caps if r.grade == lowest_cap}
-        else:
-            grade = Grade(top)
-            decisive = {r.name for r in suggested if r.grade == top}
+        grade = Grade(top if lowest_cap is None else min(top, lowest_cap))
+        # The suggestion that reached the grade and the caps that hold it
+        # there: both, when a cap equals the highest suggestion.
+        decisive = {r.name for r in suggested if r.grade == top and top == grade}
+        decisive |= {r.name for r in caps if r.grade == grade}
     explained = tuple(
         FiredRule(
             name=r.name,

@@ -19,17 +19,18 @@ What it guards against (measured on durable-rules 2.0.28):
   crash: facts are asserted one at a time.
 - Exceptions raised in actions are swallowed into the session state: they
   are checked and raised as :class:`~qifeval.EngineError`.
-- On Python 3.12 every action calls the deprecated
-  ``datetime.utcfromtimestamp``: DeprecationWarnings issued by
-  ``durable.engine`` are ignored, so that they do not reach users.
+- Every action calls ``durable.engine._unix_now``, which uses
+  ``datetime.utcfromtimestamp``, deprecated since Python 3.12 (a
+  DeprecationWarning per action). It is replaced by an exact equivalent
+  that does not warn.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime
 import itertools
 import threading
-import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -41,7 +42,16 @@ from ._model import Comparison, RuleSet
 
 __all__ = ["DurableEngine"]
 
-warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"durable\.engine")
+_EPOCH = datetime.datetime(1970, 1, 1)  # what utcfromtimestamp(0) returns
+
+
+def _unix_now() -> float:
+    """durable-rules' own clock (local time since the epoch, for action
+    leases), computed without the deprecated ``utcfromtimestamp``."""
+    return (datetime.datetime.now() - _EPOCH).total_seconds()
+
+
+durable.engine._unix_now = _unix_now
 
 _OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 
