@@ -164,3 +164,24 @@ def test_concerns_are_never_dropped(e: EvidenceSet) -> None:
             assert x.source in t.weakness_sources
             if len(t.weakness_sources) == 1:
                 assert x.id in t.to_corroborate
+
+
+@given(
+    st.lists(st.from_regex(r"[A-Z]?[0-9]{1,3}(\.[0-9]{1,2})?", fullmatch=True), unique=True),
+    st.randoms(),
+)
+def test_ids_sort_naturally_and_independently_of_order(ids, rnd) -> None:
+    from qifeval._triangulation import sorted_ids
+
+    shuffled = list(ids)
+    rnd.shuffle(shuffled)
+    assert sorted_ids(ids) == sorted_ids(shuffled)
+    assert sorted(sorted_ids(ids)) == sorted(ids)
+    assert sorted_ids(["F10", "F2", "F01", "F1", "10", "9.4"]) == (
+        "9.4",
+        "10",
+        "F01",
+        "F1",
+        "F2",
+        "F10",
+    )

@@ -10,6 +10,7 @@ from ._evaluate import Evaluation
 from ._evidence import Finding
 from ._loading import load_framework
 from ._reference import GradePosition, load_crosswalk, national_results
+from ._triangulation import sorted_ids
 
 __all__ = [
     "EvaluationDiff",
@@ -104,8 +105,8 @@ def compare_evaluations(before: Evaluation, after: Evaluation) -> EvaluationDiff
                     previous=before_grades.get(old) if old else None,
                     current=after_grades.get(qi.id),
                 ),
-                new_weaknesses=tuple(sorted(i for k, i in now.items() if k not in was)),
-                resolved_weaknesses=tuple(sorted(i for k, i in was.items() if k not in now)),
+                new_weaknesses=sorted_ids(i for k, i in now.items() if k not in was),
+                resolved_weaknesses=sorted_ids(i for k, i in was.items() if k not in now),
             )
         )
     return EvaluationDiff(before=_label(before), after=_label(after), indicators=tuple(out))

@@ -11,6 +11,7 @@ import attrs
 
 from ._errors import InputError
 from ._grade import Grade
+from ._triangulation import sorted_ids
 from .rules._durable import DurableEngine
 from .rules._model import Confidence, Effect, RuleSet
 
@@ -73,7 +74,7 @@ def combine(
             confidence=r.confidence,
             priority=r.priority,
             condition=r.condition(),
-            evidence=tuple(sorted({f for field in r.fields() for f in cited[field]})),
+            evidence=sorted_ids({f for field in r.fields() for f in cited[field]}),
             decisive=r.name in decisive,
         )
         for r in chosen

@@ -6,6 +6,7 @@ All three are computed per quality indicator in one pass over the findings.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -172,8 +173,15 @@ class _Accumulator:
             self.illustrations.setdefault(f.illustration, []).append(f.id)
 
 
-def _sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
-    return tuple(sorted(ids))
+def _natural(item_id: str) -> tuple[list[tuple[int, int | str]], str]:
+    parts = [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", item_id)]
+    return parts, item_id  # the id itself breaks ties such as "F01" and "F1"
+
+
+def sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
+    """Ids in natural order (``F2`` before ``F10``, ``9.4`` before
+    ``10``), whatever order they came in."""
+    return tuple(sorted(ids, key=_natural))
 
 
 def _accumulate(
@@ -190,7 +198,7 @@ def _accumulate(
 
 
 def _profile(qi: str, part: Part, a: _Accumulator) -> EvidenceProfile:
-    ids = {name: _sorted_ids(a.ids.get(name, ())) for name in PROFILE_FIELDS}
+    ids = {name: sorted_ids(a.ids.get(name, ())) for name in PROFILE_FIELDS}
     counts = {name: len(v) for name, v in ids.items()}
     strengths = a.kinds[Valence.STRENGTH]
     weaknesses = a.kinds[Valence.WEAKNESS]
@@ -243,7 +251,7 @@ def _triangulation(qi: str, part: Part, a: _Accumulator) -> Triangulation:
     )
     to_corroborate: tuple[str, ...] = ()
     if len(weaknesses) == 1:
-        to_corroborate = _sorted_ids(next(iter(weaknesses.values())))
+        to_corroborate = sorted_ids(next(iter(weaknesses.values())))
     return Triangulation(
         qi=qi,
         status=status,
@@ -259,7 +267,7 @@ def _important(a: _Accumulator, valence: Valence) -> dict[SourceKind, tuple[str,
     heavy = set(a.ids.get(f"{side}_important_or_major", ()))
     out = {}
     for kind, ids in a.kinds[valence].items():
-        chosen = _sorted_ids(i for i in ids if i in heavy)
+        chosen = sorted_ids(i for i in ids if i in heavy)
         if chosen:
             out[kind] = chosen
     return out
@@ -318,7 +326,7 @@ def illustration_coverage(
         out[qi.id] = IllustrationCoverage(
             qi=qi.id,
             evidenced={
-                ref: _sorted_ids(ids)
+                ref: sorted_ids(ids)
                 for ref, ids in sorted(cited.items(), key=lambda kv: _ref_key(kv[0]))
             },
             missing_very_good=tuple(
