@@ -16,11 +16,12 @@ from pathlib import Path
 
 from . import __version__
 from ._compare import compare_evaluations
-from ._convert import write_text_atomic
-from ._document import dump_evaluation, load_evaluation
+from ._convert import read_document, write_text_atomic
+from ._document import DOCUMENT_KIND, dump_evaluation, evaluation_from_dict, load_evaluation
 from ._errors import InputError, PersonalDataWarning, QifevalError
-from ._evaluate import Evaluation, evaluate
-from ._evidence import load_findings
+from ._evaluate import Evaluation, check_personal_data, evaluate
+from ._evidence import EvidenceSet, evidence_from_document, load_findings
+from ._framework import Framework
 from ._loading import available_frameworks, load_framework
 from ._privacy import PersonalDataGuard
 from ._report import html_report, json_report_text, markdown_report, position_statement
@@ -122,14 +123,19 @@ def _emit(text: str, output: Path | None) -> None:
             raise QifevalError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
-def _evaluation_from(path: Path, *, strict: bool = False) -> Evaluation:
+def _load(path: Path, framework: Framework | None = None) -> Evaluation | EvidenceSet:
+    """A saved evaluation or a findings file, told apart by the document's
+    ``kind``; the file is read once."""
+    raw = read_document(path)
+    if raw.get("kind") == DOCUMENT_KIND:
+        return evaluation_from_dict(raw, file=path, framework=framework)
+    return evidence_from_document(raw, file=path, framework=framework)
+
+
+def _evaluation_from(path: Path) -> Evaluation:
     """A saved evaluation, or a findings file evaluated now."""
-    try:
-        return load_evaluation(path)
-    except QifevalError as exc:
-        if "not a saved qifeval evaluation" not in str(exc):
-            raise
-    return evaluate(load_findings(path), strict=strict)
+    loaded = _load(path)
+    return loaded if isinstance(loaded, Evaluation) else evaluate(loaded)
 
 
 def _cmd_frameworks(args: argparse.Namespace) -> None:
@@ -184,17 +190,11 @@ def _cmd_show(args: argparse.Namespace) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> None:
     framework = load_framework(args.framework) if args.framework else None
-    try:
-        evaluation = load_evaluation(args.file, framework=framework)
-    except QifevalError as exc:
-        if "not a saved qifeval evaluation" not in str(exc):
-            raise
-    else:
-        print(f"{args.file}: valid saved evaluation ({len(evaluation.evidence.findings)} findings)")
+    loaded = _load(args.file, framework)
+    if isinstance(loaded, Evaluation):
+        print(f"{args.file}: valid saved evaluation ({len(loaded.evidence.findings)} findings)")
         return
-    evidence = load_findings(args.file, framework=framework)
-    from ._evaluate import check_personal_data
-
+    evidence = loaded
     check_personal_data(evidence, strict=args.strict, guard=_guard(args.names), file=args.file)
     qis = len({f.qi for f in evidence.findings})
     print(f"{args.file}: valid ({len(evidence.findings)} findings on {qis} indicators)")

@@ -284,16 +284,23 @@ def load_findings(path: str | Path, *, framework: Framework | None = None) -> Ev
 
     :raises InputError: naming the file, the field path and the finding id.
     """
+    return evidence_from_document(_convert.read_document(path), file=path, framework=framework)
+
+
+def evidence_from_document(
+    raw: dict[str, Any], *, file: str | Path | None = None, framework: Framework | None = None
+) -> EvidenceSet:
+    """Build an evidence set from a parsed findings document and check it
+    against its framework (see :func:`load_findings`)."""
     from ._loading import load_framework
 
-    raw = _convert.read_document(path)
-    evidence = evidence_from_dict(raw, file=path)
+    evidence = evidence_from_dict(raw, file=file)
     if framework is None:
         try:
             framework = load_framework(evidence.framework)
         except Exception as exc:  # noqa: BLE001 - reported with the file's path
-            raise InputError(str(exc), file=path, path="framework") from None
-    evidence.validate(framework, file=path)
+            raise InputError(str(exc), file=file, path="framework") from None
+    evidence.validate(framework, file=file)
     return evidence
 
 

@@ -151,6 +151,16 @@ class _Accumulator:
         self.illustrations: dict[str, list[str]] = {}
         self.points = {Valence.STRENGTH: 0, Valence.WEAKNESS: 0}
 
+    @property
+    def sources(self) -> set[SourceKind]:
+        """The distinct source kinds behind all findings."""
+        return set(self.kinds[Valence.STRENGTH]) | set(self.kinds[Valence.WEAKNESS])
+
+    @property
+    def documentation_only(self) -> bool:
+        """Whether every finding rests on documentation (and there are some)."""
+        return self.sources == {SourceKind.DOCUMENTATION}
+
     def add(self, f: Finding, points: Mapping[Weight, int]) -> None:
         ids = self.ids
         valence = f.valence
@@ -200,38 +210,34 @@ def _accumulate(
 def _profile(qi: str, part: Part, a: _Accumulator) -> EvidenceProfile:
     ids = {name: sorted_ids(a.ids.get(name, ())) for name in PROFILE_FIELDS}
     counts = {name: len(v) for name, v in ids.items()}
-    strengths = a.kinds[Valence.STRENGTH]
-    weaknesses = a.kinds[Valence.WEAKNESS]
-    all_kinds = set(strengths) | set(weaknesses)
     counts["strength_points"] = a.points[Valence.STRENGTH]
     counts["weakness_points"] = a.points[Valence.WEAKNESS]
     ids["strength_points"] = ids["strengths"]
     ids["weakness_points"] = ids["weaknesses"]
-    counts["strength_sources"] = len(strengths)
-    counts["weakness_sources"] = len(weaknesses)
-    counts["sources"] = len(all_kinds)
+    counts["strength_sources"] = len(a.kinds[Valence.STRENGTH])
+    counts["weakness_sources"] = len(a.kinds[Valence.WEAKNESS])
+    counts["sources"] = len(a.sources)
     ids["strength_sources"] = ids["strengths"]
     ids["weakness_sources"] = ids["weaknesses"]
     ids["sources"] = ids["findings"]
     counts["outcome_indicator"] = int(part is Part.OUTCOMES)
     ids["outcome_indicator"] = ()
-    documentation_only = all_kinds == {SourceKind.DOCUMENTATION}
-    counts["documentation_only"] = int(documentation_only)
-    ids["documentation_only"] = ids["findings"] if documentation_only else ()
+    counts["documentation_only"] = int(a.documentation_only)
+    ids["documentation_only"] = ids["findings"] if a.documentation_only else ()
     return EvidenceProfile(qi=qi, part=part, counts=counts, finding_ids=ids)
 
 
 def _triangulation(qi: str, part: Part, a: _Accumulator) -> Triangulation:
     strengths = a.kinds[Valence.STRENGTH]
     weaknesses = a.kinds[Valence.WEAKNESS]
-    all_kinds = set(strengths) | set(weaknesses)
-    if not all_kinds:
+    n_sources = len(a.sources)
+    if not n_sources:
         status = TriangulationStatus.NO_EVIDENCE
-    elif part is Part.OUTCOMES and all_kinds == {SourceKind.DOCUMENTATION}:
+    elif part is Part.OUTCOMES and a.documentation_only:
         status = TriangulationStatus.INSUFFICIENT_EVIDENCE
-    elif len(all_kinds) >= TRIANGULATED_KINDS:
+    elif n_sources >= TRIANGULATED_KINDS:
         status = TriangulationStatus.TRIANGULATED
-    elif len(all_kinds) == 2:
+    elif n_sources == 2:
         status = TriangulationStatus.PARTIAL
     else:
         status = TriangulationStatus.SINGLE_SOURCE
