@@ -19,7 +19,7 @@ from ._firing import FiredRule, combine, run_rules
 from ._framework import Framework
 from ._grade import Grade
 from ._loading import load_framework
-from ._privacy import PersonalDataGuard, PersonalDataMatch
+from ._privacy import _DEFAULT_GUARD, PersonalDataGuard, PersonalDataMatch
 from ._triangulation import EvidenceProfile, Triangulation, analyse
 from .rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
 
@@ -369,7 +369,7 @@ def scan_evidence(
     """Scan every free-text field of an evidence set (title, finding
     statements, source details and refs, context notes and readiness
     evidence) for personal identifiers."""
-    guard = guard or PersonalDataGuard()
+    guard = guard or _DEFAULT_GUARD
     found: list[PersonalDataMatch] = list(guard.scan(evidence.title, field="title"))
     for i, f in enumerate(evidence.findings):
         for name in ("statement", "source_detail", "ref"):

@@ -21,7 +21,7 @@ from ._evaluate import Evaluation, IndicatorResult
 from ._evidence import Finding
 from ._firing import FiredRule
 from ._grade import Grade
-from ._privacy import PersonalDataGuard
+from ._privacy import _DEFAULT_GUARD, PersonalDataGuard
 
 __all__ = [
     "PositionStatement",
@@ -36,7 +36,6 @@ POSITION_STATEMENT_WORD_LIMIT = 5000
 
 
 _GUARD: contextvars.ContextVar[PersonalDataGuard] = contextvars.ContextVar("qifeval_report_guard")
-_DEFAULT_GUARD = PersonalDataGuard()
 
 
 @contextlib.contextmanager
