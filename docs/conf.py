@@ -122,7 +122,10 @@ def _framework_page(framework_id: str) -> str:
                         out += [f"- {_md(i)}" for i in items] + [""]
                 if qi.evidence_to_consider:
                     out += ["**Evidence to consider**", "", _md(qi.evidence_to_consider), ""]
-                for kind, heading in (("very_good", "Very good illustration"), ("weak", "Weak illustration")):
+                for kind, heading in (
+                    ("very_good", "Very good illustration"),
+                    ("weak", "Weak illustration"),
+                ):
                     items = qi.illustrations(kind)
                     if items:
                         out += [f"**{heading}**", ""]
@@ -136,8 +139,14 @@ def _framework_page(framework_id: str) -> str:
     if fw.wellbeing:
         out += ["## Wellbeing indicators", ""]
         for wb in fw.wellbeing:
-            out += [f"### {_md(wb.name)}", "", f"**Very good:** {_md(wb.very_good)}", "",
-                    f"**Weak:** {_md(wb.weak)}", ""]
+            out += [
+                f"### {_md(wb.name)}",
+                "",
+                f"**Very good:** {_md(wb.very_good)}",
+                "",
+                f"**Weak:** {_md(wb.weak)}",
+                "",
+            ]
     return "\n".join(out)
 
 

@@ -2,15 +2,15 @@
 # Set up a virtual environment in .venv (if needed) and run the example
 # evaluation: the fictional partnership's 2026 findings in examples/ are
 # evaluated against the 2018 framework, compared with its 2024 evaluation,
-# and written as an HTML report (report.html).
+# and written as an HTML report (report.html in the clone's root).
+#
+# The newest supported Python found is used (3.11 to 3.14); PYTHON=... chooses
+# another, VENV=... another environment folder. See scripts/_venv.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-    "$PYTHON" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e .
-.venv/bin/qifeval evaluate examples/findings.toml --previous examples/findings-2024.toml \
-    --format html -o report.html
-echo "Report written to report.html"
+. scripts/_venv.sh
+qifeval_venv ""
+report="$PWD/report.html"
+"$VENV/bin/qifeval" evaluate examples/findings.toml --previous examples/findings-2024.toml \
+    --format html -o "$report" --force
+echo "Report written to $report"
