@@ -405,7 +405,7 @@ def read_file_bytes(
 
 def _too_big(what: str, limit: int) -> str:
     return (
-        f"the {what} is larger than the limit of {limit:,} bytes "
+        f"cannot read {what}: it is larger than the limit of {limit:,} bytes "
         f"(set {MAX_FILE_BYTES_VARIABLE} to raise it)"
     )
 
