@@ -28,7 +28,7 @@ from ._convert import (
     write_text_atomic,
 )
 from ._document import DOCUMENT_KIND, evaluation_from_dict, evaluation_to_dict, load_evaluation
-from ._errors import InputError, PersonalDataWarning, QifevalError
+from ._errors import InputError, PersonalDataWarning, QifevalError, UnknownIndicatorError
 from ._evaluate import Evaluation, check_personal_data, evaluate
 from ._evidence import EvidenceSet, evidence_from_document, load_findings
 from ._framework import Framework
@@ -194,6 +194,10 @@ def _error_message(exc: BaseException) -> str:
         prefix = " ".join(where)
         problem = clip(exc.problem, 4 * MAX_ECHO)
         return f"{prefix}: {problem}" if prefix else problem
+    if isinstance(exc, UnknownIndicatorError):
+        exc = UnknownIndicatorError(
+            clip(exc.key), framework_id=exc.framework_id, suggestions=exc.suggestions
+        )
     return clip(str(exc), 10 * MAX_ECHO)
 
 
