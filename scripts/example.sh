@@ -12,5 +12,5 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
 .venv/bin/qifeval evaluate examples/findings.toml --previous examples/findings-2024.toml \
-    --format html -o report.html
+    --format html --force -o report.html
 echo "Report written to report.html"
