@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import stat
 from pathlib import Path
@@ -449,3 +450,22 @@ def test_escape_sequences_never_reach_the_terminal(capsys, findings, tmp_path) -
         code, out, err = run(capsys, *args)
         assert code == 0, err
         assert UNSAFE.search(out + err) is None
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_stopped_save_leaves_no_temporary_file(
+    capsys, findings, tmp_path, monkeypatch, signum, code
+) -> None:
+    target = tmp_path / "saved.json"
+    real_fsync = os.fsync
+
+    def stop(fd: int) -> None:
+        real_fsync(fd)
+        os.kill(os.getpid(), signum)
+
+    monkeypatch.setattr(os, "fsync", stop)
+    before = signal.getsignal(signal.SIGTERM)
+    assert run(capsys, "evaluate", findings, "--save", target)[0] == code
+    assert not target.exists()
+    assert leftovers(tmp_path) == []
+    assert signal.getsignal(signal.SIGTERM) == before
