@@ -8,17 +8,27 @@ error (a bug: please report it).
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import signal
 import sys
 import textwrap
+import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
 from ._compare import compare_evaluations
-from ._convert import read_document, write_text_atomic
-from ._document import DOCUMENT_KIND, dump_evaluation, evaluation_from_dict, load_evaluation
-from ._errors import InputError, PersonalDataWarning, QifevalError
+from ._convert import (
+    check_output_target,
+    dump_document,
+    read_document,
+    read_file_bytes,
+    write_text_atomic,
+)
+from ._document import DOCUMENT_KIND, evaluation_from_dict, evaluation_to_dict, load_evaluation
+from ._errors import InputError, PersonalDataWarning, QifevalError, UnknownIndicatorError
 from ._evaluate import Evaluation, check_personal_data, evaluate
 from ._evidence import EvidenceSet, evidence_from_document, load_findings
 from ._framework import Framework
@@ -33,8 +43,25 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 _FORMATS = {"json": json_report_text, "markdown": markdown_report, "html": html_report}
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with what it echoes of the command line made safe for a
+    terminal."""
+
+    def _print_message(self, message: str, file: object = None) -> None:
+        super()._print_message(printable(message), file)  # type: ignore[arg-type]
+
+
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true", help="replace output files that already exist")
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="write output through a symbolic link to the regular file it points to",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="qifeval",
         description="Self-evaluation against the Quality Improvement Framework: suggested "
         "grades with explanations. qifeval suggests; people decide.",
@@ -73,9 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--format", choices=sorted(_FORMATS), default="markdown")
     ev.add_argument(
-        "-o", "--output", type=Path, help="write the report here (default: standard output)"
+        "-o",
+        "--output",
+        type=Path,
+        help="write the report here (default, or -: standard output)",
     )
     ev.add_argument("--save", type=Path, help="also save the whole evaluation (.json or .toml)")
+    _output_options(ev)
     ev.add_argument(
         "--strict", action="store_true", help="refuse input that looks like personal data"
     )
@@ -90,8 +121,14 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="write a report of a saved evaluation")
     rep.add_argument("file", type=Path, help="saved evaluation (.json or .toml)")
     rep.add_argument("--format", choices=[*sorted(_FORMATS), "position-statement"], default="html")
-    rep.add_argument("-o", "--output", type=Path)
+    rep.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write the report here (default, or -: standard output)",
+    )
     rep.add_argument("--names", type=Path, help=_NAMES_HELP)
+    _output_options(rep)
     return p
 
 
@@ -105,22 +142,161 @@ def _guard(names: Path | None) -> PersonalDataGuard | None:
     """The personal-data guard, with the names in *names* added."""
     if names is None:
         return None
+    data = read_file_bytes(names, what="the names file")
     try:
-        lines = names.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the names file: {exc}", file=names) from None
+        lines = data.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"cannot read the names file: not UTF-8 text (byte {exc.start} cannot be decoded)",
+            file=names,
+        ) from None
     listed = [line.split("#", 1)[0].strip() for line in lines]
     return PersonalDataGuard(extra_names=[n for n in listed if n])
 
 
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
+# --- terminal safety --------------------------------------------------------
+
+#: Longest input echoed in a message; longer ones end in "…".
+MAX_ECHO = 200
+
+# C0 controls but newline and tab, DEL, C1 controls (which include CSI and
+# OSC), and the Unicode controls that reorder or break lines.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """*text* with escape sequences and other control characters replaced by
+    visible escapes (``\\x1b``), so that it cannot act on a terminal.
+    Newlines and tabs are kept."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def clip(text: str, limit: int = MAX_ECHO) -> str:
+    """*text* cut to *limit* characters, ending in "…" if it was longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _error_message(exc: BaseException) -> str:
+    """The message of *exc* with what it echoes of the input clipped."""
+    if isinstance(exc, InputError):
+        where = []
+        if exc.file:
+            where.append(clip(exc.file))
+        if exc.path:
+            where.append(f"at {clip(exc.path)}")
+        if exc.finding_id:
+            where.append(f"(finding {clip(exc.finding_id)!r})")
+        prefix = " ".join(where)
+        problem = clip(exc.problem, 4 * MAX_ECHO)
+        return f"{prefix}: {problem}" if prefix else problem
+    if isinstance(exc, UnknownIndicatorError):
+        exc = UnknownIndicatorError(
+            clip(exc.key), framework_id=exc.framework_id, suggestions=exc.suggestions
+        )
+    return clip(str(exc), 10 * MAX_ECHO)
+
+
+def _say(text: str, *, err: bool = False) -> None:
+    """Print a line of the command's own output (not a report), made safe."""
+    print(printable(text), file=sys.stderr if err else sys.stdout)
+
+
+# --- output safety ---------------------------------------------------------
+
+_INPUTS = {
+    "validate": ("file", "framework", "names"),
+    "evaluate": ("file", "framework", "rules", "capacity_rules", "previous", "names"),
+    "report": ("file", "names"),
+}
+_OUTPUTS = {"evaluate": ("output", "save"), "report": ("output",)}
+
+
+def _option(dest: str) -> str:
+    return "FILE" if dest == "file" else "--" + dest.replace("_", "-")
+
+
+def _is_stdout(path: Path | None) -> bool:
+    return path is None or str(path) == "-"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return False
+
+
+def _check_outputs(args: argparse.Namespace, only: str | None = None) -> None:
+    """Refuse before anything is written: an output over an input of the
+    same command or over another output, a target that is not a regular
+    file, a symbolic link (without ``--follow-symlinks``) and an existing
+    file (without ``--force``)."""
+    inputs = []
+    for dest in _INPUTS.get(args.command, ()):
+        value = getattr(args, dest, None)
+        if value is None or (dest == "framework" and value in available_frameworks()):
+            continue
+        inputs.append((dest, Path(value)))
+    outputs = []
+    for dest in _OUTPUTS.get(args.command, ()):
+        value = getattr(args, dest)
+        if not _is_stdout(value):
+            outputs.append((dest, value))
+    for i, (dest, path) in enumerate(outputs):
+        if only is not None and dest != only:
+            continue
+        # Which files are the same is checked first, so that --force never
+        # lets an output replace an input; then again once links are followed.
+        _check_distinct(dest, path, inputs, outputs[:i] + outputs[i + 1 :])
+        target = check_output_target(
+            path, overwrite=args.force, follow_symlinks=args.follow_symlinks
+        )
+        if target != path:
+            _check_distinct(dest, target, inputs, outputs[:i] + outputs[i + 1 :])
+
+
+def _check_distinct(
+    dest: str, path: Path, inputs: list[tuple[str, Path]], others: list[tuple[str, Path]]
+) -> None:
+    for in_dest, in_path in inputs:
+        if _same_file(path, in_path):
+            raise InputError(
+                f"refusing to write {_option(dest)} over the input {_option(in_dest)} "
+                f"({clip(str(in_path))}): they are the same file",
+                file=path,
+            )
+    for other_dest, other in others:
+        if _same_file(path, other):
+            raise InputError(
+                f"{_option(dest)} and {_option(other_dest)} are the same file", file=path
+            )
+
+
+def _write(args: argparse.Namespace, dest: str, text: str) -> None:
+    """Write *text* to the output of option *dest* (checked again, as the
+    file system may have changed since the command started)."""
+    path: Path = getattr(args, dest)
+    _check_outputs(args, only=dest)
+    try:
+        write_text_atomic(path, text, overwrite=args.force, follow_symlinks=args.follow_symlinks)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=path) from None
+
+
+def _emit(args: argparse.Namespace, text: str) -> None:
+    """The report: to ``-o``, or to standard output (made safe for a
+    terminal if it is one)."""
+    if _is_stdout(args.output):
+        sys.stdout.write(printable(text) if sys.stdout.isatty() else text)
     else:
-        try:
-            write_text_atomic(output, text)
-        except OSError as exc:
-            raise QifevalError(f"{output}: cannot write: {exc.strerror or exc}") from None
+        _write(args, "output", text)
 
 
 def _load(path: Path, framework: Framework | None = None) -> Evaluation | EvidenceSet:
@@ -141,7 +317,7 @@ def _evaluation_from(path: Path) -> Evaluation:
 def _cmd_frameworks(args: argparse.Namespace) -> None:
     for fid in available_frameworks():
         fw = load_framework(fid)
-        print(f"{fid}\t{fw.info.title} (version {fw.info.version or '-'}; {fw.info.content})")
+        _say(f"{fid}\t{fw.info.title} (version {fw.info.version or '-'}; {fw.info.content})")
 
 
 def _cmd_show(args: argparse.Namespace) -> None:
@@ -185,22 +361,24 @@ def _cmd_show(args: argparse.Namespace) -> None:
                         subsequent_indent="    ",
                     )
                 )
-    print("\n".join(out))
+    _say("\n".join(out))
 
 
 def _cmd_validate(args: argparse.Namespace) -> None:
     framework = load_framework(args.framework) if args.framework else None
     loaded = _load(args.file, framework)
+    name = clip(str(args.file))
     if isinstance(loaded, Evaluation):
-        print(f"{args.file}: valid saved evaluation ({len(loaded.evidence.findings)} findings)")
+        _say(f"{name}: valid saved evaluation ({len(loaded.evidence.findings)} findings)")
         return
     evidence = loaded
     check_personal_data(evidence, strict=args.strict, guard=_guard(args.names), file=args.file)
     qis = len({f.qi for f in evidence.findings})
-    print(f"{args.file}: valid ({len(evidence.findings)} findings on {qis} indicators)")
+    _say(f"{name}: valid ({len(evidence.findings)} findings on {qis} indicators)")
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> None:
+    _check_outputs(args)
     guard = _guard(args.names)
     evidence = load_findings(
         args.file, framework=load_framework(args.framework) if args.framework else None
@@ -216,17 +394,25 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
         guard=guard,
     )
     if args.save:
+        _check_outputs(args, only="save")
         try:
-            dump_evaluation(evaluation, args.save)
+            dump_document(
+                evaluation_to_dict(evaluation),
+                args.save,
+                None,
+                "json",
+                overwrite=args.force,
+                follow_symlinks=args.follow_symlinks,
+            )
         except OSError as exc:
-            raise QifevalError(f"{args.save}: cannot write: {exc.strerror or exc}") from None
-    _emit(_FORMATS[args.format](evaluation, guard=guard), args.output)
+            raise InputError(f"cannot write: {exc.strerror or exc}", file=args.save) from None
+    _emit(args, _FORMATS[args.format](evaluation, guard=guard))
 
 
 def _cmd_diff(args: argparse.Namespace) -> None:
     d = compare_evaluations(_evaluation_from(args.before), _evaluation_from(args.after))
-    print(f"before: {d.before}\nafter:  {d.after}\n")
-    print(f"{'QI':<5} {'before':<16} {'after':<16} change")
+    _say(f"before: {clip(str(d.before))}\nafter:  {clip(str(d.after))}\n")
+    _say(f"{'QI':<5} {'before':<16} {'after':<16} change")
     for i in d.indicators:
 
         def g(x: object) -> str:
@@ -234,27 +420,28 @@ def _cmd_diff(args: argparse.Namespace) -> None:
 
         qi = i.qi if i.before_qi in (None, i.qi) else f"{i.qi} (was {i.before_qi})"
         direction = i.direction.value if i.direction else ""
-        print(f"{qi:<5} {g(i.change.previous):<16} {g(i.change.current):<16} {direction}")
+        _say(f"{qi:<5} {g(i.change.previous):<16} {g(i.change.current):<16} {direction}")
         if i.new_weaknesses:
-            print(f"      new weaknesses: {', '.join(i.new_weaknesses)}")
+            _say(f"      new weaknesses: {', '.join(i.new_weaknesses)}")
         if i.resolved_weaknesses:
-            print(f"      resolved weaknesses: {', '.join(i.resolved_weaknesses)}")
+            _say(f"      resolved weaknesses: {', '.join(i.resolved_weaknesses)}")
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
+    _check_outputs(args)
     evaluation = load_evaluation(args.file)
     guard = _guard(args.names)
     if args.format == "position-statement":
         statement = position_statement(evaluation, guard=guard)
         if statement.over_limit:
-            print(
+            _say(
                 f"qifeval: warning: the position statement has {statement.words} words; "
                 f"the limit is {statement.limit}",
-                file=sys.stderr,
+                err=True,
             )
-        _emit(statement.text, args.output)
+        _emit(args, statement.text)
     else:
-        _emit(_FORMATS[args.format](evaluation, guard=guard), args.output)
+        _emit(args, _FORMATS[args.format](evaluation, guard=guard))
 
 
 _COMMANDS = {
@@ -269,28 +456,66 @@ _COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)  # exits with 2 on usage errors
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", PersonalDataWarning)
-        try:
-            _COMMANDS[args.command](args)
-            code = EXIT_OK
-        except QifevalError as exc:
-            print(f"qifeval: error: {exc}", file=sys.stderr)
-            code = EXIT_INVALID
-        except KeyboardInterrupt:
-            code = 130
-        except BrokenPipeError:
-            code = EXIT_OK
-        except Exception as exc:  # noqa: BLE001 - no traceback for users
-            print(
-                f"qifeval: internal error ({type(exc).__name__}: {exc}); please report it",
-                file=sys.stderr,
-            )
-            code = EXIT_INTERNAL
-    for w in caught:
-        print(f"qifeval: warning: {w.message}", file=sys.stderr)
+    parser = _parser()
+    args = parser.parse_args(argv)  # exits with 2 on usage errors
+    if _is_stdout(getattr(args, "save", None)) and getattr(args, "save", None) is not None:
+        parser.error("--save needs a file name; standard output takes the report (-o)")
+    restore = _terminate_as_interrupt()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", PersonalDataWarning)
+            code = _run(args)
+        for w in caught:
+            _say(f"qifeval: warning: {clip(str(w.message), 10 * MAX_ECHO)}", err=True)
+    finally:
+        restore()
     return code
+
+
+class _Terminated(BaseException):
+    """Raised in the main thread on SIGTERM, so that temporary files are
+    removed as they are on an interrupt."""
+
+
+def _terminate_as_interrupt() -> Callable[[], None]:
+    """Turn SIGTERM into :class:`_Terminated` while the command runs (main
+    thread only); returns the function that restores the previous handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except (ValueError, OSError):  # pragma: no cover - no signals here
+        return lambda: None
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        _COMMANDS[args.command](args)
+        return EXIT_OK
+    except QifevalError as exc:
+        _say(f"qifeval: error: {_error_message(exc)}", err=True)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        return 130
+    except _Terminated:
+        return 128 + signal.SIGTERM
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - no traceback for users
+        _say(
+            f"qifeval: internal error ({type(exc).__name__}: {clip(str(exc))}); please report it",
+            err=True,
+        )
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -293,27 +293,152 @@ def without_schema_version(
     return rest
 
 
-def read_document(path: str | Path, *, error: type[InputError] = InputError) -> dict[str, Any]:
-    """Read a TOML (``.toml``) or JSON (``.json``) file into a dict.
+#: The largest file qifeval reads, in bytes, unless the environment
+#: variable ``QIFEVAL_MAX_FILE_BYTES`` sets another limit.
+DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
+
+MAX_FILE_BYTES_VARIABLE = "QIFEVAL_MAX_FILE_BYTES"
+
+#: Temporary files are named ``.NAME.qifeval-XXXXXXXX.tmp`` beside their target.
+TEMP_INFIX = ".qifeval-"
+TEMP_SUFFIX = ".tmp"
+_TEMP_NAME = re.compile(r"\A\..+\.qifeval-[^.]+\.tmp\Z", re.DOTALL)
+
+
+def max_file_bytes() -> int:
+    """The size limit for files qifeval reads: ``QIFEVAL_MAX_FILE_BYTES``
+    if set (a positive whole number of bytes), else 50 MB."""
+    value = os.environ.get(MAX_FILE_BYTES_VARIABLE)
+    if value is None or not value.strip():
+        return DEFAULT_MAX_FILE_BYTES
+    try:
+        limit = int(value.strip())
+    except ValueError:
+        limit = 0
+    if limit <= 0:
+        raise InputError(
+            f"{MAX_FILE_BYTES_VARIABLE} must be a positive whole number of bytes, "
+            f"got {_short(value)}"
+        )
+    return limit
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def file_kind(mode: int) -> str:
+    """What a file of this ``st_mode`` is, in words ("a directory", ...)."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def is_temporary_name(name: str) -> bool:
+    """Whether *name* is that of a temporary file qifeval writes while
+    saving (``.NAME.qifeval-XXXXXXXX.tmp``)."""
+    return _TEMP_NAME.match(name) is not None
+
+
+def read_file_bytes(
+    path: str | Path, *, error: type[InputError] = InputError, what: str = "file"
+) -> bytes:
+    """Read a regular file of at most :func:`max_file_bytes` bytes.
+
+    The file's type is checked before it is read: directories, FIFOs,
+    sockets and devices are refused without blocking on them (the file is
+    opened non-blocking and checked again through the open descriptor).
+    At most the limit plus one byte is read.
 
     :raises InputError: naming the file and what is wrong with it.
     """
     path = Path(path)
+    limit = max_file_bytes()
     try:
-        data = path.read_bytes()
+        st = os.stat(path)
     except OSError as exc:
-        raise error(f"cannot read file: {exc.strerror or exc}", file=path) from None
-    return parse_document(data, fmt=document_format(path), file=path, error=error)
+        raise error(f"cannot read {what}: {exc.strerror or exc}", file=path) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise error(
+            f"cannot read {what}: it is {file_kind(st.st_mode)}, not a regular file", file=path
+        )
+    if st.st_size > limit:
+        raise error(_too_big(what, limit), file=path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise error(f"cannot read {what}: {exc.strerror or exc}", file=path) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):  # replaced since it was checked
+            raise error(
+                f"cannot read {what}: it is {file_kind(st.st_mode)}, not a regular file",
+                file=path,
+            )
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise error(f"cannot read {what}: {exc.strerror or exc}", file=path) from None
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise error(_too_big(what, limit), file=path)
+    return b"".join(chunks)
 
 
-def document_format(path: str | Path) -> str:
+def _too_big(what: str, limit: int) -> str:
+    return (
+        f"cannot read {what}: it is larger than the limit of {limit:,} bytes "
+        f"(set {MAX_FILE_BYTES_VARIABLE} to raise it)"
+    )
+
+
+def read_document(path: str | Path, *, error: type[InputError] = InputError) -> dict[str, Any]:
+    """Read a TOML (``.toml``) or JSON (``.json``) file into a dict.
+
+    The suffix is checked first, then that the path is a regular file
+    within the size limit (:func:`read_file_bytes`); only then is it read.
+
+    :raises InputError: naming the file and what is wrong with it.
+    """
+    path = Path(path)
+    fmt = document_format(path, error=error)
+    data = read_file_bytes(path, error=error)
+    return parse_document(data, fmt=fmt, file=path, error=error)
+
+
+def document_format(path: str | Path, *, error: type[InputError] = InputError) -> str:
     """``"toml"`` or ``"json"`` by the file's suffix."""
+    name = Path(path).name
     suffix = Path(path).suffix.lower()
     if suffix == ".json":
         return "json"
     if suffix == ".toml":
         return "toml"
-    raise InputError(f"unknown file type {suffix!r}: expected .toml or .json", file=path)
+    if is_temporary_name(name):
+        raise error(
+            "this is a temporary file left by an interrupted save, not a document; "
+            "it can be deleted",
+            file=path,
+        )
+    raise error(f"unknown file type {suffix!r}: expected .toml or .json", file=path)
 
 
 def parse_document(
@@ -360,39 +485,138 @@ def dumps_document(data: Mapping[str, Any], fmt: str) -> str:
 
 
 def dump_document(
-    data: Mapping[str, Any], path: str | Path | None, fmt: str | None, default: str
+    data: Mapping[str, Any],
+    path: str | Path | None,
+    fmt: str | None,
+    default: str,
+    *,
+    overwrite: bool = True,
+    follow_symlinks: bool = True,
 ) -> str:
     """Serialise *data* as *fmt* (or by the suffix of *path*, else
-    *default*) and, if *path* is given, write it there atomically."""
+    *default*) and, if *path* is given, write it there atomically (see
+    :func:`write_text_atomic`)."""
     if fmt is None:
         fmt = document_format(path) if path is not None else default
     text = dumps_document(data, fmt)
     if path is not None:
-        write_text_atomic(path, text)
+        write_text_atomic(path, text, overwrite=overwrite, follow_symlinks=follow_symlinks)
     return text
 
 
-def write_text_atomic(path: str | Path, text: str) -> None:
-    """Write *text* to *path* so that the file is never half-written: write a
-    temporary file beside it, flush it to disk and rename it over *path*."""
+def check_output_target(
+    path: str | Path, *, overwrite: bool = True, follow_symlinks: bool = True
+) -> Path:
+    """Check that *path* may be written and return the file to write: *path*
+    itself, or the file a symbolic link points to (only if
+    *follow_symlinks*).
+
+    :raises InputError: if the target is a directory, FIFO, socket or
+        device, a symbolic link and *follow_symlinks* is false, or an
+        existing file and *overwrite* is false.
+    """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return path
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=path) from None
+    if stat.S_ISLNK(st.st_mode):
+        if not follow_symlinks:
+            raise InputError(
+                "refusing to write through a symbolic link (use --follow-symlinks to write "
+                "to the file it points to)",
+                file=path,
+            )
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:  # a dangling link: create the file it names
+            return Path(os.path.realpath(path))
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror or exc}", file=path) from None
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(
+                f"refusing to write: the link points to {file_kind(st.st_mode)}, "
+                "not a regular file",
+                file=path,
+            )
+        target = Path(os.path.realpath(path))
+    else:
+        target = path
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(
+            f"refusing to write: it is {file_kind(st.st_mode)}, not a regular file", file=path
+        )
+    if not overwrite:
+        raise InputError("refusing to replace an existing file (use --force)", file=path)
+    return target
+
+
+def write_text_atomic(
+    path: str | Path, text: str, *, overwrite: bool = True, follow_symlinks: bool = True
+) -> None:
+    """Write *text* to *path* so that the file is never half-written: write a
+    temporary file beside it (``.NAME.qifeval-XXXXXXXX.tmp``), flush it to
+    disk and rename it over *path*. The temporary file is removed if
+    anything fails, including an interrupt.
+
+    Only a regular file (or a new one) is written: a directory, FIFO,
+    socket or device is refused. A symbolic link is followed to the regular
+    file it points to if *follow_symlinks*, and refused otherwise (it is
+    never replaced by a file). With *overwrite* false an existing file is
+    refused, also if it appears while the text is being written.
+
+    :raises InputError: for a target that is refused.
+    :raises OSError: if the file cannot be written.
+    """
+    path = Path(path)
+    target = check_output_target(path, overwrite=overwrite, follow_symlinks=follow_symlinks)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{target.name}{TEMP_INFIX}", suffix=TEMP_SUFFIX, dir=target.parent
+    )
     try:
         # mkstemp creates the file private (0600): give it the mode an
         # ordinary new file would have, or keep the existing file's mode.
         try:
-            mode = stat.S_IMODE(path.stat().st_mode)
+            mode = stat.S_IMODE(target.stat().st_mode)
         except OSError:
             mode = 0o644
         os.chmod(tmp, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fd = -1
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        if overwrite:
+            check_output_target(target, overwrite=True, follow_symlinks=False)
+            os.replace(tmp, target)
+        else:
+            _link_new(tmp, target)
     except BaseException:
+        if fd != -1:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+
+
+def _link_new(tmp: str, target: Path) -> None:
+    """Give *tmp* the name *target* only if no such file exists (atomically
+    where the file system has hard links), then drop the temporary name."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise InputError(
+            "refusing to replace an existing file (use --force)", file=target
+        ) from None
+    except OSError:  # no hard links here: check, then rename
+        check_output_target(target, overwrite=False, follow_symlinks=False)
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)

@@ -20,7 +20,7 @@ import attrs
 
 from . import _convert
 from ._context import Context
-from ._errors import InputError
+from ._errors import InputError, QifevalError
 from ._framework import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
 from ._grade import quantifier
 from ._kinds import SourceKind, Valence, Weight
@@ -292,14 +292,21 @@ def evidence_from_document(
 ) -> EvidenceSet:
     """Build an evidence set from a parsed findings document and check it
     against its framework (see :func:`load_findings`)."""
-    from ._loading import load_framework
+    from ._loading import framework_by_id
 
     evidence = evidence_from_dict(raw, file=file)
     if framework is None:
+        # The file's key is an id, never a path: a findings file must not
+        # make qifeval read (or reveal the existence of) another file.
         try:
-            framework = load_framework(evidence.framework)
-        except Exception as exc:  # noqa: BLE001 - reported with the file's path
-            raise InputError(str(exc), file=file, path="framework") from None
+            framework = framework_by_id(evidence.framework)
+        except QifevalError as exc:
+            raise InputError(
+                f"{exc}; the framework key takes the id of a bundled framework "
+                "(a framework file is given with --framework or framework=)",
+                file=file,
+                path="framework",
+            ) from None
     evidence.validate(framework, file=file)
     return evidence
 

@@ -42,6 +42,27 @@ def _bundled(framework_id: str) -> Framework:
     return framework_from_dict(raw, file=name)
 
 
+def framework_by_id(framework_id: object) -> Framework:
+    """The bundled framework with this id. Never reads a file: the
+    ``framework`` key of a findings file or saved evaluation names a
+    framework, it is not a path (a framework file is given to
+    :func:`load_framework`, or to ``evaluate(framework=...)``).
+
+    :raises UnknownIndicatorError: for any other value, with the same
+        message whether or not a file of that name exists.
+    """
+    if isinstance(framework_id, str) and framework_id in available_frameworks():
+        return _bundled(framework_id)
+    import difflib
+
+    text = framework_id if isinstance(framework_id, str) else repr(framework_id)
+    raise UnknownIndicatorError(
+        text[:200] + ("…" if len(text) > 200 else ""),
+        framework_id="qifeval's bundled frameworks",
+        suggestions=difflib.get_close_matches(text[:200], available_frameworks(), n=2, cutoff=0.4),
+    )
+
+
 def load_framework(name_or_path: str | Path = "qif-2018") -> Framework:
     """Load a bundled framework by id (``"qif-2018"``, ``"qif-2014"``) or a
     framework TOML file (see :doc:`/reference/schemas`).
