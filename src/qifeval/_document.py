@@ -227,7 +227,8 @@ def _missing_citations(evaluation: Evaluation) -> Iterator[tuple[str, str]]:
 def _disagreement(
     path: str, saved: object, fresh: object, file: str | Path | None
 ) -> InconsistentEvaluationError:
-    s, r = _show(saved), _show(fresh)
+    graded = isinstance(saved, Grade) or isinstance(fresh, Grade)
+    s, r = (("no grade" if v is None and graded else _show(v)) for v in (saved, fresh))
     return InconsistentEvaluationError(
         f"the saved evaluation disagrees with its own evidence and rules: saved {s}, "
         f"recomputed {r}",
@@ -257,7 +258,7 @@ def _differences(saved: object, fresh: object, path: str) -> Iterator[tuple[str,
         if keys_s is not None and keys_s != keys_f:
             yield path, keys_s, keys_f
             return
-        if len(saved) == len(fresh) and any(attrs.has(type(x)) for x in saved):
+        if len(saved) == len(fresh):
             by_qi = path == "results"
             for i, (a, b) in enumerate(zip(saved, fresh, strict=True)):
                 where = f"{path}['{getattr(a, 'qi', i)}']" if by_qi else f"{path}[{i}]"
@@ -285,11 +286,12 @@ def _show(value: object) -> str:
     if isinstance(value, enum.Enum):
         return repr(value.value)
     if isinstance(value, tuple | list):
-        return "[" + ", ".join(_show(x) for x in value) + "]"
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
-    text = repr(value)
-    return text if len(text) <= 200 else text[:197] + "..."
+        text = "[" + ", ".join(_show(x) for x in value) + "]"
+    elif isinstance(value, Mapping):
+        text = "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    else:
+        text = repr(value)
+    return text if len(text) <= 300 else text[:296] + "...]"
 
 
 def dump_evaluation(
