@@ -30,6 +30,7 @@ from ._evaluate import (
     _rules,
     decision_problems,
     evaluate_indicators,
+    previous_problems,
 )
 from ._firing import FiredRule
 from ._framework import Framework
@@ -122,7 +123,7 @@ def evaluation_from_dict(
         )
     evaluation.evidence.validate(framework, file=file)
     if evaluation.previous is not None:
-        for path, problem in evaluation.previous.problems(framework):
+        for path, problem in previous_problems(evaluation.previous, framework):
             raise InputError(problem, file=file, path=f"previous.{path}")
     grading = _saved_rules(evaluation.rules, rules, "indicator", file)
     capacity = _saved_rules(evaluation.capacity_rules, capacity_rules, "capacity", file)

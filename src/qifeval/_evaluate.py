@@ -227,29 +227,6 @@ class PreviousEvaluation:
         grades = {q: g for q, g in evaluation.grades.items() if g is not None}
         return cls(label=label or default, framework=evaluation.framework, grades=grades)
 
-    def problems(self, framework: Framework) -> Iterator[tuple[str, str]]:
-        """``(field path, problem)`` for each indicator id of :attr:`grades`
-        that is not in the previous evaluation's framework (*framework*
-        itself when the ids agree, otherwise the bundled framework it
-        names)."""
-        if self.framework == framework.id:
-            previous = framework
-        elif self.framework in available_frameworks():
-            previous = load_framework(self.framework)
-        else:
-            yield (
-                "framework",
-                f"the previous evaluation is for framework {self.framework!r}, which is neither "
-                f"{framework.id!r} nor bundled with qifeval",
-            )
-            return
-        ids = [q.id for q in previous.all_indicators]
-        for qi in self.grades:
-            if qi not in previous:
-                close = difflib.get_close_matches(qi, ids, n=3, cutoff=0.3)
-                hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-                yield f"grades['{qi}']", f"{previous.id} has no indicator {qi!r}{hint}"
-
     def trend(self, framework: Framework, current: Mapping[str, Grade | None]) -> Trend:
         """The trend from these grades to *current* ones in *framework*,
         mapping indicator ids through the 2014-2018 crosswalk when the
@@ -405,7 +382,7 @@ class Evaluation:
         the suggestion is kept beside it. Returns the updated evaluation.
 
         An indicator has at most one decision: a decision already recorded
-        on *qi* is replaced, so that :attr:`grades`, :attr:`decisions` and
+        on *qi* is replaced, so that :attr:`grades`, ``decisions`` and
         the reports always agree.
 
         :param grade: a :class:`Grade`, a number 1-6 or a label.
@@ -454,7 +431,7 @@ class Evaluation:
         """Form the capacity judgement again (after decisions change).
 
         :raises InconsistentEvaluationError: if *decisions* break the rules
-            of :attr:`decisions` (a decision on QI 10 or an unknown
+            of ``decisions`` (a decision on QI 10 or an unknown
             indicator, two on one indicator, or a suggestion that is not the
             indicator's).
         """
@@ -467,6 +444,31 @@ class Evaluation:
             )
         updated = attrs.evolve(self, decisions=self.decisions if decisions is None else decisions)
         return attrs.evolve(updated, capacity=_judge(updated, fw, rules, engine))
+
+
+def previous_problems(
+    previous: PreviousEvaluation, framework: Framework
+) -> Iterator[tuple[str, str]]:
+    """``(field path, problem)`` for each indicator id of the grades of
+    *previous* that is not in its framework (*framework* itself when the ids
+    agree, otherwise the bundled framework it names)."""
+    if previous.framework == framework.id:
+        fw = framework
+    elif previous.framework in available_frameworks():
+        fw = load_framework(previous.framework)
+    else:
+        yield (
+            "framework",
+            f"the previous evaluation is for framework {previous.framework!r}, which is neither "
+            f"{framework.id!r} nor bundled with qifeval",
+        )
+        return
+    ids = [q.id for q in fw.all_indicators]
+    for qi in previous.grades:
+        if qi not in fw:
+            close = difflib.get_close_matches(qi, ids, n=3, cutoff=0.3)
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            yield f"grades['{qi}']", f"{fw.id} has no indicator {qi!r}{hint}"
 
 
 def _show_grade(grade: Grade | None) -> str:
@@ -614,7 +616,7 @@ def evaluate(
     if isinstance(previous, Evaluation):
         previous = PreviousEvaluation.from_evaluation(previous)
     if previous is not None:
-        for path, problem in previous.problems(fw):
+        for path, problem in previous_problems(previous, fw):
             raise InputError(problem, path=f"previous.{path}")
     results = evaluate_indicators(evidence, fw, grading, engine=engine)
     partial = Evaluation(
