@@ -26,6 +26,7 @@ from ._document import dump_evaluation, load_evaluation
 from ._errors import (
     EngineError,
     FrameworkError,
+    InconsistentEvaluationError,
     InputError,
     PersonalDataError,
     PersonalDataWarning,
@@ -156,6 +157,7 @@ __all__ = [
     "IllustrationCoverage",
     "IllustrationGroup",
     "IllustrationKind",
+    "InconsistentEvaluationError",
     "IndicatorChange",
     "IndicatorDiff",
     "IndicatorResult",

@@ -13,6 +13,7 @@ from pathlib import Path
 __all__ = [
     "EngineError",
     "FrameworkError",
+    "InconsistentEvaluationError",
     "InputError",
     "PersonalDataError",
     "PersonalDataWarning",
@@ -141,3 +142,43 @@ class PersonalDataError(QifevalError, ValueError):
 class PersonalDataWarning(UserWarning):
     """Input looks as if it holds personal data (issued when strict
     checking is off). The message names where, never the text."""
+
+
+class InconsistentEvaluationError(InputError):
+    """A saved evaluation disagrees with itself: what it records (a
+    suggested grade, a rule that fired, the capacity judgement, a decision,
+    a cited finding) is not what its own evidence, context, previous
+    evaluation and rules give, or breaks a rule of the format (for example
+    two decisions on one indicator). The document was edited, or made with
+    other rules than those it was checked with.
+
+    :param saved: the value the document records at *path*, as text, when
+        it was compared with a recomputed one.
+    :param recomputed: the value recomputed from the document's evidence.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        file: str | Path | None = None,
+        path: str = "",
+        finding_id: str | None = None,
+        saved: str | None = None,
+        recomputed: str | None = None,
+    ) -> None:
+        self.saved = saved
+        self.recomputed = recomputed
+        super().__init__(problem, file=file, path=path, finding_id=finding_id)
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (
+            _rebuild_inconsistent,
+            (self.problem, self.file, self.path, self.finding_id, self.saved, self.recomputed),
+        )
+
+
+def _rebuild_inconsistent(problem, file, path, finding_id, saved, recomputed):  # type: ignore[no-untyped-def]
+    return InconsistentEvaluationError(
+        problem, file=file, path=path, finding_id=finding_id, saved=saved, recomputed=recomputed
+    )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import enum
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -13,12 +14,18 @@ import attrs
 
 from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
 from ._context import Context
-from ._errors import InputError, PersonalDataError, PersonalDataWarning
+from ._errors import (
+    InconsistentEvaluationError,
+    InputError,
+    PersonalDataError,
+    PersonalDataWarning,
+    UnknownIndicatorError,
+)
 from ._evidence import EvidenceSet
 from ._firing import FiredRule, combine, run_rules
-from ._framework import Framework
+from ._framework import GLOBAL_INDICATOR_ID, Framework
 from ._grade import Grade
-from ._loading import load_framework
+from ._loading import available_frameworks, load_framework
 from ._privacy import _DEFAULT_GUARD, PersonalDataGuard, PersonalDataMatch
 from ._triangulation import EvidenceProfile, Triangulation, analyse
 from .rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
@@ -115,6 +122,41 @@ def evaluate_indicators(
     return tuple(results)
 
 
+_GRADES = ", ".join(str(g) for g in Grade)
+
+
+def _grade_or_error(value: object, path: str, what: str) -> Grade:
+    try:
+        return Grade.parse(value)
+    except ValueError:  # an InputError, or int() failing on a non-ASCII digit
+        raise InputError(
+            f"{what}: expected a grade 1-6 or its label ({_GRADES}), got {value!r}", path=path
+        ) from None
+
+
+def _decision_grade(value: object) -> Grade:
+    return _grade_or_error(value, "grade", "the decided grade")
+
+
+def _decision_suggested(value: object) -> Grade | None:
+    return None if value is None else _grade_or_error(value, "suggested", "the suggested grade")
+
+
+def _previous_grades(value: object) -> dict[str, Grade]:
+    """Indicator id -> grade, each value read with :meth:`Grade.parse`."""
+    if not isinstance(value, Mapping):
+        raise InputError(
+            f"expected a mapping of indicator id -> grade, got {type(value).__name__}",
+            path="grades",
+        )
+    grades: dict[str, Grade] = {}
+    for qi, grade in value.items():
+        if not isinstance(qi, str):
+            raise InputError(f"an indicator id must be a string, got {qi!r}", path="grades")
+        grades[qi] = _grade_or_error(grade, f"grades['{qi}']", f"the previous grade of {qi}")
+    return grades
+
+
 class DecisionKind(enum.StrEnum):
     """Whether a person confirmed the suggested grade or recorded another."""
 
@@ -127,16 +169,20 @@ class Decision:
     """A person's decision on one indicator's grade. The suggestion it
     answers is kept beside it.
 
+    :param grade: the decided grade: a :class:`Grade`, a number 1-6 or a
+        label (read with :meth:`Grade.parse`).
     :param role: the evaluator's role (e.g. ``"Lead officer, self-evaluation
         group"``); no personal name is needed.
     :param rationale: why; required when the grade differs from the
         suggestion.
     :param suggested: the suggested grade at the time of the decision.
+    :raises InputError: for a value that is not a grade, an empty role, or
+        an override without a rationale.
     """
 
     qi: str
-    grade: Grade
-    suggested: Grade | None = None
+    grade: Grade = attrs.field(converter=_decision_grade)
+    suggested: Grade | None = attrs.field(default=None, converter=_decision_suggested)
     role: str
     date: _dt.date
     rationale: str = ""
@@ -162,12 +208,15 @@ class PreviousEvaluation:
     """The grades of a previous evaluation, for the trend.
 
     :param label: how to name it in reports, e.g. ``"2024 self-evaluation"``.
-    :param grades: indicator id -> grade, in the previous framework's ids.
+    :param grades: indicator id -> grade, in the previous framework's ids;
+        a number 1-6 or a label is read as its :class:`Grade`.
+    :raises InputError: naming the indicator, for a value that is not a
+        grade.
     """
 
     label: str
     framework: str
-    grades: Mapping[str, Grade]
+    grades: Mapping[str, Grade] = attrs.field(converter=_previous_grades)
 
     @classmethod
     def from_evaluation(
@@ -212,7 +261,9 @@ class Evaluation:
         *capacity_rules* that of the capacity rules.
     :param results: one result per indicator, in framework order (without
         QI 10).
-    :param decisions: people's decisions, at most one per indicator.
+    :param decisions: people's decisions, at most one per indicator and
+        only on indicators with a result (never QI 10), each recording the
+        indicator's suggested grade.
     :param capacity: the capacity-for-improvement judgement (QI 10), formed
         from the confirmed grades where there are any, otherwise the
         suggested ones.
@@ -229,6 +280,10 @@ class Evaluation:
     decisions: tuple[Decision, ...] = ()
     previous: PreviousEvaluation | None = None
 
+    def __attrs_post_init__(self) -> None:
+        for path, problem in decision_problems(self.results, self.decisions):
+            raise InconsistentEvaluationError(problem, path=path)
+
     def label(self) -> str:
         """A short name for reports: the evidence set's title (or the
         partnership's name) and date, e.g. ``"Joint self-evaluation 2026
@@ -243,6 +298,21 @@ class Evaluation:
             if r.qi == qi:
                 return r
         raise InputError(f"the evaluation has no indicator {qi!r}")
+
+    def _gradable(self, qi: str) -> IndicatorResult:
+        """The result of *qi*, an indicator people can decide on."""
+        key = str(qi).strip()
+        if key == GLOBAL_INDICATOR_ID:
+            raise InputError(
+                "QI 10 (capacity for improvement) has no decision: qifeval judges it from the "
+                "other indicators' grades; confirm or override those",
+                path="qi",
+            )
+        for r in self.results:
+            if r.qi == key:
+                return r
+        close = difflib.get_close_matches(key, [r.qi for r in self.results], n=3, cutoff=0.3)
+        raise UnknownIndicatorError(key, framework_id=self.framework, suggestions=close)
 
     def decision(self, qi: str) -> Decision | None:
         """The decision on one indicator, if any."""
@@ -274,11 +344,15 @@ class Evaluation:
         capacity_rules: RuleSet | str | Path | None = None,
     ) -> Evaluation:
         """Confirm the suggested grade of *qi*; returns the updated
-        evaluation (the capacity judgement is formed again).
+        evaluation (the capacity judgement is formed again). A decision
+        already recorded on *qi* is replaced.
 
-        :raises InputError: if there is no suggestion to confirm.
+        :raises InputError: if there is no suggestion to confirm, or *qi* is
+            QI 10.
+        :raises UnknownIndicatorError: if the evaluation has no indicator
+            *qi*.
         """
-        suggested = self.result(qi).suggested_grade
+        suggested = self._gradable(qi).suggested_grade
         if suggested is None:
             raise InputError(
                 f"{qi} has no suggested grade to confirm; record a grade with override()"
@@ -307,20 +381,39 @@ class Evaluation:
         """Record *grade* for *qi* with the evaluator's role and rationale;
         the suggestion is kept beside it. Returns the updated evaluation.
 
+        An indicator has at most one decision: a decision already recorded
+        on *qi* is replaced, so that :attr:`grades`, ``decisions`` and
+        the reports always agree.
+
+        :param grade: a :class:`Grade`, a number 1-6 or a label.
         :param framework: needed only if the evaluation's framework is not
             bundled with qifeval.
         :param capacity_rules: needed only if the evaluation used custom
             capacity rules.
+        :raises InputError: naming the indicator, if *grade* is not a grade;
+            if *qi* is QI 10 (judged from the other indicators); if the role
+            or a needed rationale is missing.
+        :raises UnknownIndicatorError: if the evaluation has no indicator
+            *qi*.
         """
+        result = self._gradable(qi)
+        try:
+            parsed = Grade.parse(grade)
+        except ValueError:  # an InputError, or int() failing on a non-ASCII digit
+            raise InputError(
+                f"cannot record {grade!r} for {result.qi} {result.title}: not a grade; "
+                f"expected 1-6 or a label ({_GRADES})",
+                path="grade",
+            ) from None
         decision = Decision(
-            qi=self.result(qi).qi,
-            grade=Grade.parse(grade),
-            suggested=self.result(qi).suggested_grade,
+            qi=result.qi,
+            grade=parsed,
+            suggested=result.suggested_grade,
             role=role,
             rationale=rationale,
             date=date or _dt.date.today(),
         )
-        decisions = (*(d for d in self.decisions if d.qi != qi), decision)
+        decisions = (*(d for d in self.decisions if d.qi != result.qi), decision)
         order = {r.qi: i for i, r in enumerate(self.results)}
         decisions = tuple(sorted(decisions, key=lambda d: order[d.qi]))
         return self.reassess(
@@ -335,7 +428,13 @@ class Evaluation:
         capacity_rules: RuleSet | str | Path | None = None,
         engine: Literal["durable", "reference"] = "durable",
     ) -> Evaluation:
-        """Form the capacity judgement again (after decisions change)."""
+        """Form the capacity judgement again (after decisions change).
+
+        :raises InconsistentEvaluationError: if *decisions* break the rules
+            of ``decisions`` (a decision on QI 10 or an unknown
+            indicator, two on one indicator, or a suggestion that is not the
+            indicator's).
+        """
         fw = _framework(framework, self.framework)
         rules = _rules(capacity_rules, "capacity")
         if rules.name != self.capacity_rules:
@@ -345,6 +444,70 @@ class Evaluation:
             )
         updated = attrs.evolve(self, decisions=self.decisions if decisions is None else decisions)
         return attrs.evolve(updated, capacity=_judge(updated, fw, rules, engine))
+
+
+def previous_problems(
+    previous: PreviousEvaluation, framework: Framework
+) -> Iterator[tuple[str, str]]:
+    """``(field path, problem)`` for each indicator id of the grades of
+    *previous* that is not in its framework (*framework* itself when the ids
+    agree, otherwise the bundled framework it names)."""
+    if previous.framework == framework.id:
+        fw = framework
+    elif previous.framework in available_frameworks():
+        fw = load_framework(previous.framework)
+    else:
+        yield (
+            "framework",
+            f"the previous evaluation is for framework {previous.framework!r}, which is neither "
+            f"{framework.id!r} nor bundled with qifeval",
+        )
+        return
+    ids = [q.id for q in fw.all_indicators]
+    for qi in previous.grades:
+        if qi not in fw:
+            close = difflib.get_close_matches(qi, ids, n=3, cutoff=0.3)
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            yield f"grades['{qi}']", f"{fw.id} has no indicator {qi!r}{hint}"
+
+
+def _show_grade(grade: Grade | None) -> str:
+    return "no grade" if grade is None else str(grade)
+
+
+def decision_problems(
+    results: tuple[IndicatorResult, ...], decisions: tuple[Decision, ...]
+) -> Iterator[tuple[str, str]]:
+    """``(field path, problem)`` for each decision that does not fit
+    *results*: on QI 10 or an indicator without a result, a second decision
+    on one indicator, or a suggestion other than the indicator's."""
+    suggested = {r.qi: r.suggested_grade for r in results}
+    first: dict[str, int] = {}
+    for i, d in enumerate(decisions):
+        where = f"decisions[{i}]"
+        if d.qi == GLOBAL_INDICATOR_ID:
+            yield (
+                f"{where}.qi",
+                "a decision on QI 10 (capacity for improvement), which qifeval judges from the "
+                "other indicators' grades and which cannot be decided on",
+            )
+        elif d.qi not in suggested:
+            close = difflib.get_close_matches(d.qi, list(suggested), n=3, cutoff=0.3)
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            yield f"{where}.qi", f"a decision on {d.qi!r}, which is not an indicator here{hint}"
+        elif d.qi in first:
+            yield (
+                f"{where}.qi",
+                f"a second decision on {d.qi} (the first is decisions[{first[d.qi]}]); an "
+                "indicator has at most one decision",
+            )
+        elif d.suggested != suggested[d.qi]:
+            yield (
+                f"{where}.suggested",
+                f"the decision on {d.qi} records {_show_grade(d.suggested)} as the suggestion, "
+                f"but {_show_grade(suggested[d.qi])} is suggested",
+            )
+        first.setdefault(d.qi, i)
 
 
 def _judge(
@@ -429,7 +592,8 @@ def evaluate(
     :param context: contextual challenges and readiness evidence; by default
         the evidence set's own context.
     :param previous: the previous evaluation, for the trend (the 2014
-        framework's ids are mapped through the crosswalk).
+        framework's ids are mapped through the crosswalk); its indicator ids
+        must be those of its framework.
     :param engine: ``"durable"`` (the durable-rules engine) or
         ``"reference"`` (the plain-Python evaluator of the same rules; the
         results are identical).
@@ -451,6 +615,9 @@ def evaluate(
     check_personal_data(evidence, strict=strict, guard=guard)
     if isinstance(previous, Evaluation):
         previous = PreviousEvaluation.from_evaluation(previous)
+    if previous is not None:
+        for path, problem in previous_problems(previous, fw):
+            raise InputError(problem, path=f"previous.{path}")
     results = evaluate_indicators(evidence, fw, grading, engine=engine)
     partial = Evaluation(
         evidence=evidence,
