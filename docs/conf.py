@@ -53,15 +53,14 @@ autodoc_class_signature = "mixed"
 # Every ``>>>`` example, in the pages and in the docstrings autodoc pulls in,
 # runs under ``sphinx-build -b doctest``.
 
-# ``EXAMPLES`` is the folder of the example files the reference pages show,
-# so that the doctests load exactly the files on display.
+# Nothing is injected into the examples' namespace: each page imports what it
+# uses, as a reader typing it into a fresh Python session would, and each page
+# runs as one script (every example on a page is in the default group). The
+# examples open files by paths relative to the repository's root
+# (``examples/findings.toml``, ``docs/examples/...``), so they run with the
+# root as the working directory, wherever the build was started from.
 
-doctest_global_setup = f"""
-import pathlib
-import qifeval
-from qifeval import *
-EXAMPLES = pathlib.Path({str(DOCS_DIR / "examples")!r})
-"""
+doctest_global_setup = f"__import__('os').chdir({str(DOCS_DIR.parent)!r})"
 
 # -- nitpicky ------------------------------------------------------------------
 # Every cross-reference must resolve. Without intersphinx (no network), the
