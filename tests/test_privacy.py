@@ -453,7 +453,7 @@ def test_extra_names_prefer_the_longest() -> None:
 def test_default_name_patterns_are_documented_strings() -> None:
     assert PersonalDataGuard().name_patterns == DEFAULT_NAME_PATTERNS
     assert all(isinstance(p, str) for p in DEFAULT_NAME_PATTERNS)
-    assert len(DEFAULT_NAME_PATTERNS) == 3
+    assert len(DEFAULT_NAME_PATTERNS) == 4
 
 
 def test_custom_name_patterns_replace_the_defaults() -> None:
