@@ -136,8 +136,8 @@ class PersonalDataMatch:
 _Span = tuple[int, int]
 
 # A digit run must not continue on either side, also not through a decimal
-# point or thousands separator ("1,234567890" or "0.1234567890").
-_NOT_AFTER_NUMBER = r"(?<![0-9])(?<![0-9][.,])"
+# point or thousands separator ("1,234567890" or "0.1234567890"); before the
+# run this is checked by _first() below.
 _NOT_BEFORE_NUMBER = r"(?![0-9])(?![.,][0-9])"
 
 # One space, hyphen or dot between groups of digits.
