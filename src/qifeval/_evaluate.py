@@ -6,14 +6,14 @@ import datetime as _dt
 import difflib
 import enum
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal
 
 import attrs
 
 from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
-from ._context import Context
+from ._context import Context, ContextualChallenge, ReadinessEvidence
 from ._errors import (
     InconsistentEvaluationError,
     InputError,
@@ -21,7 +21,7 @@ from ._errors import (
     PersonalDataWarning,
     UnknownIndicatorError,
 )
-from ._evidence import EvidenceSet
+from ._evidence import EvidenceSet, Finding
 from ._firing import FiredRule, combine, run_rules
 from ._framework import GLOBAL_INDICATOR_ID, Framework
 from ._grade import Grade
@@ -526,45 +526,88 @@ def _judge(
     )
 
 
+def _scan_items(
+    guard: PersonalDataGuard,
+    items: Sequence[Finding | ContextualChallenge | ReadinessEvidence],
+    path: str,
+    fields: tuple[str, ...],
+) -> list[PersonalDataMatch]:
+    """Scan each item's id and *fields*. Matches name the item by its id
+    with whatever the guard flags in the id redacted, so that no message
+    repeats what an id holds."""
+    found: list[PersonalDataMatch] = []
+    for i, item in enumerate(items):
+        item_id = item.id if not isinstance(item.id, str) else guard.redact(item.id)
+        for name in ("id", *fields):
+            value = getattr(item, name)
+            if value:
+                found += guard.scan(value, field=f"{path}[{i}].{name}", finding_id=item_id)
+    return found
+
+
 def scan_evidence(
     evidence: EvidenceSet, guard: PersonalDataGuard | None = None
 ) -> tuple[PersonalDataMatch, ...]:
-    """Scan every free-text field of an evidence set (title, finding
-    statements, source details and refs, context notes and readiness
-    evidence) for personal identifiers."""
+    """Scan every free-text field of an evidence set for personal
+    identifiers: the partnership and title; each finding's id, statement,
+    source detail and ref; each contextual challenge's id and note; each
+    piece of readiness evidence's id, statement and ref."""
     guard = guard or _DEFAULT_GUARD
-    found: list[PersonalDataMatch] = list(guard.scan(evidence.title, field="title"))
-    for i, f in enumerate(evidence.findings):
-        for name in ("statement", "source_detail", "ref"):
-            value = getattr(f, name)
+    found: list[PersonalDataMatch] = []
+    for name in ("partnership", "title"):
+        found += guard.scan(getattr(evidence, name), field=name)
+    found += _scan_items(
+        guard, evidence.findings, "findings", ("statement", "source_detail", "ref")
+    )
+    context = evidence.context
+    found += _scan_items(guard, context.challenges, "context.challenges", ("note",))
+    found += _scan_items(guard, context.readiness, "context.readiness", ("statement", "ref"))
+    return tuple(found)
+
+
+def scan_evaluation(
+    evaluation: Evaluation, guard: PersonalDataGuard | None = None
+) -> tuple[PersonalDataMatch, ...]:
+    """Scan an evaluation's evidence (as :func:`scan_evidence` does), the
+    role and rationale of each decision, and the previous evaluation's
+    label, for personal identifiers."""
+    guard = guard or _DEFAULT_GUARD
+    found = list(scan_evidence(evaluation.evidence, guard))
+    for i, d in enumerate(evaluation.decisions):
+        for name in ("role", "rationale"):
+            value = getattr(d, name)
             if value:
-                found += guard.scan(value, field=f"findings[{i}].{name}", finding_id=f.id)
-    for i, c in enumerate(evidence.context.challenges):
-        found += guard.scan(c.note, field=f"context.challenges[{i}].note", finding_id=c.id)
-    for i, r in enumerate(evidence.context.readiness):
-        for name in ("statement", "ref"):
-            value = getattr(r, name)
-            if value:
-                found += guard.scan(value, field=f"context.readiness[{i}].{name}", finding_id=r.id)
+                found += guard.scan(value, field=f"decisions[{i}].{name}")
+    if evaluation.previous is not None:
+        found += guard.scan(evaluation.previous.label, field="previous.label")
     return tuple(found)
 
 
 def check_personal_data(
-    evidence: EvidenceSet,
+    evidence: EvidenceSet | Evaluation,
     *,
     strict: bool,
     guard: PersonalDataGuard | None = None,
     file: str | Path | None = None,
+    previous: Evaluation | PreviousEvaluation | None = None,
 ) -> tuple[PersonalDataMatch, ...]:
-    """Scan *evidence*; raise :class:`PersonalDataError` if anything is
-    found and *strict*, otherwise issue a :class:`PersonalDataWarning`."""
-    found = scan_evidence(evidence, guard)
+    """Scan *evidence* (an evidence set, or a whole evaluation with
+    :func:`scan_evaluation`) and the label of *previous*; raise
+    :class:`PersonalDataError` if anything is found and *strict*, otherwise
+    issue a :class:`PersonalDataWarning`."""
+    if isinstance(evidence, Evaluation):
+        found = list(scan_evaluation(evidence, guard))
+    else:
+        found = list(scan_evidence(evidence, guard))
+    if previous is not None:
+        label = previous.label if isinstance(previous, PreviousEvaluation) else previous.label()
+        found += (guard or _DEFAULT_GUARD).scan(label, field="previous.label")
     if found:
         error = PersonalDataError(found, file=file)
         if strict:
             raise error
         warnings.warn(str(error), PersonalDataWarning, stacklevel=3)
-    return found
+    return tuple(found)
 
 
 def evaluate(
@@ -612,7 +655,7 @@ def evaluate(
     if context is not None:
         evidence = evidence.with_context(context)
     evidence.validate(fw)
-    check_personal_data(evidence, strict=strict, guard=guard)
+    check_personal_data(evidence, strict=strict, guard=guard, previous=previous)
     if isinstance(previous, Evaluation):
         previous = PreviousEvaluation.from_evaluation(previous)
     if previous is not None:

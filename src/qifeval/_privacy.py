@@ -136,14 +136,40 @@ class PersonalDataMatch:
 _Span = tuple[int, int]
 
 # A digit run must not continue on either side, also not through a decimal
-# point or thousands separator ("1,234567890" or "0.1234567890").
-_NOT_AFTER_NUMBER = r"(?<![0-9])(?<![0-9][.,])"
+# point or thousands separator ("1,234567890" or "0.1234567890"); before the
+# run this is checked by _first() below.
 _NOT_BEFORE_NUMBER = r"(?![0-9])(?![.,][0-9])"
 
+# One space, hyphen or dot between groups of digits.
+_SEP = r"[ .\-]"
+
+
+def _first(digit: str, *, single: bool = False) -> str:
+    """*digit* as the first digit of a number: no digit, and no digit and a
+    decimal point or comma, just before it. The lookbehinds come after the
+    digit so that the search can skip ahead to digits. With *single*, no
+    single digit with a separator either (see below)."""
+    first = rf"{digit}(?<![0-9]{digit})(?<![0-9][.,]{digit})"
+    if single:
+        first += rf"(?<!(?<![0-9])[0-9]{_SEP}{digit})"
+    return first
+
+
+# Ten digits together or grouped 3-3-4 (or 3-7), 6-4, 2-2-2-4 or 5-5.
 _CHI = re.compile(
-    _NOT_AFTER_NUMBER
-    + r"(?:[0-9]{3}[ -]?[0-9]{3}[ -]?[0-9]{4}|[0-9]{6}[ -]?[0-9]{4})"
+    _first("[0-9]")
+    + rf"(?:[0-9]{{2}}{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{4}}"
+    + rf"|[0-9]{{5}}{_SEP}?[0-9]{{4}}"
+    + rf"|[0-9]{_SEP}[0-9]{{2}}{_SEP}[0-9]{{2}}{_SEP}[0-9]{{4}}"
+    + rf"|[0-9]{{4}}{_SEP}[0-9]{{5}})"
     + _NOT_BEFORE_NUMBER
+)
+# Digits written one by one ("0 1 0 1 0 1 1 2 3 7"): the run of single
+# digits must be exactly as long as the number, so no single digit may stand
+# next to it with a separator between.
+_NOT_BEFORE_DIGIT = r"(?![0-9])(?![.,][0-9])(?![ .\-][0-9](?![0-9]))"
+_CHI_BY_DIGIT = re.compile(
+    _first("[0-9]", single=True) + rf"(?:{_SEP}[0-9]){{9}}" + _NOT_BEFORE_DIGIT
 )
 
 
@@ -178,25 +204,30 @@ def _valid_chi(candidate: str) -> bool:
 
 
 # The local part must start where a run of local-part characters starts, or
-# the search would try every position of a long word (quadratic time).
+# the search would try every position of a long word (quadratic time). One
+# stray space may stand on one side of the "@" ("jo.bloggs@ example.org").
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+\-])"
     r"[A-Za-z0-9._%+\-]{1,64}"
-    r"@(?:[A-Za-z0-9\-]{1,63}\.){1,8}[A-Za-z]{2,24}"
+    r"(?: ?@|@ )(?:[A-Za-z0-9\-]{1,63}\.){1,8}[A-Za-z]{2,24}"
     r"(?![A-Za-z0-9\-])"
 )
 
 # +44 / 0044 (optionally with "(0)") or the trunk 0, optionally in brackets
 # with the area code (a digit may not come just before 0044 or 0; "+" and "("
 # start a number of their own), then the national significant number (10
-# digits, the first not 0, 4 or 6) with at most one space, hyphen or closing
-# bracket between digits. The grouping is checked in Python.
+# digits, the first not 0, 4 or 6) with at most one space, hyphen, dot or
+# closing bracket between digits. The grouping is checked in Python.
 _PHONE = re.compile(
-    r"(?P<prefix>\+44[ -]?(?:\(0\)[ -]?)?|\(0|"
-    + _NOT_AFTER_NUMBER
-    + r"(?:0044[ -]?(?:\(0\)[ -]?)?|0))"
-    + r"(?P<body>[1235789](?:[ -]?[0-9]|\)[ -]?[0-9]){9})"
+    r"(?P<prefix>\+44[ .\-]?(?:\(0\)[ .\-]?)?|\(0|"
+    + _first("0")
+    + r"(?:044[ .\-]?(?:\(0\)[ .\-]?)?)?)"
+    + r"(?P<body>[1235789](?:[ .\-]?[0-9]|\)[ .\-]?[0-9]){9})"
     + _NOT_BEFORE_NUMBER
+)
+# The trunk 0 and the ten digits written one by one ("0 1 3 1 4 9 6 0 0 0 0").
+_PHONE_BY_DIGIT = re.compile(
+    _first("0", single=True) + rf"{_SEP}[1235789](?:{_SEP}[0-9]){{9}}" + _NOT_BEFORE_DIGIT
 )
 
 
@@ -209,20 +240,21 @@ def _valid_phone(match: re.Match[str]) -> bool:
         area = body.index(")")
         if not 2 <= area <= 5:
             return False
-    groups = [g for g in re.split(r"[ \-)]+", body) if g]
+    groups = [g for g in re.split(r"[ .\-)]+", body) if g]
     # "(0" counts with the first group; one-digit groups are not a phone format
     return len(groups) <= 4 and all(len(g) >= 2 for g in groups[1:])
 
 
 # Outward code (A9, A99, A9A, AA9, AA99, AA9A) and inward code (9AA) with the
-# letters the Royal Mail uses in each position, plus GIR 0AA.
+# letters the Royal Mail uses in each position, plus GIR 0AA; up to three
+# spaces between the two codes. A split inward code ("EH1 2 AB") only in
+# capitals: in lower case it reads as words ("in 2 as").
+_OUTWARD = r"(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
+_INWARD_LETTERS = r"[ABD-HJLNP-UW-Z]{2}"
 _POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])"
-    r"(?i:"
-    r"(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
-    r"[ \u00a0]?[0-9][ABD-HJLNP-UW-Z]{2}"
-    r"|GIR[ \u00a0]?0AA"
-    r")"
+    r"(?:(?i:" + _OUTWARD + r"[ \u00a0]{0,3}[0-9]" + _INWARD_LETTERS + r"|GIR[ \u00a0]{0,3}0AA"
+    r")|" + _OUTWARD + r"[ \u00a0]{0,3}[0-9][ \u00a0]" + _INWARD_LETTERS + r")"
     r"(?![A-Za-z0-9])"
 )
 # "S1 2nd", "P7 4th": school years followed by a lower-case ordinal.
@@ -248,14 +280,16 @@ _DATE = (
     r")"
 )
 # A birth keyword, then up to four words ("born at home on", "DOB is", "born
-# at 32 weeks on"), then a date; the nearest date wins. Only the date is
+# at 32 weeks on"), then a date; the nearest date wins. Or the abbreviation
+# "b." (lower case) just before a date: "(b. 12/03/2015)". Only the date is
 # flagged, so that "DOB [redacted date_of_birth]" still reads.
 _DOB = re.compile(
-    r"(?i:"
-    r"\b(?:d[ .]{0,2}o[ .]{0,2}b\b\.?|date[ \t]+of[ \t]+birth|birth[ \t]?date|birthday|born)"
+    r"(?:(?i:"
+    r"\b(?:d[ .]{0,2}o[ .]{0,2}b\b\.?|date[ \t\-]+of[ \t\-]+birth|birth[ \t\-]?date"
+    r"|birthday|born)"
     r"(?:[^\w]{1,4}[^\W_]+){0,4}?[^\w]{1,4}"
-    rf"(?P<date>{_DATE})"
-    r")"
+    r")|\bb\.[ \t]?)"
+    rf"(?P<date>(?i:{_DATE}))"
     r"(?![0-9A-Za-z])"
 )
 
@@ -300,7 +334,38 @@ _NOT_NAMES = (
     "Team|Teams|Teenagers|That|The|Their|These|They|This|Those|To|Uncle|Under|Was|We|Were|When|"
     "Where|Which|Who|With|Work|Year|Years|Young"
 )
-_NAME = rf"(?!(?:{_NOT_NAMES})\b){_NAME_TOKEN}"
+# The capital first, so that the list is tried only where a name can start.
+_NAME = rf"(?=[{_UPPER}])(?!(?:{_NOT_NAMES})\b){_NAME_TOKEN}"
+# Capitalised words that stand before a bare number in brackets or between
+# commas ("Good (4)", "Table 3, 4,", "North (22)") in inspection reports:
+# grades, parts of documents, plans and bodies, times and directions.
+_NOT_NAMES_BEFORE_NUMBER = (
+    f"{_NOT_NAMES}|"
+    "Excellent|Good|Adequate|Weak|Unsatisfactory|Very|Grade|Grades|Level|Levels|Stages|Step|"
+    "Steps|Phase|Phases|Tier|Tiers|Part|Parts|Section|Sections|Chapter|Chapters|Appendix|"
+    "Appendices|Annex|Annexe|Table|Tables|Figure|Figures|Chart|Charts|Page|Pages|Paragraph|Para|"
+    "Item|Items|Box|Question|Questions|Indicator|Indicators|Area|Areas|Priority|Priorities|"
+    "Recommendation|Recommendations|Action|Actions|Outcome|Outcomes|Measure|Measures|Standard|"
+    "Standards|Principle|Principles|Theme|Themes|Target|Targets|Objective|Objectives|Goal|Goals|"
+    "Aim|Aims|Number|Numbers|Total|Totals|Case|Cases|Record|Records|Sample|Cohort|Wave|Round|"
+    "Session|Sessions|Week|Weeks|Month|Months|Day|Days|Quarter|Quarters|Version|Score|Scores|"
+    "Rank|Ward|Wards|Locality|Localities|Cluster|Clusters|Region|Unit|Units|Room|House|Houses|"
+    "Site|Sites|North|South|East|West|Central|Committee|Partnership|Partnerships|Board|Forum|"
+    "Panel|Hub|Office|Department|Inspectorate|Agency|Authority|Trust|Network|Programme|Project|"
+    "Plan|Plans|Strategy|Framework|Model|Review|Reviews|Report|Reports|Survey|Surveys|Audit|"
+    "Audits|Centre|Academy|College|University|Practice|Act|Policy|Guidance|Register|Conference|"
+    "Conferences|Meeting|Meetings|Hearing|Hearings|Court|January|February|March|July|August|"
+    "September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    "Sunday"
+)
+_NAME_BEFORE_NUMBER = rf"(?=[{_UPPER}])(?!(?:{_NOT_NAMES_BEFORE_NUMBER})\b){_NAME_TOKEN}"
+# A child's age written as a bare number, 0 to 25 (care leavers are supported
+# up to 26), with an optional unit: "7", "7 yrs", "3y", "18 months", "16 years old".
+_BARE_AGE = (
+    r"(?:1[0-9]|2[0-5]|[0-9])(?![0-9])"
+    r"(?:[ \t]*(?i:y/o|yo|y(?:rs?|ears?)?|m(?:ths?|onths?)?|w(?:ks?|eeks?)|days?)"
+    r"(?:[ \t]+(?i:old))?(?![A-Za-z]))?"
+)
 _AGE_NUMBER = (
     r"(?:[0-9]{1,2}(?![0-9])|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen)\b)"
@@ -322,13 +387,21 @@ DEFAULT_NAME_PATTERNS: tuple[str, ...] = (
     r"(?:[ \t]*\([ \t]*|,[ \t]*|[ \t]+)(?i:aged?)[ \t]+"
     + _AGE_NUMBER
     + r"(?![ \t]*(?:-|–|to\b)[ \t]*[0-9])",
+    # A capitalised name before a bare age in brackets or between commas:
+    # "Jamie (7)", "Jamie Smith (7 yrs)", "Ellie (18 months)", "Jamie, 7, said".
+    rf"(?<![\w'’\-])(?P<name>(?:{_NAME_BEFORE_NUMBER}[ \t]+)?{_NAME_BEFORE_NUMBER})"
+    r"(?:[ \t]*\([ \t]*" + _BARE_AGE + r"[ \t]*[),;]"
+    r"|,[ \t]*" + _BARE_AGE + r"[ \t]*(?:[,;)]|\.(?!\S)))",
 )
 """The regular expressions the default guard uses to find names.
 
 1. an honorific (Mr, Mrs, Ms, Miss, Mx, Dr) and a capitalised name;
 2. a relation (child, boy, girl, mother, carer, ...) then *called*, *named* or
    *known as* and a capitalised name;
-3. a capitalised name before an age: *(aged 7)*, *, aged 7*, *age 7*.
+3. a capitalised name before an age: *(aged 7)*, *, aged 7*, *age 7*;
+4. a capitalised name before a bare age (0 to 25, optionally with a unit) in
+   brackets or between commas: *Jamie (7)*, *Ellie (18 months)*,
+   *Jamie, 7,*; not after words such as *Good*, *Table* or *North*.
 
 Each flags the text of its group named ``name`` (or the whole match if a
 pattern has no such group). Patterns are compiled as written, case-sensitive
@@ -362,6 +435,88 @@ def _finditer(
             continue
         yield start, end
         pos = max(m.end(), m.start() + 1)
+
+
+class _Clues:
+    """Cheap facts about a text that each detector needs before it can match
+    anything: how many ASCII digits it holds, and its lower-case form."""
+
+    __slots__ = ("_lower", "digits", "text")
+    text: str
+    digits: int
+    _lower: str | None
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.digits = len(text) - len(text.translate(_DROP_DIGITS))
+        self._lower: str | None = None
+
+    @property
+    def lower(self) -> str:
+        if self._lower is None:
+            self._lower = self.text.lower()
+        return self._lower
+
+
+_DROP_DIGITS = str.maketrans("", "", "0123456789")
+_Needs = Callable[[_Clues], bool]
+
+
+def _always(_: _Clues) -> bool:
+    return True
+
+
+@attrs.frozen
+class _Detector:
+    """A pattern for one kind, the check its candidates must pass, and a
+    precondition: something every text the pattern can match has, checked
+    before the pattern is run (a CHI number has ten digits, an e-mail
+    address an "@"). The preconditions only save time: a detector whose
+    precondition fails would have found nothing."""
+
+    kind: PersonalDataKind
+    pattern: re.Pattern[str]
+    valid: Callable[[re.Match[str]], bool] | None = None
+    group: str | int = 0
+    needs: _Needs = _always
+
+
+def _valid_chi_match(match: re.Match[str]) -> bool:
+    return _valid_chi(match[0])
+
+
+_DETECTORS = (
+    _Detector(PersonalDataKind.CHI_NUMBER, _CHI, _valid_chi_match, needs=lambda c: c.digits >= 10),
+    _Detector(
+        PersonalDataKind.CHI_NUMBER, _CHI_BY_DIGIT, _valid_chi_match, needs=lambda c: c.digits >= 10
+    ),
+    _Detector(PersonalDataKind.EMAIL, _EMAIL, needs=lambda c: "@" in c.text),
+    _Detector(PersonalDataKind.PHONE, _PHONE, _valid_phone, needs=lambda c: c.digits >= 11),
+    _Detector(PersonalDataKind.PHONE, _PHONE_BY_DIGIT, needs=lambda c: c.digits >= 11),
+    _Detector(PersonalDataKind.POSTCODE, _POSTCODE, _valid_postcode, needs=lambda c: c.digits >= 1),
+    _Detector(
+        PersonalDataKind.DATE_OF_BIRTH,
+        _DOB,
+        _valid_dob,
+        "date",
+        # every birth keyword has a "b"; every date a digit
+        needs=lambda c: c.digits >= 1 and ("b" in c.text or "B" in c.text),
+    ),
+)
+# The default name patterns' preconditions, by pattern: an honorific, one of
+# the words before a name, "age", or a digit.
+_NAME_NEEDS: dict[str, _Needs] = dict(
+    zip(
+        DEFAULT_NAME_PATTERNS,
+        (
+            lambda c: any(h in c.text for h in ("Mr", "Ms", "Mx", "Mi", "Dr")),
+            lambda c: any(w in c.lower for w in ("called", "named", "known")),
+            lambda c: "age" in c.lower,
+            lambda c: c.digits >= 1,
+        ),
+        strict=True,
+    )
+)
 
 
 _Found = tuple[int, int, PersonalDataKind]
@@ -527,40 +682,36 @@ class PersonalDataGuard:
             extra = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
         object.__setattr__(self, "_compiled_extra", extra)
 
-    def _candidates(self, text: str) -> Iterator[tuple[int, int, PersonalDataKind]]:
-        kinds = self.kinds
-        K = PersonalDataKind
-        if K.CHI_NUMBER in kinds:
-            for s, e in _finditer(_CHI, text, lambda m: _valid_chi(m[0])):
-                yield s, e, K.CHI_NUMBER
-        if K.EMAIL in kinds:
-            for s, e in _finditer(_EMAIL, text):
-                yield s, e, K.EMAIL
-        if K.PHONE in kinds:
-            for s, e in _finditer(_PHONE, text, _valid_phone):
-                yield s, e, K.PHONE
-        if K.POSTCODE in kinds:
-            for s, e in _finditer(_POSTCODE, text, _valid_postcode):
-                yield s, e, K.POSTCODE
-        if K.DATE_OF_BIRTH in kinds:
-            for s, e in _finditer(_DOB, text, _valid_dob, "date"):
-                yield s, e, K.DATE_OF_BIRTH
-        if K.NAME in kinds:
-            for pattern in self._compiled_names:
+    def _detectors(self) -> Iterator[_Detector]:
+        for detector in _DETECTORS:
+            if detector.kind in self.kinds:
+                yield detector
+        if PersonalDataKind.NAME in self.kinds:
+            for source, pattern in zip(self.name_patterns, self._compiled_names, strict=True):
                 group = "name" if "name" in pattern.groupindex else 0
-                for s, e in _finditer(pattern, text, group=group):
-                    yield s, e, K.NAME
+                needs = _NAME_NEEDS.get(source, _always)
+                yield _Detector(PersonalDataKind.NAME, pattern, group=group, needs=needs)
             if self._compiled_extra is not None:
-                for s, e in _finditer(self._compiled_extra, text):
-                    yield s, e, K.NAME
+                yield _Detector(PersonalDataKind.NAME, self._compiled_extra)
 
-    def _one_pass(self, text: str) -> list[_Found]:
+    def _candidates(self, text: str, *, gated: bool = True) -> Iterator[_Found]:
+        """Every candidate of every detector; with *gated* (the default) a
+        detector whose precondition *text* fails is not run, which changes
+        nothing but the time taken."""
+        clues = _Clues(text)
+        for d in self._detectors():
+            if gated and not d.needs(clues):
+                continue
+            for s, e in _finditer(d.pattern, text, d.valid, d.group):
+                yield s, e, d.kind
+
+    def _one_pass(self, text: str, *, gated: bool = True) -> list[_Found]:
         """The candidates in *text*, sorted, overlaps resolved: of two
         overlapping candidates the one starting first is kept, and of two
         starting at the same place the longer."""
         found: list[_Found] = []
         last_end = 0
-        for start, end, kind in sorted(self._candidates(text), key=_order):
+        for start, end, kind in sorted(self._candidates(text, gated=gated), key=_order):
             if start >= last_end:
                 found.append((start, end, kind))
                 last_end = end
