@@ -11,7 +11,8 @@ import contextlib
 import contextvars
 import html
 import json
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -51,6 +52,83 @@ def _guarded(guard: PersonalDataGuard | None) -> Iterator[None]:
 def redact(text: str) -> str:
     """*text* with whatever the report's personal-data guard flags replaced."""
     return _GUARD.get(_DEFAULT_GUARD).redact(text)
+
+
+# --- Escaping -------------------------------------------------------------------
+
+# Runs of white space that could end or indent a line (spaces, tabs, line
+# feeds, carriage returns, form feeds, other separators, and Unicode line and
+# paragraph separators) become one space, so user text never starts a line.
+_MD_BREAKS = re.compile("[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
+# Characters that mean something anywhere in a line (emphasis, code, links and
+# images, tables, strikethrough, a heading's closing #s, attributes, the escape
+# itself) are backslash-escaped; "<", ">" and "&" become character references,
+# so no Markdown dialect reads raw HTML, an autolink or an entity.
+_MD_INLINE = str.maketrans(
+    {c: "\\" + c for c in "\\`*_[]{}|~#!"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+)
+# What starts structure only at the start of a line: a list item ("-", "+",
+# or "1." or "1)" followed by a space), a thematic break or a setext
+# underline ("-", "=").
+_MD_LEADING = re.compile(r"^( ?)(?:([-+=])|([0-9]+)([.)])(?= |$))")
+
+
+def markdown_escape(text: str) -> str:
+    r"""*text* as Markdown that shows exactly this text and nothing more:
+    no heading, list, table, code, link, image, emphasis or HTML can start
+    inside it, wherever it stands in a line. Runs of white space that could
+    break or indent a line (line feeds, carriage returns, tabs, Unicode line
+    and paragraph separators) become one space.
+
+    >>> print(markdown_escape("<b>Ward 3</b> *urgent*\n\n## 5.2"))
+    &lt;b&gt;Ward 3&lt;/b&gt; \*urgent\* \#\# 5.2
+    >>> print(markdown_escape("1. first [see](javascript:x)"))
+    1\. first \[see\](javascript:x)
+    """
+    text = _MD_BREAKS.sub(" ", text).translate(_MD_INLINE)
+    m = _MD_LEADING.match(text)
+    if m is None:
+        return text
+    marker = f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"
+    return m[1] + marker + text[m.end() :]
+
+
+def _md_code(text: str) -> _Markup:
+    """*text* as a Markdown code span, fenced by more backticks than it holds."""
+    text = _MD_BREAKS.sub(" ", text).strip()
+    if not text:
+        return _Markup("")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return _Markup(f"{fence}{pad}{text}{pad}{fence}")
+
+
+class _Markup(str):
+    """Text already written in a report's format, inserted as it is."""
+
+    __slots__ = ()
+
+
+class _Escaping:
+    """Fills report templates for one format: every value put into a
+    template's ``{}`` fields is escaped with the format's escaping function,
+    except markup. Report templates are written here; everything inserted
+    into them goes through this one place."""
+
+    def __init__(self, escape: Callable[[str], str]) -> None:
+        self._escape = escape
+
+    def text(self, value: object) -> _Markup:
+        """*value* as text in the format (markup is kept as it is)."""
+        return value if isinstance(value, _Markup) else _Markup(self._escape(str(value)))
+
+    def __call__(self, template: str, /, *args: object, **kwargs: object) -> _Markup:
+        return _Markup(
+            template.format(*map(self.text, args), **{k: self.text(v) for k, v in kwargs.items()})
+        )
+
+
+_md = _Escaping(markdown_escape)
 
 
 def _grade_text(g: Grade | None) -> str:
@@ -245,10 +323,6 @@ def _ref_order(ref: str) -> tuple[str, int]:
     return head, int(n)
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _findings_by_valence(e: Evaluation, r: IndicatorResult) -> tuple[list[Finding], list[Finding]]:
     items = [e.evidence.finding(i) for i in r.findings]
     return [f for f in items if f.is_strength], [f for f in items if not f.is_strength]
@@ -282,12 +356,18 @@ def markdown_report(evaluation: Evaluation, *, guard: PersonalDataGuard | None =
 def _markdown_report(evaluation: Evaluation) -> str:
     e = evaluation
     ev = e.evidence
-    out = [f"# {_md_escape(redact(_title(e)))}", ""]
-    out.append(f"Partnership: {_md_escape(redact(ev.partnership))}  ")
+    out = [_md("# {}", redact(_title(e))), ""]
+    out.append(_md("Partnership: {}  ", redact(ev.partnership)))
     if ev.date:
-        out.append(f"Date: {ev.date.isoformat()}  ")
+        out.append(_md("Date: {}  ", ev.date.isoformat()))
     out.append(
-        f"Framework: {e.framework} (version {e.framework_version}); rules: {e.rules}, {e.capacity_rules}"
+        _md(
+            "Framework: {} (version {}); rules: {}, {}",
+            e.framework,
+            e.framework_version,
+            e.rules,
+            e.capacity_rules,
+        )
     )
     out += ["", "Grades are suggestions until a person confirms them.", "", "## Summary", ""]
     out.append("| QI | Indicator | Suggested | Decision | Triangulation |")
@@ -296,12 +376,21 @@ def _markdown_report(evaluation: Evaluation) -> str:
         d = e.decision(r.qi)
         decided = "" if d is None else f"{_grade_text(d.grade)} ({d.kind.value})"
         out.append(
-            f"| {r.qi} | {_md_escape(r.title)} | {_grade_text(r.suggested_grade)} | {decided} | {r.triangulation.status.value} |"
+            _md(
+                "| {} | {} | {} | {} | {} |",
+                r.qi,
+                r.title,
+                _grade_text(r.suggested_grade),
+                decided,
+                r.triangulation.status.value,
+            )
         )
     c = e.capacity
     out += ["", "## Capacity for improvement (QI 10)", ""]
-    out.append(f"Suggested grade: {_grade_text(c.grade)}; confidence: {c.confidence.value}.")
-    out += ["", redact(c.statement()), ""]
+    out.append(
+        _md("Suggested grade: {}; confidence: {}.", _grade_text(c.grade), c.confidence.value)
+    )
+    out += ["", _md("{}", redact(c.statement())), ""]
     if c.rules_fired:
         out.append("Rules that fired:")
         out.append("")
@@ -314,34 +403,43 @@ def _markdown_report(evaluation: Evaluation) -> str:
 
 
 def _md_rule(r: FiredRule) -> str:
-    mark = " **(decisive)**" if r.decisive else ""
-    cited = f" [{', '.join(r.evidence)}]" if r.evidence else ""
-    return f"- `{r.name}`{mark}: {r.reason}{cited}"
+    return (
+        _md("- {}", _md_code(r.name))
+        + (" **(decisive)**" if r.decisive else "")
+        + _md(": {}", r.reason)
+        + (_md(" [{}]", ", ".join(r.evidence)) if r.evidence else "")
+    )
 
 
 _NOTHING_YET = "there is nothing to grade yet."
 
 
 def _md_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
-    out = [f"### {r.qi} {r.title}", ""]
+    out = [_md("### {} {}", r.qi, r.title), ""]
     d = e.decision(r.qi)
     if not r.findings and d is None:
         return [*out, f"No findings: {_NOTHING_YET}", ""]
     out.append(
-        f"Suggested grade: {_grade_text(r.suggested_grade)}."
-        + (f" {r.no_grade_reason}" if r.no_grade_reason else "")
+        _md("Suggested grade: {}.", _grade_text(r.suggested_grade))
+        + (_md(" {}", r.no_grade_reason) if r.no_grade_reason else "")
     )
     if d is not None:
-        why = f" Rationale: {redact(d.rationale)}" if d.rationale else ""
         out.append(
-            f"Decision: {_grade_text(d.grade)}, {d.kind.value} by {redact(d.role)} on {d.date.isoformat()}.{why}"
+            _md(
+                "Decision: {}, {} by {} on {}.",
+                _grade_text(d.grade),
+                d.kind.value,
+                redact(d.role),
+                d.date.isoformat(),
+            )
+            + (_md(" Rationale: {}", redact(d.rationale)) if d.rationale else "")
         )
     out.append("")
     strengths, weaknesses = _findings_by_valence(e, r)
     for heading, items in (("Strengths", strengths), ("Areas for improvement", weaknesses)):
         if items:
-            out += [f"{heading}:", ""] + [f"- {_finding_line(f)}" for f in items] + [""]
-    out += _evidence_notes(e, r)
+            out += [f"{heading}:", ""] + [_md("- {}", _finding_line(f)) for f in items] + [""]
+    out += [_md("{}", note) for note in _evidence_notes(e, r)]
     out += ["", "Rules that fired:", ""] + [_md_rule(x) for x in r.rules_fired] + [""]
     return out
 
@@ -560,41 +658,53 @@ def _position_statement(evaluation: Evaluation, limit: int) -> PositionStatement
     e = evaluation
     ev = e.evidence
     grades = e.grades
-    out = [f"# Position statement: {redact(ev.partnership)}", ""]
-    out += ["## How good are we now?", "", redact(e.capacity.statement()), ""]
+    out = [_md("# Position statement: {}", redact(ev.partnership)), ""]
+    out += ["## How good are we now?", "", _md("{}", redact(e.capacity.statement())), ""]
     for r in e.results:
         g = grades[r.qi]
         if g is not None:
             strengths, _ = _findings_by_valence(e, r)
             lead = "; ".join(_sentence(f) for f in strengths[:2])
-            out.append(f"- {r.qi} {r.title}: {g.label.lower()}." + (f" {lead}." if lead else ""))
+            out.append(
+                _md("- {} {}: {}.", r.qi, r.title, g.label.lower())
+                + (_md(" {}.", lead) if lead else "")
+            )
     out += ["", "## How do we know?", ""]
     kinds: dict[str, int] = {}
     for f in ev.findings:
         kinds[f.source.label] = kinds.get(f.source.label, 0) + 1
     out.append(
-        f"Our judgements rest on {len(ev.findings)} findings from "
-        + ", ".join(f"{k} ({n})" for k, n in sorted(kinds.items()))
-        + "."
+        _md(
+            "Our judgements rest on {} findings from {}.",
+            len(ev.findings),
+            ", ".join(f"{k} ({n})" for k, n in sorted(kinds.items())),
+        )
     )
     tri = [r.qi for r in e.results if r.triangulation.strengths_triangulated]
     if tri:
         out.append(
-            f"Strengths are triangulated across three or more kinds of evidence for {', '.join(tri)}."
+            _md(
+                "Strengths are triangulated across three or more kinds of evidence for {}.",
+                ", ".join(tri),
+            )
         )
     refs = sorted({redact(f.ref) for f in ev.findings if f.ref})
     if refs:
-        out += ["", "Evidence referred to:", ""] + [f"- {x}" for x in refs]
+        out += ["", "Evidence referred to:", ""] + [_md("- {}", x) for x in refs]
     out += ["", "## What do we plan to do next?", ""]
     for r in e.results:
         _, weaknesses = _findings_by_valence(e, r)
         for f in weaknesses:
             if f.weight.rank >= 2:
-                out.append(f"- {r.qi}: {_sentence(f)} ({f.id}). [Action, lead role, timescale]")
+                out.append(
+                    _md("- {}: {} ({}).", r.qi, _sentence(f), f.id)
+                    + " [Action, lead role, timescale]"
+                )
     gaps = e.capacity.evidence_gaps
     if gaps:
         out.append(
-            f"- Strengthen the evidence for {', '.join(gaps)}. [Action, lead role, timescale]"
+            _md("- Strengthen the evidence for {}.", ", ".join(gaps))
+            + " [Action, lead role, timescale]"
         )
     text = "\n".join(out).rstrip() + "\n"
     words = len(text.split())
