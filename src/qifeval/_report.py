@@ -345,7 +345,8 @@ def _finding_line(f: Finding) -> str:
 
 def markdown_report(evaluation: Evaluation, *, guard: PersonalDataGuard | None = None) -> str:
     """The evaluation as a Markdown document. The same input always gives
-    the same text.
+    the same text. User text is escaped: it reads as written, on one line,
+    and adds no structure, formatting or HTML to the document.
 
     :param guard: the personal-data guard whose matches are redacted.
     """
@@ -646,7 +647,7 @@ def position_statement(
     are we now?*, *How do we know?* and *What do we plan to do next?* from
     the evaluation, for the partnership to complete. Check
     :attr:`PositionStatement.over_limit` (the statement may be at most
-    5,000 words).
+    5,000 words). User text is escaped as in :func:`markdown_report`.
 
     :param guard: the personal-data guard whose matches are redacted.
     """
