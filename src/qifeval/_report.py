@@ -468,14 +468,18 @@ section.qi{border-top:2px solid #999;margin-top:1.5rem}
 """ + "".join(f".g{g}{{background:{c};color:{_INK[g]}}}" for g, c in _COLOURS.items())
 
 
-def _h(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def _h(text: str) -> str:
+    """*text* as HTML text, safe in element content and in quoted attributes."""
+    return html.escape(text, quote=True)
 
 
-def _cell(g: Grade | None) -> str:
+_html = _Escaping(_h)
+
+
+def _cell(g: Grade | None) -> _Markup:
     if g is None:
-        return '<td class="none">no grade</td>'
-    return f'<td class="g{int(g)}">{int(g)} {_h(g.label)}</td>'
+        return _Markup('<td class="none">no grade</td>')
+    return _html('<td class="g{}">{} {}</td>', int(g), int(g), g.label)
 
 
 def html_report(
@@ -513,12 +517,12 @@ def _html_report(evaluation: Evaluation, compare: Sequence[Evaluation]) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
-        f"<header><h1>{_h(title)}</h1>",
-        f"<p>Partnership: {_h(redact(ev.partnership))}"
-        + (f" · Date: {_h(ev.date.isoformat())}" if ev.date else "")
-        + f" · Framework: {_h(e.framework)} version {_h(e.framework_version)}"
-        + f" · Rules: {_h(e.rules)}, {_h(e.capacity_rules)}</p>",
+        _html("<title>{}</title><style>{}</style></head><body>", title, _Markup(_CSS)),
+        _html("<header><h1>{}</h1>", title),
+        _html("<p>Partnership: {}", redact(ev.partnership))
+        + (_html(" · Date: {}", ev.date.isoformat()) if ev.date else "")
+        + _html(" · Framework: {} version {}", e.framework, e.framework_version)
+        + _html(" · Rules: {}, {}</p>", e.rules, e.capacity_rules),
         '<p class="note">Grades are suggestions until a person confirms them. '
         "Each grade is shown as a colour and as its number and label.</p></header>",
         "<main>",
@@ -526,18 +530,18 @@ def _html_report(evaluation: Evaluation, compare: Sequence[Evaluation]) -> str:
         '<div class="scroll"><table class="grid"><caption>Grades by quality indicator '
         "(confirmed where confirmed, otherwise suggested)</caption>",
         '<thead><tr><th scope="col">Evaluation</th>'
-        + "".join(f'<th scope="col"><a href="#qi-{_h(q)}">{_h(q)}</a></th>' for q in qis)
+        + "".join(_html('<th scope="col"><a href="#qi-{}">{}</a></th>', q, q) for q in qis)
         + "</tr></thead><tbody>",
     ]
     for label, grades in rows:
         parts.append(
-            f'<tr><th scope="row">{_h(label)}</th>'
+            _html('<tr><th scope="row">{}</th>', label)
             + "".join(_cell(grades.get(q)) for q in qis)
             + "</tr>"
         )
     parts.append("</tbody></table></div>")
     parts.append('<table class="key"><caption>Key: the six-point scale</caption><tbody><tr>')
-    parts += [f"{_cell(g)}" for g in sorted(Grade, reverse=True)]
+    parts += [_cell(g) for g in sorted(Grade, reverse=True)]
     parts.append("</tr></tbody></table>")
     parts += _html_capacity(e.capacity)
     parts.append('<h2 id="indicators">Quality indicators</h2>')
@@ -550,10 +554,18 @@ def _html_report(evaluation: Evaluation, compare: Sequence[Evaluation]) -> str:
 def _html_rules(rules: Sequence[FiredRule]) -> list[str]:
     out = ['<ol class="rules">']
     for r in rules:
-        cls = ' class="decisive"' if r.decisive else ""
-        mark = " (decisive)" if r.decisive else ""
-        cited = f' <span class="note">[{_h(", ".join(r.evidence))}]</span>' if r.evidence else ""
-        out.append(f"<li{cls}><code>{_h(r.name)}</code>{mark}: {_h(r.reason)}{cited}</li>")
+        out.append(
+            (_Markup('<li class="decisive">') if r.decisive else _Markup("<li>"))
+            + _html("<code>{}</code>", r.name)
+            + (" (decisive)" if r.decisive else "")
+            + _html(": {}", r.reason)
+            + (
+                _html(' <span class="note">[{}]</span>', ", ".join(r.evidence))
+                if r.evidence
+                else ""
+            )
+            + "</li>"
+        )
     out.append("</ol>")
     return out
 
@@ -561,20 +573,24 @@ def _html_rules(rules: Sequence[FiredRule]) -> list[str]:
 def _html_capacity(c: CapacityJudgement) -> list[str]:
     out = ['<section id="capacity"><h2>Capacity for improvement (QI 10)</h2>']
     out.append(
-        f'<table><tbody><tr><th scope="row">Suggested grade</th>{_cell(c.grade)}</tr>'
-        f'<tr><th scope="row">Confidence</th><td>{_h(c.confidence.value)}</td></tr></tbody></table>'
+        _html(
+            '<table><tbody><tr><th scope="row">Suggested grade</th>{}</tr>'
+            '<tr><th scope="row">Confidence</th><td>{}</td></tr></tbody></table>',
+            _cell(c.grade),
+            c.confidence.value,
+        )
     )
-    out.append(f"<p>{_h(redact(c.statement()))}</p>")
+    out.append(_html("<p>{}</p>", redact(c.statement())))
     out.append("<h3>Levers for improvement</h3><ul>")
     for lv in c.levers:
         grades = ", ".join(f"{q}: {int(g)}" for q, g in lv.grades.items()) or "none graded"
         mean = "no grade" if lv.mean is None else f"mean {lv.mean:.1f}"
-        out.append(f"<li>{_h(lv.title)}: {_h(mean)} ({_h(grades)})</li>")
+        out.append(_html("<li>{}: {} ({})</li>", lv.title, mean, grades))
     out.append("</ul>")
     if c.barriers:
         out.append(
             "<h3>Barriers</h3><ul>"
-            + "".join(f"<li>{_h(redact(b))}</li>" for b in c.barriers)
+            + "".join(_html("<li>{}</li>", redact(b)) for b in c.barriers)
             + "</ul>"
         )
     out.append("<h3>Rules that fired</h3>")
@@ -584,32 +600,43 @@ def _html_capacity(c: CapacityJudgement) -> list[str]:
 
 
 def _html_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
-    out = [f'<section class="qi" id="qi-{_h(r.qi)}"><h3>{_h(r.qi)} {_h(r.title)}</h3>']
-    if not r.findings and e.decision(r.qi) is None:
-        return [*out, f"<p>No findings: {_h(_NOTHING_YET)}</p></section>"]
-    out.append(
-        f'<table><tbody><tr><th scope="row">Suggested grade</th>{_cell(r.suggested_grade)}</tr>'
-    )
+    out: list[str] = [_html('<section class="qi" id="qi-{}"><h3>{} {}</h3>', r.qi, r.qi, r.title)]
     d = e.decision(r.qi)
+    if not r.findings and d is None:
+        return [*out, _html("<p>No findings: {}</p></section>", _NOTHING_YET)]
+    out.append(
+        _html(
+            '<table><tbody><tr><th scope="row">Suggested grade</th>{}</tr>',
+            _cell(r.suggested_grade),
+        )
+    )
     if d is not None:
-        out.append(f'<tr><th scope="row">Decision ({_h(d.kind.value)})</th>{_cell(d.grade)}</tr>')
+        out.append(
+            _html('<tr><th scope="row">Decision ({})</th>{}</tr>', d.kind.value, _cell(d.grade))
+        )
     out.append("</tbody></table>")
     if r.no_grade_reason:
-        out.append(f"<p>No grade: {_h(r.no_grade_reason)}</p>")
+        out.append(_html("<p>No grade: {}</p>", r.no_grade_reason))
     if d is not None:
-        why = f" Rationale: {_h(redact(d.rationale))}" if d.rationale else ""
         out.append(
-            f"<p>{_h(d.kind.value.capitalize())} by {_h(redact(d.role))} on {_h(d.date.isoformat())}.{why}</p>"
+            _html(
+                "<p>{} by {} on {}.",
+                d.kind.value.capitalize(),
+                redact(d.role),
+                d.date.isoformat(),
+            )
+            + (_html(" Rationale: {}", redact(d.rationale)) if d.rationale else "")
+            + "</p>"
         )
     strengths, weaknesses = _findings_by_valence(e, r)
     for heading, items in (("Strengths", strengths), ("Areas for improvement", weaknesses)):
         if items:
             out.append(
-                f"<h4>{heading}</h4><ul>"
-                + "".join(f"<li>{_h(_finding_line(f))}</li>" for f in items)
+                _html("<h4>{}</h4><ul>", heading)
+                + "".join(_html("<li>{}</li>", _finding_line(f)) for f in items)
                 + "</ul>"
             )
-    out += [f"<p>{_h(note)}</p>" for note in _evidence_notes(e, r)]
+    out += [_html("<p>{}</p>", note) for note in _evidence_notes(e, r)]
     out.append("<h4>Rules that fired</h4>")
     out += _html_rules(r.rules_fired)
     out.append("</section>")
