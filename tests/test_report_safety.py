@@ -158,7 +158,9 @@ def evaluation(texts: dict[str, str]) -> qifeval.Evaluation:
         rationale=texts["rationale"],
         date=dt.date(2026, 10, 2),
     )
-    e = e.confirm("2.1", role=texts["role_2"], rationale=texts["rationale_2"])
+    e = e.confirm(
+        "2.1", role=texts["role_2"], rationale=texts["rationale_2"], date=dt.date(2026, 10, 3)
+    )
     # A custom framework's titles and a custom rule set's names and reasons
     # are text from files too.
     results = []
@@ -290,6 +292,8 @@ def test_the_benign_evaluation_shows_every_field() -> None:
     statement = _position(evaluation(plain))
     for key in POSITION_FIELDS:
         assert shown(plain, key) in md_visible(statement), key
+    for note in ("Contradiction to discuss", "Illustrations evidenced", "Rationale"):
+        assert note in doc
     kinds = {k[0] for k in md_structure(doc)}
     assert {"heading_open", "table_open", "bullet_list_open", "list_item_open"} <= kinds
 
