@@ -144,6 +144,10 @@ class EvidenceSet:
     title: str = ""
     findings: tuple[Finding, ...] = attrs.field(factory=tuple, converter=tuple)
     context: Context = attrs.field(factory=Context)
+    # Finding id -> finding, built once so that :meth:`finding` takes constant
+    # time; derived from ``findings``, so not part of equality, hashing or the
+    # saved form.
+    _by_id: dict[str, Finding] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         seen: dict[str, str] = {}
@@ -154,6 +158,7 @@ class EvidenceSet:
                     f"duplicate id (also used at {seen[item_id]})", path=path, finding_id=item_id
                 )
             seen[item_id] = path
+        object.__setattr__(self, "_by_id", {f.id: f for f in self.findings})
 
     def for_indicator(self, qi: str) -> tuple[Finding, ...]:
         """The findings about one indicator, in file order."""
@@ -164,10 +169,7 @@ class EvidenceSet:
 
         :raises KeyError: if there is none.
         """
-        for f in self.findings:
-            if f.id == finding_id:
-                return f
-        raise KeyError(finding_id)
+        return self._by_id[finding_id]
 
     def with_context(self, context: Context) -> EvidenceSet:
         """A copy with this context instead."""

@@ -11,7 +11,8 @@ import contextlib
 import contextvars
 import html
 import json
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -51,6 +52,83 @@ def _guarded(guard: PersonalDataGuard | None) -> Iterator[None]:
 def redact(text: str) -> str:
     """*text* with whatever the report's personal-data guard flags replaced."""
     return _GUARD.get(_DEFAULT_GUARD).redact(text)
+
+
+# --- Escaping -------------------------------------------------------------------
+
+# Runs of white space that could end or indent a line (spaces, tabs, line
+# feeds, carriage returns, form feeds, other separators, and Unicode line and
+# paragraph separators) become one space, so user text never starts a line.
+_MD_BREAKS = re.compile("[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
+# Characters that mean something anywhere in a line (emphasis, code, links and
+# images, tables, strikethrough, a heading's closing #s, attributes, the escape
+# itself) are backslash-escaped; "<", ">" and "&" become character references,
+# so no Markdown dialect reads raw HTML, an autolink or an entity.
+_MD_INLINE = str.maketrans(
+    {c: "\\" + c for c in "\\`*_[]{}|~#!"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+)
+# What starts structure only at the start of a line: a list item ("-", "+",
+# or "1." or "1)" followed by a space), a thematic break or a setext
+# underline ("-", "=").
+_MD_LEADING = re.compile(r"^( ?)(?:([-+=])|([0-9]+)([.)])(?= |$))")
+
+
+def markdown_escape(text: str) -> str:
+    r"""*text* as Markdown that shows exactly this text and nothing more:
+    no heading, list, table, code, link, image, emphasis or HTML can start
+    inside it, wherever it stands in a line. Runs of white space that could
+    break or indent a line (line feeds, carriage returns, tabs, Unicode line
+    and paragraph separators) become one space.
+
+    >>> print(markdown_escape("<b>Ward 3</b> *urgent*\n\n## 5.2"))
+    &lt;b&gt;Ward 3&lt;/b&gt; \*urgent\* \#\# 5.2
+    >>> print(markdown_escape("1. first [see](javascript:x)"))
+    1\. first \[see\](javascript:x)
+    """
+    text = _MD_BREAKS.sub(" ", text).translate(_MD_INLINE)
+    m = _MD_LEADING.match(text)
+    if m is None:
+        return text
+    marker = f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"
+    return m[1] + marker + text[m.end() :]
+
+
+def _md_code(text: str) -> _Markup:
+    """*text* as a Markdown code span, fenced by more backticks than it holds."""
+    text = _MD_BREAKS.sub(" ", text).strip()
+    if not text:
+        return _Markup("")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return _Markup(f"{fence}{pad}{text}{pad}{fence}")
+
+
+class _Markup(str):
+    """Text already written in a report's format, inserted as it is."""
+
+    __slots__ = ()
+
+
+class _Escaping:
+    """Fills report templates for one format: every value put into a
+    template's ``{}`` fields is escaped with the format's escaping function,
+    except markup. Report templates are written here; everything inserted
+    into them goes through this one place."""
+
+    def __init__(self, escape: Callable[[str], str]) -> None:
+        self._escape = escape
+
+    def text(self, value: object) -> _Markup:
+        """*value* as text in the format (markup is kept as it is)."""
+        return value if isinstance(value, _Markup) else _Markup(self._escape(str(value)))
+
+    def __call__(self, template: str, /, *args: object, **kwargs: object) -> _Markup:
+        return _Markup(
+            template.format(*map(self.text, args), **{k: self.text(v) for k, v in kwargs.items()})
+        )
+
+
+_md = _Escaping(markdown_escape)
 
 
 def _grade_text(g: Grade | None) -> str:
@@ -245,10 +323,6 @@ def _ref_order(ref: str) -> tuple[str, int]:
     return head, int(n)
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _findings_by_valence(e: Evaluation, r: IndicatorResult) -> tuple[list[Finding], list[Finding]]:
     items = [e.evidence.finding(i) for i in r.findings]
     return [f for f in items if f.is_strength], [f for f in items if not f.is_strength]
@@ -271,7 +345,8 @@ def _finding_line(f: Finding) -> str:
 
 def markdown_report(evaluation: Evaluation, *, guard: PersonalDataGuard | None = None) -> str:
     """The evaluation as a Markdown document. The same input always gives
-    the same text.
+    the same text. User text is escaped: it reads as written, on one line,
+    and adds no structure, formatting or HTML to the document.
 
     :param guard: the personal-data guard whose matches are redacted.
     """
@@ -282,12 +357,18 @@ def markdown_report(evaluation: Evaluation, *, guard: PersonalDataGuard | None =
 def _markdown_report(evaluation: Evaluation) -> str:
     e = evaluation
     ev = e.evidence
-    out = [f"# {_md_escape(redact(_title(e)))}", ""]
-    out.append(f"Partnership: {_md_escape(redact(ev.partnership))}  ")
+    out = [_md("# {}", redact(_title(e))), ""]
+    out.append(_md("Partnership: {}  ", redact(ev.partnership)))
     if ev.date:
-        out.append(f"Date: {ev.date.isoformat()}  ")
+        out.append(_md("Date: {}  ", ev.date.isoformat()))
     out.append(
-        f"Framework: {e.framework} (version {e.framework_version}); rules: {e.rules}, {e.capacity_rules}"
+        _md(
+            "Framework: {} (version {}); rules: {}, {}",
+            e.framework,
+            e.framework_version,
+            e.rules,
+            e.capacity_rules,
+        )
     )
     out += ["", "Grades are suggestions until a person confirms them.", "", "## Summary", ""]
     out.append("| QI | Indicator | Suggested | Decision | Triangulation |")
@@ -296,12 +377,21 @@ def _markdown_report(evaluation: Evaluation) -> str:
         d = e.decision(r.qi)
         decided = "" if d is None else f"{_grade_text(d.grade)} ({d.kind.value})"
         out.append(
-            f"| {r.qi} | {_md_escape(r.title)} | {_grade_text(r.suggested_grade)} | {decided} | {r.triangulation.status.value} |"
+            _md(
+                "| {} | {} | {} | {} | {} |",
+                r.qi,
+                r.title,
+                _grade_text(r.suggested_grade),
+                decided,
+                r.triangulation.status.value,
+            )
         )
     c = e.capacity
     out += ["", "## Capacity for improvement (QI 10)", ""]
-    out.append(f"Suggested grade: {_grade_text(c.grade)}; confidence: {c.confidence.value}.")
-    out += ["", redact(c.statement()), ""]
+    out.append(
+        _md("Suggested grade: {}; confidence: {}.", _grade_text(c.grade), c.confidence.value)
+    )
+    out += ["", _md("{}", redact(c.statement())), ""]
     if c.rules_fired:
         out.append("Rules that fired:")
         out.append("")
@@ -314,34 +404,43 @@ def _markdown_report(evaluation: Evaluation) -> str:
 
 
 def _md_rule(r: FiredRule) -> str:
-    mark = " **(decisive)**" if r.decisive else ""
-    cited = f" [{', '.join(r.evidence)}]" if r.evidence else ""
-    return f"- `{r.name}`{mark}: {r.reason}{cited}"
+    return (
+        _md("- {}", _md_code(r.name))
+        + (" **(decisive)**" if r.decisive else "")
+        + _md(": {}", r.reason)
+        + (_md(" [{}]", ", ".join(r.evidence)) if r.evidence else "")
+    )
 
 
 _NOTHING_YET = "there is nothing to grade yet."
 
 
 def _md_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
-    out = [f"### {r.qi} {r.title}", ""]
+    out = [_md("### {} {}", r.qi, r.title), ""]
     d = e.decision(r.qi)
     if not r.findings and d is None:
         return [*out, f"No findings: {_NOTHING_YET}", ""]
     out.append(
-        f"Suggested grade: {_grade_text(r.suggested_grade)}."
-        + (f" {r.no_grade_reason}" if r.no_grade_reason else "")
+        _md("Suggested grade: {}.", _grade_text(r.suggested_grade))
+        + (_md(" {}", r.no_grade_reason) if r.no_grade_reason else "")
     )
     if d is not None:
-        why = f" Rationale: {redact(d.rationale)}" if d.rationale else ""
         out.append(
-            f"Decision: {_grade_text(d.grade)}, {d.kind.value} by {redact(d.role)} on {d.date.isoformat()}.{why}"
+            _md(
+                "Decision: {}, {} by {} on {}.",
+                _grade_text(d.grade),
+                d.kind.value,
+                redact(d.role),
+                d.date.isoformat(),
+            )
+            + (_md(" Rationale: {}", redact(d.rationale)) if d.rationale else "")
         )
     out.append("")
     strengths, weaknesses = _findings_by_valence(e, r)
     for heading, items in (("Strengths", strengths), ("Areas for improvement", weaknesses)):
         if items:
-            out += [f"{heading}:", ""] + [f"- {_finding_line(f)}" for f in items] + [""]
-    out += _evidence_notes(e, r)
+            out += [f"{heading}:", ""] + [_md("- {}", _finding_line(f)) for f in items] + [""]
+    out += [_md("{}", note) for note in _evidence_notes(e, r)]
     out += ["", "Rules that fired:", ""] + [_md_rule(x) for x in r.rules_fired] + [""]
     return out
 
@@ -369,14 +468,18 @@ section.qi{border-top:2px solid #999;margin-top:1.5rem}
 """ + "".join(f".g{g}{{background:{c};color:{_INK[g]}}}" for g, c in _COLOURS.items())
 
 
-def _h(text: object) -> str:
-    return html.escape(str(text), quote=True)
+def _h(text: str) -> str:
+    """*text* as HTML text, safe in element content and in quoted attributes."""
+    return html.escape(text, quote=True)
 
 
-def _cell(g: Grade | None) -> str:
+_html = _Escaping(_h)
+
+
+def _cell(g: Grade | None) -> _Markup:
     if g is None:
-        return '<td class="none">no grade</td>'
-    return f'<td class="g{int(g)}">{int(g)} {_h(g.label)}</td>'
+        return _Markup('<td class="none">no grade</td>')
+    return _html('<td class="g{}">{} {}</td>', int(g), int(g), g.label)
 
 
 def html_report(
@@ -414,12 +517,12 @@ def _html_report(evaluation: Evaluation, compare: Sequence[Evaluation]) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>",
-        f"<header><h1>{_h(title)}</h1>",
-        f"<p>Partnership: {_h(redact(ev.partnership))}"
-        + (f" · Date: {_h(ev.date.isoformat())}" if ev.date else "")
-        + f" · Framework: {_h(e.framework)} version {_h(e.framework_version)}"
-        + f" · Rules: {_h(e.rules)}, {_h(e.capacity_rules)}</p>",
+        _html("<title>{}</title><style>{}</style></head><body>", title, _Markup(_CSS)),
+        _html("<header><h1>{}</h1>", title),
+        _html("<p>Partnership: {}", redact(ev.partnership))
+        + (_html(" · Date: {}", ev.date.isoformat()) if ev.date else "")
+        + _html(" · Framework: {} version {}", e.framework, e.framework_version)
+        + _html(" · Rules: {}, {}</p>", e.rules, e.capacity_rules),
         '<p class="note">Grades are suggestions until a person confirms them. '
         "Each grade is shown as a colour and as its number and label.</p></header>",
         "<main>",
@@ -427,18 +530,18 @@ def _html_report(evaluation: Evaluation, compare: Sequence[Evaluation]) -> str:
         '<div class="scroll"><table class="grid"><caption>Grades by quality indicator '
         "(confirmed where confirmed, otherwise suggested)</caption>",
         '<thead><tr><th scope="col">Evaluation</th>'
-        + "".join(f'<th scope="col"><a href="#qi-{_h(q)}">{_h(q)}</a></th>' for q in qis)
+        + "".join(_html('<th scope="col"><a href="#qi-{}">{}</a></th>', q, q) for q in qis)
         + "</tr></thead><tbody>",
     ]
     for label, grades in rows:
         parts.append(
-            f'<tr><th scope="row">{_h(label)}</th>'
+            _html('<tr><th scope="row">{}</th>', label)
             + "".join(_cell(grades.get(q)) for q in qis)
             + "</tr>"
         )
     parts.append("</tbody></table></div>")
     parts.append('<table class="key"><caption>Key: the six-point scale</caption><tbody><tr>')
-    parts += [f"{_cell(g)}" for g in sorted(Grade, reverse=True)]
+    parts += [_cell(g) for g in sorted(Grade, reverse=True)]
     parts.append("</tr></tbody></table>")
     parts += _html_capacity(e.capacity)
     parts.append('<h2 id="indicators">Quality indicators</h2>')
@@ -451,10 +554,18 @@ def _html_report(evaluation: Evaluation, compare: Sequence[Evaluation]) -> str:
 def _html_rules(rules: Sequence[FiredRule]) -> list[str]:
     out = ['<ol class="rules">']
     for r in rules:
-        cls = ' class="decisive"' if r.decisive else ""
-        mark = " (decisive)" if r.decisive else ""
-        cited = f' <span class="note">[{_h(", ".join(r.evidence))}]</span>' if r.evidence else ""
-        out.append(f"<li{cls}><code>{_h(r.name)}</code>{mark}: {_h(r.reason)}{cited}</li>")
+        out.append(
+            (_Markup('<li class="decisive">') if r.decisive else _Markup("<li>"))
+            + _html("<code>{}</code>", r.name)
+            + (" (decisive)" if r.decisive else "")
+            + _html(": {}", r.reason)
+            + (
+                _html(' <span class="note">[{}]</span>', ", ".join(r.evidence))
+                if r.evidence
+                else ""
+            )
+            + "</li>"
+        )
     out.append("</ol>")
     return out
 
@@ -462,20 +573,24 @@ def _html_rules(rules: Sequence[FiredRule]) -> list[str]:
 def _html_capacity(c: CapacityJudgement) -> list[str]:
     out = ['<section id="capacity"><h2>Capacity for improvement (QI 10)</h2>']
     out.append(
-        f'<table><tbody><tr><th scope="row">Suggested grade</th>{_cell(c.grade)}</tr>'
-        f'<tr><th scope="row">Confidence</th><td>{_h(c.confidence.value)}</td></tr></tbody></table>'
+        _html(
+            '<table><tbody><tr><th scope="row">Suggested grade</th>{}</tr>'
+            '<tr><th scope="row">Confidence</th><td>{}</td></tr></tbody></table>',
+            _cell(c.grade),
+            c.confidence.value,
+        )
     )
-    out.append(f"<p>{_h(redact(c.statement()))}</p>")
+    out.append(_html("<p>{}</p>", redact(c.statement())))
     out.append("<h3>Levers for improvement</h3><ul>")
     for lv in c.levers:
         grades = ", ".join(f"{q}: {int(g)}" for q, g in lv.grades.items()) or "none graded"
         mean = "no grade" if lv.mean is None else f"mean {lv.mean:.1f}"
-        out.append(f"<li>{_h(lv.title)}: {_h(mean)} ({_h(grades)})</li>")
+        out.append(_html("<li>{}: {} ({})</li>", lv.title, mean, grades))
     out.append("</ul>")
     if c.barriers:
         out.append(
             "<h3>Barriers</h3><ul>"
-            + "".join(f"<li>{_h(redact(b))}</li>" for b in c.barriers)
+            + "".join(_html("<li>{}</li>", redact(b)) for b in c.barriers)
             + "</ul>"
         )
     out.append("<h3>Rules that fired</h3>")
@@ -485,32 +600,43 @@ def _html_capacity(c: CapacityJudgement) -> list[str]:
 
 
 def _html_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
-    out = [f'<section class="qi" id="qi-{_h(r.qi)}"><h3>{_h(r.qi)} {_h(r.title)}</h3>']
-    if not r.findings and e.decision(r.qi) is None:
-        return [*out, f"<p>No findings: {_h(_NOTHING_YET)}</p></section>"]
-    out.append(
-        f'<table><tbody><tr><th scope="row">Suggested grade</th>{_cell(r.suggested_grade)}</tr>'
-    )
+    out: list[str] = [_html('<section class="qi" id="qi-{}"><h3>{} {}</h3>', r.qi, r.qi, r.title)]
     d = e.decision(r.qi)
+    if not r.findings and d is None:
+        return [*out, _html("<p>No findings: {}</p></section>", _NOTHING_YET)]
+    out.append(
+        _html(
+            '<table><tbody><tr><th scope="row">Suggested grade</th>{}</tr>',
+            _cell(r.suggested_grade),
+        )
+    )
     if d is not None:
-        out.append(f'<tr><th scope="row">Decision ({_h(d.kind.value)})</th>{_cell(d.grade)}</tr>')
+        out.append(
+            _html('<tr><th scope="row">Decision ({})</th>{}</tr>', d.kind.value, _cell(d.grade))
+        )
     out.append("</tbody></table>")
     if r.no_grade_reason:
-        out.append(f"<p>No grade: {_h(r.no_grade_reason)}</p>")
+        out.append(_html("<p>No grade: {}</p>", r.no_grade_reason))
     if d is not None:
-        why = f" Rationale: {_h(redact(d.rationale))}" if d.rationale else ""
         out.append(
-            f"<p>{_h(d.kind.value.capitalize())} by {_h(redact(d.role))} on {_h(d.date.isoformat())}.{why}</p>"
+            _html(
+                "<p>{} by {} on {}.",
+                d.kind.value.capitalize(),
+                redact(d.role),
+                d.date.isoformat(),
+            )
+            + (_html(" Rationale: {}", redact(d.rationale)) if d.rationale else "")
+            + "</p>"
         )
     strengths, weaknesses = _findings_by_valence(e, r)
     for heading, items in (("Strengths", strengths), ("Areas for improvement", weaknesses)):
         if items:
             out.append(
-                f"<h4>{heading}</h4><ul>"
-                + "".join(f"<li>{_h(_finding_line(f))}</li>" for f in items)
+                _html("<h4>{}</h4><ul>", heading)
+                + "".join(_html("<li>{}</li>", _finding_line(f)) for f in items)
                 + "</ul>"
             )
-    out += [f"<p>{_h(note)}</p>" for note in _evidence_notes(e, r)]
+    out += [_html("<p>{}</p>", note) for note in _evidence_notes(e, r)]
     out.append("<h4>Rules that fired</h4>")
     out += _html_rules(r.rules_fired)
     out.append("</section>")
@@ -548,7 +674,7 @@ def position_statement(
     are we now?*, *How do we know?* and *What do we plan to do next?* from
     the evaluation, for the partnership to complete. Check
     :attr:`PositionStatement.over_limit` (the statement may be at most
-    5,000 words).
+    5,000 words). User text is escaped as in :func:`markdown_report`.
 
     :param guard: the personal-data guard whose matches are redacted.
     """
@@ -560,41 +686,53 @@ def _position_statement(evaluation: Evaluation, limit: int) -> PositionStatement
     e = evaluation
     ev = e.evidence
     grades = e.grades
-    out = [f"# Position statement: {redact(ev.partnership)}", ""]
-    out += ["## How good are we now?", "", redact(e.capacity.statement()), ""]
+    out = [_md("# Position statement: {}", redact(ev.partnership)), ""]
+    out += ["## How good are we now?", "", _md("{}", redact(e.capacity.statement())), ""]
     for r in e.results:
         g = grades[r.qi]
         if g is not None:
             strengths, _ = _findings_by_valence(e, r)
             lead = "; ".join(_sentence(f) for f in strengths[:2])
-            out.append(f"- {r.qi} {r.title}: {g.label.lower()}." + (f" {lead}." if lead else ""))
+            out.append(
+                _md("- {} {}: {}.", r.qi, r.title, g.label.lower())
+                + (_md(" {}.", lead) if lead else "")
+            )
     out += ["", "## How do we know?", ""]
     kinds: dict[str, int] = {}
     for f in ev.findings:
         kinds[f.source.label] = kinds.get(f.source.label, 0) + 1
     out.append(
-        f"Our judgements rest on {len(ev.findings)} findings from "
-        + ", ".join(f"{k} ({n})" for k, n in sorted(kinds.items()))
-        + "."
+        _md(
+            "Our judgements rest on {} findings from {}.",
+            len(ev.findings),
+            ", ".join(f"{k} ({n})" for k, n in sorted(kinds.items())),
+        )
     )
     tri = [r.qi for r in e.results if r.triangulation.strengths_triangulated]
     if tri:
         out.append(
-            f"Strengths are triangulated across three or more kinds of evidence for {', '.join(tri)}."
+            _md(
+                "Strengths are triangulated across three or more kinds of evidence for {}.",
+                ", ".join(tri),
+            )
         )
     refs = sorted({redact(f.ref) for f in ev.findings if f.ref})
     if refs:
-        out += ["", "Evidence referred to:", ""] + [f"- {x}" for x in refs]
+        out += ["", "Evidence referred to:", ""] + [_md("- {}", x) for x in refs]
     out += ["", "## What do we plan to do next?", ""]
     for r in e.results:
         _, weaknesses = _findings_by_valence(e, r)
         for f in weaknesses:
             if f.weight.rank >= 2:
-                out.append(f"- {r.qi}: {_sentence(f)} ({f.id}). [Action, lead role, timescale]")
+                out.append(
+                    _md("- {}: {} ({}).", r.qi, _sentence(f), f.id)
+                    + " [Action, lead role, timescale]"
+                )
     gaps = e.capacity.evidence_gaps
     if gaps:
         out.append(
-            f"- Strengthen the evidence for {', '.join(gaps)}. [Action, lead role, timescale]"
+            _md("- Strengthen the evidence for {}.", ", ".join(gaps))
+            + " [Action, lead role, timescale]"
         )
     text = "\n".join(out).rstrip() + "\n"
     words = len(text.split())
