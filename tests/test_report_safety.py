@@ -4,6 +4,7 @@ HTML to a report; and reports take time in proportion to the findings."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 
@@ -473,3 +474,23 @@ def test_reports_look_each_finding_up_a_bounded_number_of_times(
         counts.append(calls)
     assert counts[0] <= 2 * 200 and counts[1] <= 2 * 400
     assert counts[1] <= 2 * counts[0]
+
+
+IDENTIFYING = "CHI 0101011237 Jamie Smith (aged 7)"
+
+
+@pytest.mark.parametrize("render", ["markdown", "html", "json", "position"])
+def test_ids_and_roles_are_redacted_in_every_report(render: str) -> None:
+    texts = benign()
+    for key in ("f0.id", "f1.id", "f2.id", "role"):
+        texts[key] = IDENTIFYING
+    e = evaluation(texts)
+    guard = qifeval.PersonalDataGuard()
+    out = {
+        "markdown": lambda: qifeval.markdown_report(e, guard=guard),
+        "html": lambda: qifeval.html_report(e, guard=guard),
+        "json": lambda: json.dumps(qifeval.json_report(e, guard=guard)),
+        "position": lambda: qifeval.position_statement(e, guard=guard).text,
+    }[render]()
+    assert "0101011237" not in out
+    assert "Jamie" not in out

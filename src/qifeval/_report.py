@@ -12,7 +12,7 @@ import contextvars
 import html
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -149,6 +149,12 @@ def _sentence(f: Finding) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _ids(ids: Iterable[str]) -> list[str]:
+    """Finding and indicator ids as reports print them: redacted, since an
+    id is user text like any other."""
+    return [redact(i) for i in ids]
+
+
 def _fired(r: FiredRule) -> dict[str, Any]:
     return {
         "name": r.name,
@@ -157,7 +163,7 @@ def _fired(r: FiredRule) -> dict[str, Any]:
         "confidence": None if r.confidence is None else r.confidence.value,
         "reason": r.reason,
         "condition": r.condition,
-        "evidence": list(r.evidence),
+        "evidence": _ids(r.evidence),
         "decisive": r.decisive,
     }
 
@@ -199,7 +205,7 @@ def _json_report(evaluation: Evaluation) -> dict[str, Any]:
                     "kind": d.kind.value,
                     "grade": int(d.grade),
                     "suggested": _g(d.suggested),
-                    "role": d.role,
+                    "role": redact(d.role),
                     "rationale": redact(d.rationale),
                     "date": d.date.isoformat(),
                 },
@@ -211,15 +217,15 @@ def _json_report(evaluation: Evaluation) -> dict[str, Any]:
                         {
                             "strength_source": c.strength_source.value,
                             "weakness_source": c.weakness_source.value,
-                            "strengths": list(c.strengths),
-                            "weaknesses": list(c.weaknesses),
+                            "strengths": _ids(c.strengths),
+                            "weaknesses": _ids(c.weaknesses),
                         }
                         for c in t.contradictions
                     ],
-                    "to_corroborate": list(t.to_corroborate),
+                    "to_corroborate": _ids(t.to_corroborate),
                 },
                 "rules_fired": [_fired(x) for x in r.rules_fired],
-                "findings": list(r.findings),
+                "findings": _ids(r.findings),
             }
         )
     return {
@@ -294,9 +300,9 @@ def _evidence_notes(e: Evaluation, r: IndicatorResult) -> list[str]:
     illustrations evidenced, one sentence each."""
     t = r.triangulation
     notes = [f"Triangulation: {_triangulation_text(r)}."]
-    notes += [f"Contradiction to discuss: {cx.describe()}." for cx in t.contradictions]
+    notes += [f"Contradiction to discuss: {redact(cx.describe())}." for cx in t.contradictions]
     if t.to_corroborate:
-        notes.append(f"To be corroborated: {', '.join(t.to_corroborate)}.")
+        notes.append(f"To be corroborated: {', '.join(_ids(t.to_corroborate))}.")
     shown = _illustrations_text(e, r)
     if shown:
         notes.append(shown)
@@ -308,7 +314,7 @@ def _illustrations_text(e: Evaluation, r: IndicatorResult) -> str | None:
     for fid in r.findings:
         f = e.evidence.finding(fid)
         if f.illustration:
-            cited.setdefault(f.illustration, []).append(f.id)
+            cited.setdefault(f.illustration, []).append(redact(f.id))
     if not cited:
         return None
     parts = [
@@ -340,7 +346,7 @@ def _finding_line(f: Finding) -> str:
         if on
     ]
     extra = f"; {', '.join(flags)}" if flags else ""
-    return f"{_sentence(f)} ({f.id}; {f.weight.value}; {source}{extra})"
+    return f"{_sentence(f)} ({redact(f.id)}; {f.weight.value}; {source}{extra})"
 
 
 def markdown_report(evaluation: Evaluation, *, guard: PersonalDataGuard | None = None) -> str:
@@ -408,7 +414,7 @@ def _md_rule(r: FiredRule) -> str:
         _md("- {}", _md_code(r.name))
         + (" **(decisive)**" if r.decisive else "")
         + _md(": {}", r.reason)
-        + (_md(" [{}]", ", ".join(r.evidence)) if r.evidence else "")
+        + (_md(" [{}]", ", ".join(_ids(r.evidence))) if r.evidence else "")
     )
 
 
@@ -560,7 +566,7 @@ def _html_rules(rules: Sequence[FiredRule]) -> list[str]:
             + (" (decisive)" if r.decisive else "")
             + _html(": {}", r.reason)
             + (
-                _html(' <span class="note">[{}]</span>', ", ".join(r.evidence))
+                _html(' <span class="note">[{}]</span>', ", ".join(_ids(r.evidence)))
                 if r.evidence
                 else ""
             )
@@ -725,7 +731,7 @@ def _position_statement(evaluation: Evaluation, limit: int) -> PositionStatement
         for f in weaknesses:
             if f.weight.rank >= 2:
                 out.append(
-                    _md("- {}: {} ({}).", r.qi, _sentence(f), f.id)
+                    _md("- {}: {} ({}).", r.qi, _sentence(f), redact(f.id))
                     + " [Action, lead role, timescale]"
                 )
     gaps = e.capacity.evidence_gaps
