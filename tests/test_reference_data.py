@@ -20,19 +20,23 @@ from hypothesis import strategies as st
 import qifeval
 from qifeval import FrameworkError, Grade, InputError, UnknownIndicatorError
 from qifeval._convert import converter
-from qifeval._reference import (
+from qifeval._crosswalk import (
     Change,
-    CountRange,
     Crosswalk,
     CrosswalkLink,
-    IndicatorResults,
     crosswalk_from_dict,
+    load_crosswalk,
+)
+from qifeval._national import (
+    CountRange,
+    IndicatorResults,
+    national_results,
+    national_results_from_dict,
+)
+from qifeval._profiles import (
     inspection_profile,
     inspection_profiles,
     inspection_profiles_from_dict,
-    load_crosswalk,
-    national_results,
-    national_results_from_dict,
 )
 
 E, VG, G, A, W, U = (

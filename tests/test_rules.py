@@ -252,8 +252,8 @@ def test_every_fired_rule_cites_findings_that_exist(e: EvidenceSet) -> None:
 
 
 @given(evidence_sets(max_size=40))
-def test_durable_engine_equals_reference_evaluator(e: EvidenceSet) -> None:
-    assert qifeval.evaluate(e, FW).results == qifeval.evaluate(e, FW, engine="reference").results
+def test_durable_engine_equals_python_evaluator(e: EvidenceSet) -> None:
+    assert qifeval.evaluate(e, FW).results == qifeval.evaluate(e, FW, engine="python").results
 
 
 @given(evidence_sets(max_size=40), st.integers(0, 5), st.integers(0, 12), st.integers(0, 30))
@@ -261,7 +261,7 @@ def test_parity_holds_for_other_points(e: EvidenceSet, minor, important, major) 
     rules = RULES.with_points(minor=minor, important=important, major=major)
     assert (
         qifeval.evaluate(e, FW, rules).results
-        == qifeval.evaluate(e, FW, rules, engine="reference").results
+        == qifeval.evaluate(e, FW, rules, engine="python").results
     )
 
 
@@ -467,3 +467,18 @@ def test_a_cap_equal_to_the_highest_suggestion_is_decisive_too() -> None:
         "weak-baseline",
         "critical-important-weakness",
     ]
+
+
+def test_the_reference_engine_is_the_python_engine_under_its_former_name() -> None:
+    ev = qifeval.load_findings("examples/findings.toml")
+    with pytest.warns(DeprecationWarning, match="engine='python'"):
+        old = qifeval.evaluate(ev, engine="reference")
+    assert old == qifeval.evaluate(ev, engine="python")
+    with pytest.warns(DeprecationWarning, match="engine='python'"):
+        assert old.reassess(engine="reference") == old
+
+
+def test_an_unknown_engine_is_refused_by_name() -> None:
+    ev = qifeval.load_findings("examples/findings.toml")
+    with pytest.raises(qifeval.InputError, match="'durable' or 'python', got 'clips'"):
+        qifeval.evaluate(ev, engine="clips")  # type: ignore[arg-type]

@@ -171,7 +171,7 @@ def test_concerns_are_never_dropped(e: EvidenceSet) -> None:
     st.randoms(),
 )
 def test_ids_sort_naturally_and_independently_of_order(ids, rnd) -> None:
-    from qifeval._triangulation import sorted_ids
+    from qifeval._ids import sorted_ids
 
     shuffled = list(ids)
     rnd.shuffle(shuffled)

@@ -22,6 +22,7 @@ from ._context import (
     ReadinessEvidence,
     Severity,
 )
+from ._crosswalk import Change, Crosswalk, CrosswalkEntry, CrosswalkLink, load_crosswalk
 from ._document import dump_evaluation, load_evaluation
 from ._errors import (
     EngineError,
@@ -64,6 +65,13 @@ from ._framework import (
 )
 from ._grade import Grade, quantifier
 from ._loading import available_frameworks, dump_framework, load_framework
+from ._national import (
+    CountRange,
+    GradePosition,
+    IndicatorResults,
+    NationalResults,
+    national_results,
+)
 from ._privacy import (
     DEFAULT_NAME_PATTERNS,
     PersonalDataGuard,
@@ -72,21 +80,11 @@ from ._privacy import (
     redact,
     scan_text,
 )
-from ._reference import (
-    Change,
-    CountRange,
-    Crosswalk,
-    CrosswalkEntry,
-    CrosswalkLink,
-    GradePosition,
-    IndicatorResults,
+from ._profiles import (
     InspectionProfile,
-    NationalResults,
     ProfileQuestion,
     inspection_profile,
     inspection_profiles,
-    load_crosswalk,
-    national_results,
 )
 from ._report import (
     PositionStatement,

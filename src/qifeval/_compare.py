@@ -6,11 +6,12 @@ from __future__ import annotations
 import attrs
 
 from ._capacity import Direction, IndicatorChange
+from ._crosswalk import load_crosswalk
 from ._evaluate import Evaluation
 from ._evidence import Finding
+from ._ids import sorted_ids
 from ._loading import load_framework
-from ._reference import GradePosition, load_crosswalk, national_results
-from ._triangulation import sorted_ids
+from ._national import GradePosition, national_results
 
 __all__ = [
     "EvaluationDiff",

@@ -15,7 +15,7 @@ from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
 from ._context import Context
 from ._errors import InputError, PersonalDataError, PersonalDataWarning
 from ._evidence import EvidenceSet
-from ._firing import FiredRule, combine, run_rules
+from ._firing import FiredRule, combine, resolve_engine, run_rules
 from ._framework import Framework
 from ._grade import Grade
 from ._loading import load_framework
@@ -91,7 +91,7 @@ def evaluate_indicators(
     framework: Framework,
     rules: RuleSet,
     *,
-    engine: Literal["durable", "reference"] = "durable",
+    engine: str = "durable",
 ) -> tuple[IndicatorResult, ...]:
     """Suggest a grade for every indicator of *framework* (without QI 10)."""
     analysed = analyse(evidence, framework, rules.points)
@@ -184,7 +184,7 @@ class PreviousEvaluation:
         frameworks differ."""
         previous = dict(self.grades)
         if self.framework != framework.id:
-            from ._reference import load_crosswalk
+            from ._crosswalk import load_crosswalk
 
             crosswalk = load_crosswalk()
             previous = {}
@@ -333,9 +333,13 @@ class Evaluation:
         decisions: tuple[Decision, ...] | None = None,
         framework: Framework | str | Path | None = None,
         capacity_rules: RuleSet | str | Path | None = None,
-        engine: Literal["durable", "reference"] = "durable",
+        engine: Literal["durable", "python", "reference"] = "durable",
     ) -> Evaluation:
-        """Form the capacity judgement again (after decisions change)."""
+        """Form the capacity judgement again (after decisions change).
+
+        :param engine: as for :func:`evaluate`.
+        """
+        engine_name = resolve_engine(engine)
         fw = _framework(framework, self.framework)
         rules = _rules(capacity_rules, "capacity")
         if rules.name != self.capacity_rules:
@@ -344,7 +348,7 @@ class Evaluation:
                 f"pass them as capacity_rules= (got {rules.name!r})"
             )
         updated = attrs.evolve(self, decisions=self.decisions if decisions is None else decisions)
-        return attrs.evolve(updated, capacity=_judge(updated, fw, rules, engine))
+        return attrs.evolve(updated, capacity=_judge(updated, fw, rules, engine_name))
 
 
 def _judge(
@@ -412,7 +416,7 @@ def evaluate(
     capacity_rules: RuleSet | str | Path | None = None,
     context: Context | None = None,
     previous: Evaluation | PreviousEvaluation | None = None,
-    engine: Literal["durable", "reference"] = "durable",
+    engine: Literal["durable", "python", "reference"] = "durable",
     strict: bool = False,
     guard: PersonalDataGuard | None = None,
 ) -> Evaluation:
@@ -431,8 +435,9 @@ def evaluate(
     :param previous: the previous evaluation, for the trend (the 2014
         framework's ids are mapped through the crosswalk).
     :param engine: ``"durable"`` (the durable-rules engine) or
-        ``"reference"`` (the plain-Python evaluator of the same rules; the
-        results are identical).
+        ``"python"`` (the plain-Python evaluator of the same rules; the
+        results are identical). ``"reference"``, its former name, still
+        works with a :class:`DeprecationWarning`.
     :param strict: refuse evidence that looks as if it holds personal data
         (raise :class:`PersonalDataError`) instead of warning
         (:class:`PersonalDataWarning`).
@@ -442,6 +447,7 @@ def evaluate(
     Thread-safe; results are deterministic and do not depend on the order of
     the findings.
     """
+    engine_name = resolve_engine(engine)
     fw = _framework(framework, evidence.framework)
     grading = _rules(rules, "indicator")
     capacity = _rules(capacity_rules, "capacity")
@@ -451,7 +457,7 @@ def evaluate(
     check_personal_data(evidence, strict=strict, guard=guard)
     if isinstance(previous, Evaluation):
         previous = PreviousEvaluation.from_evaluation(previous)
-    results = evaluate_indicators(evidence, fw, grading, engine=engine)
+    results = evaluate_indicators(evidence, fw, grading, engine=engine_name)
     partial = Evaluation(
         evidence=evidence,
         framework=fw.id,
@@ -462,4 +468,4 @@ def evaluate(
         capacity=None,  # type: ignore[arg-type]
         previous=previous,
     )
-    return attrs.evolve(partial, capacity=_judge(partial, fw, capacity, engine))
+    return attrs.evolve(partial, capacity=_judge(partial, fw, capacity, engine_name))

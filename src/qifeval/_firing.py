@@ -1,17 +1,18 @@
-"""Firing rule sets: the shared engines, the reference path, and turning
+"""Firing rule sets: the shared engines, the plain-Python path, and turning
 the rules that fired into a result with its explanation."""
 
 from __future__ import annotations
 
 import collections
 import threading
+import warnings
 from collections.abc import Mapping
 
 import attrs
 
 from ._errors import InputError
 from ._grade import Grade
-from ._triangulation import sorted_ids
+from ._ids import sorted_ids
 from .rules._durable import DurableEngine
 from .rules._model import Confidence, Effect, RuleSet
 
@@ -110,13 +111,40 @@ def engine_cache_clear() -> None:
             _engines.popitem()[1].close()
 
 
+#: The engines that fire rule sets: durable-rules, or the plain-Python
+#: evaluator of the same rules.
+ENGINES = ("durable", "python")
+
+#: Engine names that still work but are deprecated, with their new name.
+_RENAMED_ENGINES = {"reference": "python"}
+
+
+def resolve_engine(engine: str, *, stacklevel: int = 3) -> str:
+    """The engine's current name: ``"reference"`` is accepted for
+    ``"python"`` with a :class:`DeprecationWarning`.
+
+    :raises InputError: for an unknown engine.
+    """
+    if engine in _RENAMED_ENGINES:
+        new = _RENAMED_ENGINES[engine]
+        warnings.warn(
+            f"engine={engine!r} is deprecated; use engine={new!r}",
+            DeprecationWarning,
+            stacklevel=stacklevel,
+        )
+        return new
+    if engine not in ENGINES:
+        raise InputError(
+            f"engine must be {' or '.join(map(repr, ENGINES))}, got {engine!r}", path="engine"
+        )
+    return engine
+
+
 def run_rules(
     rules: RuleSet, facts: Mapping[str, Mapping[str, int]], engine: str
 ) -> Mapping[str, tuple[int, ...]]:
     """Fire *rules* on each fact (id -> counts) with the durable-rules engine
-    or the plain-Python reference; id -> indices of the rules fired."""
-    if engine == "durable":
+    or the plain-Python evaluator; id -> indices of the rules fired."""
+    if resolve_engine(engine, stacklevel=3) == "durable":
         return _engine_for(rules).fire([{"id": k, **v} for k, v in facts.items()])
-    if engine == "reference":
-        return {k: rules.fire(v) for k, v in facts.items()}
-    raise InputError(f"engine must be 'durable' or 'reference', got {engine!r}")
+    return {k: rules.fire(v) for k, v in facts.items()}

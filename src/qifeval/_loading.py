@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,9 +13,20 @@ from ._errors import FrameworkError, UnknownIndicatorError
 from ._framework import Framework, IllustrationKind, Part
 from ._grade import Grade
 
-__all__ = ["available_frameworks", "dump_framework", "framework_to_dict", "load_framework"]
+__all__ = [
+    "available_frameworks",
+    "bundled_framework",
+    "check_reference_schema",
+    "dump_framework",
+    "framework_to_dict",
+    "load_framework",
+    "read_bundled",
+]
 
 FRAMEWORK_SCHEMA_VERSION = 1
+#: The schema version of the bundled reference data (crosswalk, national
+#: results, inspection profiles).
+REFERENCE_SCHEMA_VERSION = 1
 
 _convert.register_enums(Part, IllustrationKind, Grade)
 _convert.register_renamed(Framework, info="framework", all_indicators="indicators")
@@ -87,3 +99,34 @@ def dump_framework(framework: Framework, path: str | Path | None = None) -> str:
     """Return a framework as TOML text and, if *path* is given, write it
     there (atomically). The text loads back into an equal framework."""
     return _convert.dump_document(framework_to_dict(framework), path, "toml", "toml")
+
+
+def read_bundled(name: str) -> tuple[dict[str, Any], str]:
+    """The dict form of a TOML file bundled in ``qifeval/frameworks/``, and
+    the name errors give it."""
+    file = f"<qifeval>/frameworks/{name}"
+    data = (resources.files("qifeval.frameworks") / name).read_bytes()
+    return _convert.parse_document(data, fmt="toml", file=file, error=FrameworkError), file
+
+
+def check_reference_schema(raw: Mapping[str, Any], file: str | Path | None) -> dict[str, Any]:
+    """*raw* without its ``schema_version``, checked against the reference
+    data's schema version."""
+    return _convert.without_schema_version(
+        raw, REFERENCE_SCHEMA_VERSION, file=file, error=FrameworkError
+    )
+
+
+def bundled_framework(framework_id: str, *, file: str | Path | None, path: str) -> Framework:
+    """The bundled framework a data file names at *path*.
+
+    :raises FrameworkError: naming *file* and *path* if it is not bundled.
+    """
+    if framework_id not in available_frameworks():
+        raise FrameworkError(
+            f"unknown framework {framework_id!r}: expected one of "
+            + ", ".join(repr(f) for f in available_frameworks()),
+            file=file,
+            path=path,
+        )
+    return load_framework(framework_id)

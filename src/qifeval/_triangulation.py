@@ -6,7 +6,6 @@ All three are computed per quality indicator in one pass over the findings.
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable, Mapping
 
 import attrs
@@ -15,6 +14,7 @@ from . import _convert
 from ._evidence import EvidenceSet, Finding, SourceKind, Valence, Weight
 from ._fields import PROFILE_FIELDS
 from ._framework import Framework, IllustrationKind, Part
+from ._ids import sorted_ids
 
 __all__ = [
     "Contradiction",
@@ -181,17 +181,6 @@ class _Accumulator:
         self.kinds[valence].setdefault(f.source, []).append(f.id)
         if f.illustration is not None:
             self.illustrations.setdefault(f.illustration, []).append(f.id)
-
-
-def _natural(item_id: str) -> tuple[list[tuple[int, int | str]], str]:
-    parts = [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", item_id)]
-    return parts, item_id  # the id itself breaks ties such as "F01" and "F1"
-
-
-def sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
-    """Ids in natural order (``F2`` before ``F10``, ``9.4`` before
-    ``10``), whatever order they came in."""
-    return tuple(sorted(ids, key=_natural))
 
 
 def _accumulate(
