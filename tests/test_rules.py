@@ -482,3 +482,51 @@ def test_an_unknown_engine_is_refused_by_name() -> None:
     ev = qifeval.load_findings("examples/findings.toml")
     with pytest.raises(qifeval.InputError, match="'durable' or 'python', got 'clips'"):
         qifeval.evaluate(ev, engine="clips")  # type: ignore[arg-type]
+
+
+def test_typed_callers_may_pass_tuples_or_lists(tmp_path) -> None:
+    from mypy import api
+
+    caller = tmp_path / "caller.py"
+    caller.write_text(
+        "from qifeval import Comparison, Context, EvidenceSet, Finding, Rule, RuleSet\n"
+        "f = Finding(id='F1', qi='1.1', statement='s', valence='strength',\n"
+        "            weight='minor', source='practice')\n"
+        "EvidenceSet(partnership='x', findings=(f,), context=Context(challenges=()))\n"
+        "EvidenceSet(partnership='x', findings=[f])\n"
+        "r = Rule(name='a', reason='b', effect='cap', grade=3,\n"
+        "         when=[Comparison(field='findings', op='>=', value=1)])\n"
+        "RuleSet(name='n', rules=(r,))\n"
+        "n: int = EvidenceSet(partnership='x', findings=(f,)).findings\n",
+        encoding="utf-8",
+    )
+    out, _, status = api.run(
+        ["--strict", "--cache-dir", str(tmp_path / "cache"), "--follow-imports=silent", str(caller)]
+    )
+    # Only the deliberate mistake on the last line: the field keeps its type.
+    errors = [line for line in out.splitlines() if "error:" in line]
+    assert len(errors) == 1 and "caller.py:9:" in errors[0], out
+    assert status == 1
+
+
+def test_qifeval_warnings_share_one_base_to_filter_on() -> None:
+    import warnings
+
+    ev = EvidenceSet(
+        partnership="P",
+        findings=[
+            Finding(
+                id="A",
+                qi="5.2",
+                statement="Mrs Jones said the plan helped",
+                valence="strength",
+                weight="minor",
+                source="stakeholder_views",
+            )
+        ],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", qifeval.QifevalWarning)
+        with pytest.raises(qifeval.PersonalDataWarning):
+            qifeval.evaluate(ev, FW)
+    assert issubclass(qifeval.QifevalWarning, UserWarning)

@@ -31,6 +31,7 @@ from ._errors import (
     PersonalDataError,
     PersonalDataWarning,
     QifevalError,
+    QifevalWarning,
     UnknownIndicatorError,
 )
 from ._evaluate import (
@@ -175,6 +176,7 @@ __all__ = [
     "PreviousEvaluation",
     "ProfileQuestion",
     "QifevalError",
+    "QifevalWarning",
     "QualityIndicator",
     "Question",
     "ReadinessAspect",

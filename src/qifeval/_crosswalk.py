@@ -19,6 +19,7 @@ from . import _convert
 from ._errors import FrameworkError, InputError, UnknownIndicatorError
 from ._ids import close_matches
 from ._loading import bundled_framework, check_reference_schema, load_framework, read_bundled
+from ._tuples import to_tuple
 
 __all__ = [
     "Change",
@@ -128,7 +129,7 @@ class Crosswalk:
     from_framework: str
     to_framework: str
     source: str = ""
-    links: tuple[CrosswalkLink, ...] = attrs.field(converter=tuple)
+    links: tuple[CrosswalkLink, ...] = attrs.field(converter=to_tuple)
     _by_from: dict[str, CrosswalkLink] = attrs.field(init=False, repr=False, eq=False, hash=False)
     _by_to: dict[str, CrosswalkLink] = attrs.field(init=False, repr=False, eq=False, hash=False)
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import attrs
 
 from ._errors import FrameworkError, UnknownIndicatorError
+from ._tuples import to_tuple
 
 __all__ = [
     "Framework",
@@ -53,7 +54,7 @@ class IllustrationKind(enum.StrEnum):
 
 
 def _tuple_of_str() -> object:
-    return attrs.field(factory=tuple, converter=tuple)
+    return attrs.field(factory=tuple, converter=to_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -144,8 +145,8 @@ class QualityIndicator:
     demonstrate: tuple[str, ...] = _tuple_of_str()  # type: ignore[assignment]
     evidence: tuple[str, ...] = _tuple_of_str()  # type: ignore[assignment]
     evidence_to_consider: str = ""
-    very_good: tuple[IllustrationGroup, ...] = attrs.field(factory=tuple, converter=tuple)
-    weak: tuple[IllustrationGroup, ...] = attrs.field(factory=tuple, converter=tuple)
+    very_good: tuple[IllustrationGroup, ...] = attrs.field(factory=tuple, converter=to_tuple)
+    weak: tuple[IllustrationGroup, ...] = attrs.field(factory=tuple, converter=to_tuple)
     notes: tuple[str, ...] = _tuple_of_str()  # type: ignore[assignment]
 
     @property
@@ -203,10 +204,10 @@ class Framework:
     """
 
     info: FrameworkInfo
-    questions: tuple[Question, ...] = attrs.field(converter=tuple)
-    key_areas: tuple[KeyArea, ...] = attrs.field(converter=tuple)
-    all_indicators: tuple[QualityIndicator, ...] = attrs.field(converter=tuple)
-    wellbeing: tuple[WellbeingIndicator, ...] = attrs.field(factory=tuple, converter=tuple)
+    questions: tuple[Question, ...] = attrs.field(converter=to_tuple)
+    key_areas: tuple[KeyArea, ...] = attrs.field(converter=to_tuple)
+    all_indicators: tuple[QualityIndicator, ...] = attrs.field(converter=to_tuple)
+    wellbeing: tuple[WellbeingIndicator, ...] = attrs.field(factory=tuple, converter=to_tuple)
     _index: dict[str, QualityIndicator] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:

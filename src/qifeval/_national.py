@@ -20,6 +20,7 @@ from ._errors import FrameworkError, InputError, UnknownIndicatorError
 from ._grade import Grade
 from ._ids import close_matches
 from ._loading import bundled_framework, check_reference_schema, read_bundled
+from ._tuples import to_tuple
 
 __all__ = [
     "CountRange",
@@ -314,7 +315,7 @@ class NationalResults:
     framework: str
     areas: int
     source: str = ""
-    indicators: tuple[IndicatorResults, ...] = attrs.field(converter=tuple)
+    indicators: tuple[IndicatorResults, ...] = attrs.field(converter=to_tuple)
 
     def __attrs_post_init__(self) -> None:
         if self.areas < 1:

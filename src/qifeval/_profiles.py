@@ -19,6 +19,7 @@ from ._errors import FrameworkError, UnknownIndicatorError
 from ._framework import QualityIndicator
 from ._ids import close_matches
 from ._loading import bundled_framework, check_reference_schema, load_framework, read_bundled
+from ._tuples import to_tuple
 
 __all__ = [
     "InspectionProfile",
@@ -37,7 +38,7 @@ class ProfileQuestion:
     indicators the source links to it (often none)."""
 
     text: str
-    indicators: tuple[str, ...] = attrs.field(factory=tuple, converter=tuple)
+    indicators: tuple[str, ...] = attrs.field(factory=tuple, converter=to_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -58,8 +59,8 @@ class InspectionProfile:
     framework: str
     years: str = ""
     source: str = ""
-    graded: tuple[str, ...] = attrs.field(converter=tuple)
-    questions: tuple[ProfileQuestion, ...] = attrs.field(factory=tuple, converter=tuple)
+    graded: tuple[str, ...] = attrs.field(converter=to_tuple)
+    questions: tuple[ProfileQuestion, ...] = attrs.field(factory=tuple, converter=to_tuple)
 
     def __attrs_post_init__(self) -> None:
         if not self.id.strip():
@@ -80,7 +81,7 @@ class InspectionProfile:
 
 @attrs.frozen(kw_only=True)
 class _ProfilesFile:
-    profiles: tuple[InspectionProfile, ...] = attrs.field(converter=tuple)
+    profiles: tuple[InspectionProfile, ...] = attrs.field(converter=to_tuple)
 
 
 def inspection_profiles_from_dict(

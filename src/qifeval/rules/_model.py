@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import enum
 import functools
 import operator
@@ -18,7 +17,9 @@ from .._errors import InputError
 from .._evidence import Weight
 from .._fields import VOCABULARIES
 from .._grade import Grade
+from .._ids import close_matches, did_you_mean
 from .._triangulation import EvidenceProfile
+from .._tuples import to_tuple
 
 __all__ = [
     "Comparison",
@@ -155,7 +156,7 @@ class Rule:
     name: str
     reason: str
     effect: Effect = attrs.field(converter=Effect)
-    when: tuple[Comparison, ...] = attrs.field(converter=tuple)
+    when: tuple[Comparison, ...] = attrs.field(converter=to_tuple)
     grade: Grade | None = attrs.field(default=None, converter=_optional_grade)
     confidence: Confidence | None = attrs.field(default=None, converter=_optional_confidence)
     priority: int = 100
@@ -213,7 +214,7 @@ class RuleSet:
     subject: str = "indicator"
     points: Points = attrs.field(factory=lambda: Points())
     confidence: ConfidenceBands = attrs.field(factory=lambda: ConfidenceBands())
-    rules: tuple[Rule, ...] = attrs.field(factory=tuple, converter=tuple)
+    rules: tuple[Rule, ...] = attrs.field(factory=tuple, converter=to_tuple)
 
     def __attrs_post_init__(self) -> None:
         for path, problem in _ruleset_problems(self):
@@ -224,9 +225,8 @@ class RuleSet:
         for r in self.rules:
             if r.name == name:
                 return r
-        close = difflib.get_close_matches(name, [r.name for r in self.rules], n=3)
-        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-        raise RulesError(f"no rule named {name!r}{hint}")
+        close = close_matches(name, [r.name for r in self.rules])
+        raise RulesError(f"no rule named {name!r}{did_you_mean(close)}")
 
     def ordered(self) -> tuple[tuple[int, Rule], ...]:
         """``(index, rule)`` in firing order: by priority, then file order."""
@@ -238,14 +238,14 @@ class RuleSet:
         by_name = {r.name: r for r in rules}
         kept = [by_name.pop(r.name, r) for r in self.rules]
         rules_: tuple[Rule, ...] = (*kept, *by_name.values())
-        return attrs.evolve(self, name=name or self.name, rules=rules_)  # type: ignore[arg-type]
+        return attrs.evolve(self, name=name or self.name, rules=rules_)
 
     def without(self, *names: str) -> RuleSet:
         """A copy without the named rules."""
         for n in names:
             self.rule(n)
         kept: tuple[Rule, ...] = tuple(r for r in self.rules if r.name not in names)
-        return attrs.evolve(self, rules=kept)  # type: ignore[arg-type]
+        return attrs.evolve(self, rules=kept)
 
     def with_points(self, **points: int) -> RuleSet:
         """A copy with other points per weight, e.g. ``with_points(major=12)``."""
@@ -317,8 +317,7 @@ def _comparison_problems(
 ) -> Iterator[tuple[str, str]]:
     for key, name in (("field", c.field), ("other", c.other)):
         if name is not None and name not in fields:
-            close = difflib.get_close_matches(name, list(fields), n=3)
-            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            hint = did_you_mean(close_matches(name, fields))
             yield f"{where}.{key}", f"unknown field {name!r}{hint}"
     if c.op not in _OPS:
         yield f"{where}.op", f"expected one of {', '.join(map(repr, _OPS))}, got {c.op!r}"
