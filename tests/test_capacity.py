@@ -1,3 +1,5 @@
+import re
+
 import attrs
 import pytest
 from hypothesis import given
@@ -228,3 +230,68 @@ def test_override_needs_rationale_and_role() -> None:
     assert ok.decision("5.2").kind is qifeval.DecisionKind.CONFIRMED
     with pytest.raises(qifeval.InputError, match="no suggested grade"):
         ev.confirm("9.1", role="Lead officer")
+
+
+# --- The framework's capacity table ---------------------------------------------
+
+
+def test_levers_key_outcomes_and_leadership_come_from_the_framework() -> None:
+    grades = dict.fromkeys(QI_IDS, Grade.GOOD)
+    own = attrs.evolve(
+        FW,
+        capacity=qifeval.CapacityModel(
+            key_outcomes=["5.1"],
+            leadership_key_area=7,
+            levers=[qifeval.LeverModel(name="outcomes", title="Delivery", indicators=["5.*"])],
+        ),
+    )
+    c = judge(
+        RULES, own, {**grades, "5.1": Grade.WEAK}, TRIANGULATED, Context(), None, engine="python"
+    )
+    assert [(lv.name, lv.indicators) for lv in c.levers] == [
+        ("outcomes", ("5.1", "5.2", "5.3", "5.4"))
+    ]
+    assert c.counts["weak_key_outcomes"] == 1 and c.counts["lever_intelligence"] == 0
+    c = judge(
+        RULES, own, {**grades, "7.1": Grade.WEAK}, TRIANGULATED, Context(), None, engine="python"
+    )
+    assert c.counts["weak_leadership"] == 1
+    assert capacity({**grades, "7.1": Grade.WEAK}).counts["weak_leadership"] == 0
+
+
+@given(grade_maps, contexts())
+def test_a_framework_without_a_capacity_table_falls_back_to_the_default_one(
+    grades, context
+) -> None:
+    bare = attrs.evolve(FW, capacity=None)
+    with_table, without = (
+        judge(RULES, fw, grades, TRIANGULATED, context, None, engine="python") for fw in (FW, bare)
+    )
+    assert without == with_table
+
+
+@pytest.mark.parametrize(
+    ("table", "path", "message"),
+    [
+        ({"key_outcomes": ["1.9"]}, "capacity.key_outcomes[0]", "no indicator '1.9'"),
+        ({"leadership_key_area": 11}, "capacity.leadership_key_area", "no key area 11"),
+        (
+            {"levers": [{"name": "a", "title": "A", "indicators": ["12.*"]}]},
+            "capacity.levers[0].indicators[0]",
+            "no key area '12'",
+        ),
+        (
+            {"levers": [{"name": "A b", "title": "A", "indicators": []}]},
+            "capacity.levers[0].name",
+            "lower-case name",
+        ),
+    ],
+)
+def test_a_broken_capacity_table_names_the_field(tmp_path, table, path, message) -> None:
+    raw = qifeval._loading.framework_to_dict(FW)
+    raw["capacity"] = table
+    file = tmp_path / "fw.toml"
+    file.write_text(__import__("tomli_w").dumps(raw), encoding="utf-8")
+    with pytest.raises(qifeval.FrameworkError, match=r"fw\.toml at " + re.escape(path)) as exc:
+        qifeval.load_framework(file)
+    assert message in str(exc.value)

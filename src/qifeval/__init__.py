@@ -53,12 +53,14 @@ from ._evidence import (
 )
 from ._firing import FiredRule, engine_cache_clear
 from ._framework import (
+    CapacityModel,
     Framework,
     FrameworkInfo,
     Illustration,
     IllustrationGroup,
     IllustrationKind,
     KeyArea,
+    LeverModel,
     Part,
     QualityIndicator,
     Question,
@@ -123,6 +125,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_NAME_PATTERNS",
     "CapacityJudgement",
+    "CapacityModel",
     "ChallengeKind",
     "Change",
     "Comparison",
@@ -163,6 +166,7 @@ __all__ = [
     "InspectionProfile",
     "KeyArea",
     "Lever",
+    "LeverModel",
     "NationalComparison",
     "NationalResults",
     "Part",

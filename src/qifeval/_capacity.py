@@ -9,16 +9,18 @@ rules (``rules/capacity.toml``) run on the same engine as the grading rules.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import attrs
 
 from . import _convert
 from ._context import Context, Severity
+from ._fields import CAPACITY_FIELDS
 from ._firing import FiredRule, combine, run_rules
-from ._framework import Framework
+from ._framework import CapacityModel, Framework
 from ._grade import Grade
 from ._kinds import Valence
+from ._loading import load_framework
 from ._triangulation import Triangulation, TriangulationStatus
 from .rules._model import Confidence, Effect, RuleSet
 
@@ -29,27 +31,6 @@ __all__ = [
     "Lever",
     "Trend",
 ]
-
-KEY_OUTCOMES = ("1.1", "2.1", "2.2")
-
-#: The four levers for improvement the framework asks partnerships to
-#: demonstrate (key area 10), and the indicators that evidence each. A key
-#: area number stands for all its indicators.
-LEVERS: tuple[tuple[str, str, tuple[str | int, ...]], ...] = (
-    ("intelligence", "How well partnership intelligence is used", ("6.4", "1.1")),
-    ("leadership", "Effective leadership and management", (9, 6, 7, 8)),
-    (
-        "improvement",
-        "Effective approaches to quality improvement and previous responses "
-        "to areas for improvement",
-        ("6.5", "8.3", "9.4"),
-    ),
-    (
-        "outcomes",
-        "Improvements to the outcomes for children, young people and families",
-        KEY_OUTCOMES,
-    ),
-)
 
 
 class Direction(enum.StrEnum):
@@ -162,7 +143,8 @@ class CapacityJudgement:
     :param grade: the suggested grade for QI 10, or ``None`` with
         *no_grade_reason* (e.g. too little evidence).
     :param confidence: the confidence statement.
-    :param levers: the four levers, each with its evidence.
+    :param levers: the framework's levers for improvement (four in the
+        bundled frameworks), each with its evidence.
     :param barriers: what stands in the way, in words.
     :param rules_fired: the capacity rules that fired; limiting rules are the
         caps and limits among them.
@@ -252,14 +234,14 @@ def _pct(part: int, whole: int) -> int:
     return 0 if whole == 0 else (100 * part) // whole
 
 
-def _lever_ids(framework: Framework, members: Sequence[str | int]) -> tuple[str, ...]:
-    ids: list[str] = []
-    for m in members:
-        if isinstance(m, int):
-            ids += [qi.id for qi in framework.indicators_of(m)]
-        elif m in framework:
-            ids.append(m)
-    return tuple(dict.fromkeys(ids))
+def capacity_model(framework: Framework) -> CapacityModel:
+    """The framework's ``[capacity]`` table; for a framework without one,
+    the default framework's, restricted to the indicators and key areas
+    *framework* has."""
+    if framework.capacity is not None:
+        return framework.capacity
+    default = load_framework().capacity
+    return CapacityModel() if default is None else default.restricted_to(framework)
 
 
 def capacity_profile(
@@ -277,7 +259,8 @@ def capacity_profile(
     def where(pred: object) -> tuple[str, ...]:
         return tuple(q for q in graded if pred(grades[q]))  # type: ignore[operator]
 
-    leadership = {qi.id for qi in framework.indicators if framework.key_area(qi).number == 9}
+    model = capacity_model(framework)
+    leadership = set(model.leadership(framework))
     not_tri = tuple(
         q for q in graded if triangulation[q].status is not TriangulationStatus.TRIANGULATED
     )
@@ -292,7 +275,7 @@ def capacity_profile(
         "unsatisfactory": where(lambda g: g == Grade.UNSATISFACTORY),
         "weak_leadership": tuple(q for q in where(lambda g: g <= Grade.WEAK) if q in leadership),
         "weak_key_outcomes": tuple(
-            q for q in where(lambda g: g <= Grade.WEAK) if q in KEY_OUTCOMES
+            q for q in where(lambda g: g <= Grade.WEAK) if q in model.key_outcomes
         ),
     }
     counts = {k: len(v) for k, v in ids.items()}
@@ -303,8 +286,9 @@ def capacity_profile(
     for name in ("good_or_better_pct", "very_good_or_better_pct"):
         counts[name] = _pct(len(ids[name]), len(graded))
     levers = []
-    for name, title, members in LEVERS:
-        lever_ids = _lever_ids(framework, members)
+    for spec in model.levers:
+        name, title = spec.name, spec.title
+        lever_ids = model.lever_indicators(framework, spec)
         lever_grades = {q: g for q in lever_ids if (g := grades.get(q)) is not None}
         given = [int(g) for g in lever_grades.values()]
         mean = sum(given) / len(given) if given else None
@@ -346,6 +330,9 @@ def capacity_profile(
     ):
         ids[name] = tuple(r.id for r in context.readiness if r.valence is valence)
         counts[name] = len(ids[name])
+    for name in CAPACITY_FIELDS:  # a lever the framework does not have
+        counts.setdefault(name, 0)
+        ids.setdefault(name, empty)
     return counts, ids, tuple(levers)
 
 

@@ -189,19 +189,37 @@ class Crosswalk:
                 suggestions=close_matches(key, index, cutoff=0.3),
             ) from None
 
+    def translate(self, qi_id: str, from_framework: str, to_framework: str) -> str | None:
+        """The id in *to_framework* of indicator *qi_id* of *from_framework*,
+        in either direction of the crosswalk; ``None`` if it has no
+        counterpart there (a ``new`` or ``removed`` indicator).
+
+        >>> from qifeval import load_crosswalk
+        >>> cw = load_crosswalk()
+        >>> cw.translate("8.3", "qif-2014", "qif-2018"), cw.translate("6.5", "qif-2018", "qif-2014")
+        ('6.5', '8.3')
+
+        :raises UnknownIndicatorError: if *qi_id* is not on that side,
+            naming the closest ids.
+        :raises InputError: if the crosswalk does not join the two
+            frameworks.
+        """
+        link = self.map(qi_id, from_framework=from_framework, to_framework=to_framework)
+        return link.to_id if to_framework == self.to_framework else link.from_id
+
     def to_2018(self, qi_id: str) -> CrosswalkLink:
         """The link of 2014 indicator *qi_id*; its ``to_id`` is the 2018 id.
 
         :raises UnknownIndicatorError: if the 2014 framework has no *qi_id*.
         """
-        return self.map(qi_id, from_framework="qif-2014", to_framework="qif-2018")
+        return self.map(qi_id, from_framework=self.from_framework, to_framework=self.to_framework)
 
     def to_2014(self, qi_id: str) -> CrosswalkLink:
         """The link of 2018 indicator *qi_id*; its ``from_id`` is the 2014 id.
 
         :raises UnknownIndicatorError: if the 2018 framework has no *qi_id*.
         """
-        return self.map(qi_id, from_framework="qif-2018", to_framework="qif-2014")
+        return self.map(qi_id, from_framework=self.to_framework, to_framework=self.from_framework)
 
     def describe(
         self, qi_id: str, *, from_framework: str = "qif-2014", to_framework: str = "qif-2018"

@@ -189,8 +189,7 @@ class PreviousEvaluation:
             crosswalk = load_crosswalk()
             previous = {}
             for qi, grade in self.grades.items():
-                link = crosswalk.map(qi, from_framework=self.framework, to_framework=framework.id)
-                target = link.to_id if framework.id == crosswalk.to_framework else link.from_id
+                target = crosswalk.translate(qi, self.framework, framework.id)
                 if target is not None:
                     previous[target] = grade
         return Trend(

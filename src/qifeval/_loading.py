@@ -32,29 +32,37 @@ _convert.register_enums(Part, IllustrationKind, Grade)
 _convert.register_renamed(Framework, info="framework", all_indicators="indicators")
 
 
+@functools.cache
+def _bundled_documents() -> dict[str, tuple[dict[str, Any], str]]:
+    """Framework id -> the dict form of its bundled file and the file's
+    name. A bundled TOML file is a framework if it has a ``[framework]``
+    table; the others are reference data."""
+    found = {}
+    for resource in resources.files("qifeval.frameworks").iterdir():
+        if resource.name.endswith(".toml"):
+            raw, file = read_bundled(resource.name)
+            info = raw.get("framework")
+            if isinstance(info, dict) and isinstance(info.get("id"), str):
+                found[info["id"]] = (raw, file)
+    return found
+
+
 def available_frameworks() -> tuple[str, ...]:
     """The ids of the frameworks bundled with qifeval, e.g. ``("qif-2014", "qif-2018")``."""
-    files = resources.files("qifeval.frameworks")
-    return tuple(
-        sorted(
-            f.name[: -len(".toml")]
-            for f in files.iterdir()
-            if f.name.startswith("qif-") and f.name.endswith(".toml")
-        )
-    )
+    return tuple(sorted(_bundled_documents()))
 
 
 @functools.cache
 def _bundled(framework_id: str) -> Framework:
-    resource = resources.files("qifeval.frameworks") / f"{framework_id}.toml"
-    name = f"<qifeval>/frameworks/{framework_id}.toml"
-    raw = _convert.parse_document(
-        resource.read_bytes(), fmt="toml", file=name, error=FrameworkError
-    )
-    return framework_from_dict(raw, file=name)
+    raw, file = _bundled_documents()[framework_id]
+    return framework_from_dict(raw, file=file)
 
 
-def load_framework(name_or_path: str | Path = "qif-2018") -> Framework:
+#: The framework used when none is named.
+DEFAULT_FRAMEWORK = "qif-2018"
+
+
+def load_framework(name_or_path: str | Path = DEFAULT_FRAMEWORK) -> Framework:
     """Load a bundled framework by id (``"qif-2018"``, ``"qif-2014"``) or a
     framework TOML file (see :doc:`/reference/schemas`).
 
