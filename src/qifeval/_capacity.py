@@ -15,7 +15,7 @@ import attrs
 
 from . import _convert
 from ._context import Context, Severity
-from ._fields import CAPACITY_FIELDS
+from ._fields import FIELDS, CapacityFacts
 from ._firing import FiredRule, combine, run_rules
 from ._framework import CapacityModel, Framework
 from ._grade import Grade
@@ -230,10 +230,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _pct(part: int, whole: int) -> int:
-    return 0 if whole == 0 else (100 * part) // whole
-
-
 def capacity_model(framework: Framework) -> CapacityModel:
     """The framework's ``[capacity]`` table; for a framework without one,
     the default framework's, restricted to the indicators and key areas
@@ -251,49 +247,19 @@ def capacity_profile(
     context: Context,
     trend: Trend | None,
 ) -> tuple[dict[str, int], dict[str, tuple[str, ...]], tuple[Lever, ...]]:
-    """The capacity profile (field -> value), the ids behind each field, and
-    the levers."""
-    qis = [qi.id for qi in framework.indicators]
-    graded = [q for q in qis if grades.get(q) is not None]
-
-    def where(pred: object) -> tuple[str, ...]:
-        return tuple(q for q in graded if pred(grades[q]))  # type: ignore[operator]
-
+    """The capacity profile (every registered capacity field -> value), the
+    ids behind each field, and the levers."""
     model = capacity_model(framework)
-    leadership = set(model.leadership(framework))
-    not_tri = tuple(
-        q for q in graded if triangulation[q].status is not TriangulationStatus.TRIANGULATED
-    )
-    ids: dict[str, tuple[str, ...]] = {
-        "indicators": tuple(qis),
-        "graded": tuple(graded),
-        "ungraded": tuple(q for q in qis if grades.get(q) is None),
-        "not_triangulated": not_tri,
-        "good_or_better_pct": where(lambda g: g >= Grade.GOOD),
-        "very_good_or_better_pct": where(lambda g: g >= Grade.VERY_GOOD),
-        "weak_or_worse": where(lambda g: g <= Grade.WEAK),
-        "unsatisfactory": where(lambda g: g == Grade.UNSATISFACTORY),
-        "weak_leadership": tuple(q for q in where(lambda g: g <= Grade.WEAK) if q in leadership),
-        "weak_key_outcomes": tuple(
-            q for q in where(lambda g: g <= Grade.WEAK) if q in model.key_outcomes
-        ),
-    }
-    counts = {k: len(v) for k, v in ids.items()}
-    counts["graded_pct"] = _pct(len(graded), len(qis))
-    ids["graded_pct"] = ids["graded"]
-    counts["not_triangulated_pct"] = _pct(len(not_tri), len(graded))
-    ids["not_triangulated_pct"] = not_tri
-    for name in ("good_or_better_pct", "very_good_or_better_pct"):
-        counts[name] = _pct(len(ids[name]), len(graded))
+    graded = tuple(qi.id for qi in framework.indicators if grades.get(qi.id) is not None)
     levers = []
+    lever_values: dict[str, tuple[int, tuple[str, ...]]] = {}
     for spec in model.levers:
-        name, title = spec.name, spec.title
         lever_ids = model.lever_indicators(framework, spec)
         lever_grades = {q: g for q in lever_ids if (g := grades.get(q)) is not None}
         given = [int(g) for g in lever_grades.values()]
         mean = sum(given) / len(given) if given else None
-        counts[f"lever_{name}"] = 0 if not given else (10 * sum(given)) // len(given)
-        ids[f"lever_{name}"] = tuple(lever_grades)
+        value = 0 if not given else (10 * sum(given)) // len(given)
+        lever_values[spec.name] = (value, tuple(lever_grades))
         directions = {}
         if trend is not None:
             for q in lever_ids:
@@ -302,37 +268,30 @@ def capacity_profile(
                     directions[q] = d
         levers.append(
             Lever(
-                name=name,
-                title=title,
+                name=spec.name,
+                title=spec.title,
                 indicators=lever_ids,
                 grades=lever_grades,
                 mean=mean,
                 trend=directions,
             )
         )
-    empty: tuple[str, ...] = ()
-    ids["has_previous"] = empty
-    counts["has_previous"] = int(trend is not None)
-    for name in ("improved", "declined", "areas_improved", "areas_not_improved"):
-        ids[name] = getattr(trend, name) if trend is not None else empty
-        counts[name] = len(ids[name])
-    ids["challenges"] = tuple(c.id for c in context.challenges)
-    ids["severe_challenges"] = tuple(
-        c.id for c in context.challenges if c.severity is Severity.SEVERE
+    facts = CapacityFacts(
+        framework=framework,
+        model=model,
+        grades=grades,
+        graded=graded,
+        triangulated={
+            q: triangulation[q].status is TriangulationStatus.TRIANGULATED for q in graded
+        },
+        context=context,
+        trend=trend,
+        levers=lever_values,
     )
-    ids["challenge_points"] = ids["challenges"]
-    counts["challenges"] = len(ids["challenges"])
-    counts["severe_challenges"] = len(ids["severe_challenges"])
-    counts["challenge_points"] = sum(c.severity.points for c in context.challenges)
-    for valence, name in (
-        (Valence.STRENGTH, "readiness_strengths"),
-        (Valence.WEAKNESS, "readiness_weaknesses"),
-    ):
-        ids[name] = tuple(r.id for r in context.readiness if r.valence is valence)
-        counts[name] = len(ids[name])
-    for name in CAPACITY_FIELDS:  # a lever the framework does not have
-        counts.setdefault(name, 0)
-        ids.setdefault(name, empty)
+    counts: dict[str, int] = {}
+    ids: dict[str, tuple[str, ...]] = {}
+    for name, field in FIELDS["capacity"].items():
+        counts[name], ids[name] = field.value(facts)
     return counts, ids, tuple(levers)
 
 

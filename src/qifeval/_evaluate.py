@@ -94,7 +94,7 @@ def evaluate_indicators(
     engine: str = "durable",
 ) -> tuple[IndicatorResult, ...]:
     """Suggest a grade for every indicator of *framework* (without QI 10)."""
-    analysed = analyse(evidence, framework, rules.points)
+    analysed = analyse(evidence, framework, rules.points, rules.triangulation)
     fired = run_rules(rules, {qi: p.counts for qi, (p, _) in analysed.items()}, engine)
     results = []
     for qi in framework.indicators:

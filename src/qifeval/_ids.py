@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable
 
-__all__ = ["close_matches", "did_you_mean", "sorted_ids"]
+__all__ = ["close_matches", "did_you_mean", "ref_key", "sorted_ids"]
 
 
 def _natural(item_id: str) -> tuple[list[tuple[int, int | str]], str]:
@@ -36,3 +36,10 @@ def did_you_mean(suggestions: Iterable[str]) -> str:
     """
     names = list(suggestions)
     return f"; did you mean {' or '.join(map(repr, names))}?" if names else ""
+
+
+def ref_key(ref: str) -> tuple[str, int]:
+    """The sort key of an illustration reference such as ``"5.2/weak/3"``:
+    by indicator and kind, then by number."""
+    head, _, n = ref.rpartition("/")
+    return head, int(n)

@@ -14,8 +14,8 @@ import attrs
 
 from .. import _convert
 from .._errors import InputError
-from .._evidence import Weight
-from .._fields import VOCABULARIES
+from .._evidence import SourceKind, Weight
+from .._fields import FIELDS, SUBJECTS, Points, TriangulationPolicy
 from .._grade import Grade
 from .._ids import close_matches, did_you_mean
 from .._triangulation import EvidenceProfile
@@ -176,26 +176,6 @@ class Rule:
 
 
 @attrs.frozen(kw_only=True)
-class Points(Mapping[Weight, int]):
-    """The points each finding weight adds to ``strength_points`` and
-    ``weakness_points``; a read-only mapping of :class:`~qifeval.Weight` to
-    points."""
-
-    minor: int = 1
-    important: int = 3
-    major: int = 9
-
-    def __getitem__(self, weight: Weight) -> int:
-        return int(getattr(self, Weight(weight).value))
-
-    def __iter__(self) -> Iterator[Weight]:
-        return iter(Weight)
-
-    def __len__(self) -> int:
-        return len(Weight)
-
-
-@attrs.frozen(kw_only=True)
 class RuleSet:
     """A named, ordered set of grading rules and the points each finding
     weight adds to ``strength_points`` / ``weakness_points``.
@@ -207,6 +187,9 @@ class RuleSet:
         profile) or ``"capacity"`` (rules over the capacity profile).
     :param confidence: (capacity rules) the grade bands of the confidence
         statement.
+    :param triangulation: (grading rules) when evidence is triangulated: the
+        thresholds behind the triangulation status and the field
+        ``strengths_triangulated``.
     """
 
     name: str
@@ -214,6 +197,7 @@ class RuleSet:
     subject: str = "indicator"
     points: Points = attrs.field(factory=lambda: Points())
     confidence: ConfidenceBands = attrs.field(factory=lambda: ConfidenceBands())
+    triangulation: TriangulationPolicy = attrs.field(factory=lambda: TriangulationPolicy())
     rules: tuple[Rule, ...] = attrs.field(factory=tuple, converter=to_tuple)
 
     def __attrs_post_init__(self) -> None:
@@ -270,12 +254,18 @@ _LIMIT = 1_000_000
 def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
     if not rs.name.strip():
         yield "name", "must not be empty"
-    if rs.subject not in VOCABULARIES:
-        yield "subject", f"expected one of {', '.join(map(repr, VOCABULARIES))}, got {rs.subject!r}"
+    if rs.subject not in SUBJECTS:
+        yield "subject", f"expected one of {', '.join(map(repr, SUBJECTS))}, got {rs.subject!r}"
         return
     if not 1 <= rs.confidence.confident <= rs.confidence.very_confident <= 6:
         yield "confidence", "expected 1 <= confident <= very_confident <= 6"
-    fields = VOCABULARIES[rs.subject]
+    kinds = len(SourceKind)
+    if not 1 <= rs.triangulation.partial <= rs.triangulation.triangulated <= kinds:
+        yield (
+            "triangulation",
+            f"expected 1 <= partial <= triangulated <= {kinds} (the source kinds)",
+        )
+    fields = FIELDS[rs.subject]
     for w in Weight:
         if not 0 <= rs.points[w] <= _LIMIT:
             yield (
@@ -313,7 +303,7 @@ def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
 
 
 def _comparison_problems(
-    c: Comparison, where: str, fields: Mapping[str, str]
+    c: Comparison, where: str, fields: Mapping[str, object]
 ) -> Iterator[tuple[str, str]]:
     for key, name in (("field", c.field), ("other", c.other)):
         if name is not None and name not in fields:
@@ -359,7 +349,7 @@ def rules_from_dict(
         default_capacity_rules() if raw.get("subject") == "capacity" else default_rules()
     )
     merged: dict[str, Any] = {"subject": start.subject}
-    for key in ("points", "confidence"):
+    for key in ("points", "confidence", "triangulation"):
         given = raw.pop(key, {})
         if not isinstance(given, dict):
             raise RulesError("expected a table", file=file, path=key)
@@ -377,6 +367,7 @@ def rules_from_dict(
         description=amendment.description or start.description,
         points=amendment.points,
         confidence=amendment.confidence,
+        triangulation=amendment.triangulation,
     )
 
 
