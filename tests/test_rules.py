@@ -354,6 +354,8 @@ def test_rules_round_trip_and_amendment(tmp_path) -> None:
             "from -1000000",
         ),
         ('remove = ["nope"]\n', "remove", "no rule named 'nope'"),
+        ("[triangulation]\npartial = 4\n", "triangulation", "expected 1 <= partial"),
+        ("[triangulation]\ntriangulated = 5\n", "triangulation", "<= 4 (the source kinds)"),
         ('colour = "red"\n', "", "unknown key(s) 'colour'"),
     ],
 )
@@ -530,3 +532,28 @@ def test_qifeval_warnings_share_one_base_to_filter_on() -> None:
         with pytest.raises(qifeval.PersonalDataWarning):
             qifeval.evaluate(ev, FW)
     assert issubclass(qifeval.QifevalWarning, UserWarning)
+
+
+def test_triangulation_thresholds_are_rule_set_data(tmp_path) -> None:
+    p = tmp_path / "rules.toml"
+    p.write_text(
+        'schema_version = 1\nbase = "default"\nname = "four-kinds"\n'
+        "[triangulation]\ntriangulated = 4\npartial = 3\n",
+        encoding="utf-8",
+    )
+    four = qifeval.load_rules(p)
+    assert four.triangulation.triangulated == 4 and four.rules == qifeval.default_rules().rules
+    three = [
+        f("A", weight="major", source="practice"),
+        f("B", weight="major", source="stakeholder_views"),
+        f("C", weight="major", source="performance_data"),
+    ]
+    ev = EvidenceSet(partnership="P", findings=three)
+    default, strict = qifeval.evaluate(ev, FW), qifeval.evaluate(ev, FW, four)
+    assert default.result("5.2").suggested_grade is Grade.VERY_GOOD
+    assert strict.result("5.2").suggested_grade is Grade.GOOD
+    assert strict.result("5.2").profile["strengths_triangulated"] == 0
+    assert default.result("5.2").triangulation.status is qifeval.TriangulationStatus.TRIANGULATED
+    t = strict.result("5.2").triangulation
+    assert t.status is qifeval.TriangulationStatus.PARTIAL and not t.strengths_triangulated
+    assert "strengths-not-triangulated" in [r.name for r in strict.result("5.2").rules_fired]

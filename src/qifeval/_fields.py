@@ -334,6 +334,13 @@ _computed(
     lambda x: (len(x.kinds(_WEAKNESS)), x.ids("weaknesses")),
 )
 _computed(
+    "strengths_triangulated",
+    "1 if the strengths rest on at least the rule set's `triangulation.triangulated` "
+    "distinct kinds of evidence (3 by default), else 0",
+    _S,
+    lambda x: (int(len(x.kinds(_STRENGTH)) >= x.policy.triangulated), x.ids("strengths")),
+)
+_computed(
     "sources",
     "distinct kinds of evidence behind all findings (0-4)",
     _N,
