@@ -557,3 +557,18 @@ def test_triangulation_thresholds_are_rule_set_data(tmp_path) -> None:
     t = strict.result("5.2").triangulation
     assert t.status is qifeval.TriangulationStatus.PARTIAL and not t.strengths_triangulated
     assert "strengths-not-triangulated" in [r.name for r in strict.result("5.2").rules_fired]
+
+
+def test_every_effect_is_in_the_effects_table_and_limits_follow_it() -> None:
+    from qifeval.rules._model import EFFECTS
+
+    assert set(EFFECTS) == set(qifeval.Effect)
+    assert {e for e, k in EFFECTS.items() if k.limiting} == {
+        qifeval.Effect.CAP,
+        qifeval.Effect.LIMIT,
+    }
+    c = qifeval.evaluate(qifeval.load_findings("examples/findings.toml")).capacity
+    assert {r.effect for r in c.limiting_rules} <= {qifeval.Effect.CAP, qifeval.Effect.LIMIT}
+    assert [
+        r for r in c.rules_fired if r.effect in (qifeval.Effect.CAP, qifeval.Effect.LIMIT)
+    ] == list(c.limiting_rules)

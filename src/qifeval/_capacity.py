@@ -16,13 +16,13 @@ import attrs
 from . import _convert
 from ._context import Context, Severity
 from ._fields import FIELDS, CapacityFacts
-from ._firing import FiredRule, combine, run_rules
+from ._firing import FiredRule, explain, fold, run_rules
 from ._framework import CapacityModel, Framework
 from ._grade import Grade
 from ._kinds import Valence
 from ._loading import load_framework
 from ._triangulation import Triangulation, TriangulationStatus
-from .rules._model import Confidence, Effect, RuleSet
+from .rules._model import EFFECTS, Confidence, RuleSet
 
 __all__ = [
     "CapacityJudgement",
@@ -169,7 +169,7 @@ class CapacityJudgement:
     @property
     def limiting_rules(self) -> tuple[FiredRule, ...]:
         """The caps and confidence limits that fired."""
-        return tuple(r for r in self.rules_fired if r.effect in (Effect.CAP, Effect.LIMIT))
+        return tuple(r for r in self.rules_fired if EFFECTS[r.effect].limiting)
 
     def statement(self) -> str:
         """The judgement as a paragraph for a position statement."""
@@ -332,20 +332,8 @@ def judge(
     """Run the capacity rules and assemble the judgement."""
     counts, ids, levers = capacity_profile(framework, grades, triangulation, context, trend)
     fired = run_rules(rules, {"10": counts}, engine)["10"]
-    grade, reason, explained = combine(rules, ids, fired)
-    confidence = rules.confidence.for_grade(grade)
-    limits = [r for r in explained if r.effect is Effect.LIMIT and r.confidence is not None]
-    lowest = min(
-        (r.confidence for r in limits if r.confidence is not None),
-        key=lambda c: c.rank,
-        default=None,
-    )
-    if lowest is not None and lowest.rank < confidence.rank:
-        confidence = lowest
-        explained = tuple(
-            attrs.evolve(r, decisive=True) if r in limits and r.confidence is lowest else r
-            for r in explained
-        )
+    outcome = fold(rules, fired)
+    explained = explain(rules, ids, fired, outcome)
     gaps = tuple(
         qi.id
         for qi in framework.indicators
@@ -353,9 +341,9 @@ def judge(
         or triangulation[qi.id].status is not TriangulationStatus.TRIANGULATED
     )
     return CapacityJudgement(
-        grade=grade,
-        no_grade_reason=reason,
-        confidence=confidence,
+        grade=outcome.grade,
+        no_grade_reason=outcome.reason,
+        confidence=outcome.confidence,
         levers=levers,
         barriers=barriers(framework, grades, context, trend),
         rules_fired=explained,

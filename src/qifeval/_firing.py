@@ -14,7 +14,7 @@ from ._errors import InputError
 from ._grade import Grade
 from ._ids import sorted_ids
 from .rules._durable import DurableEngine
-from .rules._model import Confidence, Effect, RuleSet
+from .rules._model import EFFECTS, Confidence, Effect, Outcome, RuleSet, Tally
 
 __all__ = ["FiredRule", "engine_cache_clear"]
 
@@ -41,46 +41,68 @@ class FiredRule:
     decisive: bool = False
 
 
+def fold(rules: RuleSet, fired: tuple[int, ...]) -> Outcome:
+    """Fold the rules that fired (indices into *rules*) through the effects
+    table into a result: the grade (or a reason for none) and, for capacity
+    rules, the confidence statement."""
+    tally = Tally()
+    for i in fired:
+        rule = rules.rules[i]
+        EFFECTS[rule.effect].fold(tally, rule)
+    grade: Grade | None = None
+    reason: str | None = None
+    if tally.withheld:
+        reason = "; ".join(r.reason for r in tally.withheld)
+    elif tally.top is None:
+        reason = "no rule suggested a grade for this evidence"
+    else:
+        grade = tally.top if tally.lowest_cap is None else min(tally.top, tally.lowest_cap)
+    confidence = rules.confidence.for_grade(grade)
+    limited = tally.limit is not None and tally.limit.rank < confidence.rank
+    return Outcome(
+        grade=grade,
+        reason=reason,
+        top=tally.top,
+        withheld=bool(tally.withheld),
+        confidence=tally.limit if limited and tally.limit is not None else confidence,
+        limited=limited,
+    )
+
+
+def explain(
+    rules: RuleSet,
+    cited: Mapping[str, tuple[str, ...]],
+    fired: tuple[int, ...],
+    outcome: Outcome,
+) -> tuple[FiredRule, ...]:
+    """The explanation: every rule that fired, in firing order, with the
+    ids behind the fields it reads and whether its effect was decisive."""
+    out = []
+    for i in fired:
+        r = rules.rules[i]
+        out.append(
+            FiredRule(
+                name=r.name,
+                reason=r.reason,
+                effect=r.effect,
+                grade=r.grade,
+                confidence=r.confidence,
+                priority=r.priority,
+                condition=r.condition(),
+                evidence=sorted_ids({f for field in r.fields() for f in cited[field]}),
+                decisive=EFFECTS[r.effect].decisive(outcome, r),
+            )
+        )
+    return tuple(out)
+
+
 def combine(
     rules: RuleSet, cited: Mapping[str, tuple[str, ...]], fired: tuple[int, ...]
 ) -> tuple[Grade | None, str | None, tuple[FiredRule, ...]]:
     """Combine the rules that fired into a grade (or a reason for none) and
     the explanation. *cited* maps each field to the ids behind it."""
-    chosen = [rules.rules[i] for i in fired]
-    withheld = [r for r in chosen if r.effect is Effect.WITHHOLD]
-    suggested = [r for r in chosen if r.effect is Effect.SUGGEST]
-    caps = [r for r in chosen if r.effect is Effect.CAP]
-    grade: Grade | None = None
-    reason: str | None = None
-    decisive: set[str] = set()
-    if withheld:
-        reason = "; ".join(r.reason for r in withheld)
-        decisive = {r.name for r in withheld}
-    elif not suggested:
-        reason = "no rule suggested a grade for this evidence"
-    else:
-        top = max(r.grade for r in suggested if r.grade is not None)
-        lowest_cap = min((r.grade for r in caps if r.grade is not None), default=None)
-        grade = Grade(top if lowest_cap is None else min(top, lowest_cap))
-        # The suggestion that reached the grade and the caps that hold it
-        # there: both, when a cap equals the highest suggestion.
-        decisive = {r.name for r in suggested if r.grade == top and top == grade}
-        decisive |= {r.name for r in caps if r.grade == grade}
-    explained = tuple(
-        FiredRule(
-            name=r.name,
-            reason=r.reason,
-            effect=r.effect,
-            grade=r.grade,
-            confidence=r.confidence,
-            priority=r.priority,
-            condition=r.condition(),
-            evidence=sorted_ids({f for field in r.fields() for f in cited[field]}),
-            decisive=r.name in decisive,
-        )
-        for r in chosen
-    )
-    return grade, reason, explained
+    outcome = fold(rules, fired)
+    return outcome.grade, outcome.reason, explain(rules, cited, fired, outcome)
 
 
 _engines: collections.OrderedDict[RuleSet, DurableEngine] = collections.OrderedDict()

@@ -72,6 +72,112 @@ class Confidence(enum.StrEnum):
         return list(Confidence).index(self) + 1
 
 
+class Tally:
+    """What the rules that fired add up to, as the effects fold into it."""
+
+    __slots__ = ("limit", "lowest_cap", "top", "withheld")
+
+    def __init__(self) -> None:
+        self.withheld: list[Rule] = []
+        self.top: Grade | None = None
+        self.lowest_cap: Grade | None = None
+        self.limit: Confidence | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """The result of folding the rules that fired.
+
+    :param confidence: the confidence statement (capacity rules): the band
+        of the grade, lowered by the lowest ``limit``.
+    :param limited: whether a ``limit`` lowered the confidence.
+    """
+
+    grade: Grade | None
+    reason: str | None
+    top: Grade | None
+    withheld: bool
+    confidence: Confidence
+    limited: bool
+
+
+@attrs.frozen(kw_only=True)
+class EffectKind:
+    """How one effect works: what its rules need, which rule sets may use
+    it, how it folds into the tally, and when a rule of it is decisive.
+
+    :param needs: ``"grade"``, ``"confidence"`` or ``None``: the value every
+        rule of this effect carries (and no other rule does).
+    :param limiting: whether it holds a result down (reported among the
+        limiting rules).
+    """
+
+    needs: str | None
+    subjects: tuple[str, ...]
+    limiting: bool
+    fold: Callable[[Tally, Rule], None]
+    decisive: Callable[[Outcome, Rule], bool]
+
+
+def _fold_withhold(t: Tally, r: Rule) -> None:
+    t.withheld.append(r)
+
+
+def _fold_suggest(t: Tally, r: Rule) -> None:
+    assert r.grade is not None
+    t.top = r.grade if t.top is None else max(t.top, r.grade)
+
+
+def _fold_cap(t: Tally, r: Rule) -> None:
+    assert r.grade is not None
+    t.lowest_cap = r.grade if t.lowest_cap is None else min(t.lowest_cap, r.grade)
+
+
+def _fold_limit(t: Tally, r: Rule) -> None:
+    assert r.confidence is not None
+    if t.limit is None or r.confidence.rank < t.limit.rank:
+        t.limit = r.confidence
+
+
+#: Every effect: the one table that validation, combining and reports read.
+EFFECTS: dict[Effect, EffectKind] = {
+    # No grade; every withhold that fired is decisive and gives its reason.
+    Effect.WITHHOLD: EffectKind(
+        needs=None,
+        subjects=("indicator", "capacity"),
+        limiting=False,
+        fold=_fold_withhold,
+        decisive=lambda o, r: o.withheld,
+    ),
+    # The highest suggestion wins; decisive if it is the grade reached.
+    Effect.SUGGEST: EffectKind(
+        needs="grade",
+        subjects=("indicator", "capacity"),
+        limiting=False,
+        fold=_fold_suggest,
+        decisive=lambda o, r: o.grade is not None and r.grade == o.top == o.grade,
+    ),
+    # The lowest cap wins; decisive if it holds the grade where it is
+    # (also when it equals the highest suggestion).
+    Effect.CAP: EffectKind(
+        needs="grade",
+        subjects=("indicator", "capacity"),
+        limiting=True,
+        fold=_fold_cap,
+        decisive=lambda o, r: o.grade is not None and r.grade == o.grade,
+    ),
+    # The lowest limit on the confidence statement wins; decisive if it
+    # lowered the statement below the grade's band.
+    Effect.LIMIT: EffectKind(
+        needs="confidence",
+        subjects=("capacity",),
+        limiting=True,
+        fold=_fold_limit,
+        decisive=lambda o, r: o.limited and r.confidence is o.confidence,
+    ),
+}
+
+
 @attrs.frozen(kw_only=True)
 class ConfidenceBands:
     """The lowest capacity grade for each confidence statement; below
@@ -285,15 +391,24 @@ def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
             yield f"{where}.name", "must not be empty"
         if not rule.reason.strip():
             yield f"{where}.reason", "must not be empty: every rule explains itself"
-        graded = rule.effect in (Effect.SUGGEST, Effect.CAP)
+        kind = EFFECTS[rule.effect]
+        graded = kind.needs == "grade"
         if not graded and rule.grade is not None:
             yield f"{where}.grade", f"a {rule.effect.value} rule has no grade"
         if graded and rule.grade is None:
             yield f"{where}.grade", f"a {rule.effect.value} rule needs a grade (1-6)"
-        if (rule.effect is Effect.LIMIT) != (rule.confidence is not None):
-            yield f"{where}.confidence", "a limit rule, and only a limit rule, needs a confidence"
-        if rule.effect is Effect.LIMIT and rs.subject != "capacity":
-            yield f"{where}.effect", "limit rules apply to capacity rules only"
+        if (kind.needs == "confidence") != (rule.confidence is not None):
+            needing = [e.value for e, k in EFFECTS.items() if k.needs == "confidence"]
+            yield (
+                f"{where}.confidence",
+                f"a {' or '.join(needing)} rule, and only a {' or '.join(needing)} rule, "
+                "needs a confidence",
+            )
+        if rs.subject not in kind.subjects:
+            yield (
+                f"{where}.effect",
+                f"{rule.effect.value} rules apply to {' or '.join(kind.subjects)} rules only",
+            )
         if not rule.when:
             yield f"{where}.when", "needs at least one comparison"
         if not -_LIMIT <= rule.priority <= _LIMIT:
