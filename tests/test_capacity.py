@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 import qifeval
 from qifeval import Confidence, Context, ContextualChallenge, EvidenceSet, Finding, Grade
 from qifeval._capacity import judge
+from qifeval._fields import FIELDS
 from qifeval._triangulation import Triangulation, TriangulationStatus
 
-from .strategies import QI_IDS, QIF_2018, contexts, grade_maps
+from .strategies import QI_IDS, QIF_2018, contexts, finding, grade_maps, side_violations
 
 FW = QIF_2018
 RULES = qifeval.default_capacity_rules()
@@ -105,48 +106,20 @@ def _findings(grade_by_qi: dict[str, str]) -> list[Finding]:
         if level == "vg":
             for s in ("practice", "performance_data", "stakeholder_views"):
                 out.append(
-                    Finding(
-                        id=f"{qi}-{s}",
-                        qi=qi,
-                        statement="s",
-                        valence="strength",
-                        weight="major",
-                        source=s,
-                    )
+                    finding(f"{qi}-{s}", qi=qi, valence="strength", weight="major", source=s)
                 )
         elif level == "good":
             for s in ("practice", "performance_data", "stakeholder_views"):
                 out.append(
-                    Finding(
-                        id=f"{qi}-{s}",
-                        qi=qi,
-                        statement="s",
-                        valence="strength",
-                        weight="important",
-                        source=s,
-                    )
+                    finding(f"{qi}-{s}", qi=qi, valence="strength", weight="important", source=s)
                 )
             out.append(
-                Finding(
-                    id=f"{qi}-w",
-                    qi=qi,
-                    statement="s",
-                    valence="weakness",
-                    weight="important",
-                    source="practice",
-                )
+                finding(f"{qi}-w", qi=qi, valence="weakness", weight="important", source="practice")
             )
         elif level == "weak":
             for s in ("practice", "stakeholder_views"):
                 out.append(
-                    Finding(
-                        id=f"{qi}-w-{s}",
-                        qi=qi,
-                        statement="s",
-                        valence="weakness",
-                        weight="important",
-                        source=s,
-                    )
+                    finding(f"{qi}-w-{s}", qi=qi, valence="weakness", weight="important", source=s)
                 )
     return out
 
@@ -295,3 +268,19 @@ def test_a_broken_capacity_table_names_the_field(tmp_path, table, path, message)
     with pytest.raises(qifeval.FrameworkError, match=r"fw\.toml at " + re.escape(path)) as exc:
         qifeval.load_framework(file)
     assert message in str(exc.value)
+
+
+@given(grade_maps, contexts(max_size=3), st.sampled_from(QI_IDS), st.data())
+def test_every_registered_capacity_field_moves_with_its_side(grades, context, qi, data) -> None:
+    before = capacity(grades, context).counts
+    assert set(before) == set(FIELDS["capacity"])
+    if grades[qi] is not None and grades[qi] is not Grade.EXCELLENT:
+        raised = capacity({**grades, qi: Grade(grades[qi] + 1)}, context).counts
+        assert side_violations("capacity", before, raised, stronger=True) == []
+    extra = ContextualChallenge(
+        id="NEW",
+        kind=data.draw(st.sampled_from(qifeval.ChallengeKind)),
+        severity=data.draw(st.sampled_from(qifeval.Severity)),
+    )
+    harder = capacity(grades, attrs.evolve(context, challenges=(*context.challenges, extra)))
+    assert side_violations("capacity", before, harder.counts, stronger=False) == []

@@ -1,5 +1,3 @@
-import threading
-
 import attrs
 import pytest
 from hypothesis import given
@@ -11,21 +9,10 @@ from qifeval.rules import _durable
 from qifeval.rules._model import rules_from_dict, rules_to_dict
 
 from .strategies import QIF_2018, evidence_sets, findings
+from .strategies import finding as f
 
 FW = QIF_2018
 RULES = qifeval.default_rules()
-
-
-def f(id, valence="strength", weight="important", source="practice", qi="5.2", **kw) -> Finding:
-    return Finding(
-        id=id,
-        qi=qi,
-        statement=f"statement {id}",
-        valence=valence,
-        weight=weight,
-        source=source,
-        **kw,
-    )
 
 
 def grade_of(*items: Finding, qi: str = "5.2") -> Grade | None:
@@ -374,7 +361,7 @@ def test_rules_file_errors(tmp_path, body, path, message) -> None:
 # --- Engine ---------------------------------------------------------------------
 
 
-def test_threads_give_the_same_results_as_sequential_runs() -> None:
+def test_threads_give_the_same_results_as_sequential_runs(in_threads) -> None:
     inputs = [
         EvidenceSet(
             partnership=f"P{i}",
@@ -393,22 +380,13 @@ def test_threads_give_the_same_results_as_sequential_runs() -> None:
     ]
     expected = [qifeval.evaluate(e, FW).results for e in inputs]
     got: dict[tuple[int, int], object] = {}
-    errors: list[BaseException] = []
 
     def work(t: int) -> None:
-        try:
-            for k in range(25):
-                i = (t * 7 + k) % len(inputs)
-                got[(t, k)] = qifeval.evaluate(inputs[i], FW).results == expected[i]
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
+        for k in range(25):
+            i = (t * 7 + k) % len(inputs)
+            got[(t, k)] = qifeval.evaluate(inputs[i], FW).results == expected[i]
 
-    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    assert not errors
+    assert in_threads(work, 8) == []
     assert len(got) == 200 and all(got.values())
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "Rule",
     "RuleSet",
     "RulesError",
+    "TriangulationPolicy",
     "default_capacity_rules",
     "default_rules",
     "load_rules",
