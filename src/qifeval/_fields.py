@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._context import Severity
 from ._evidence import Finding
 from ._framework import CapacityModel, Framework, Part
 from ._grade import Grade
@@ -410,9 +411,10 @@ def _lever(name: str) -> Callable[[CapacityFacts], Computed]:
     return compute
 
 
-_all_qis: Callable[[CapacityFacts], tuple[str, ...]] = lambda x: tuple(  # noqa: E731
-    qi.id for qi in x.framework.indicators
-)
+def _all_qis(x: CapacityFacts) -> tuple[str, ...]:
+    return tuple(qi.id for qi in x.framework.indicators)
+
+
 _capacity(
     "indicators",
     "quality indicators in the framework (without QI 10)",
@@ -522,7 +524,7 @@ _capacity(
     "severe_challenges",
     "contextual challenges of severity `severe`",
     _W,
-    lambda x: _ids(tuple(c.id for c in x.context.challenges if c.severity.value == "severe")),
+    lambda x: _ids(tuple(c.id for c in x.context.challenges if c.severity is Severity.SEVERE)),
 )
 _capacity(
     "challenge_points",
