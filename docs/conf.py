@@ -155,6 +155,28 @@ if not _generated.exists() or _generated.read_text(encoding="utf-8") != _text:
     _generated.write_text(_text, encoding="utf-8")
 
 
+# -- The profile fields' tables, from the field registry ---------------------
+# reference/fields.md includes one table per rule subject, written here at
+# build time from qifeval's registry of fields, so that the table cannot
+# drift from what rules can read.
+
+
+def _fields_table(subject: str) -> str:
+    from qifeval._fields import FIELDS
+
+    rows = ["| Field | What it counts | Side |", "|---|---|---|"]
+    for name, field in FIELDS[subject].items():
+        rows.append(f"| `{name}` | {field.description} | {field.side.value} |")
+    return "\n".join(rows) + "\n"
+
+
+for _subject in ("indicator", "capacity"):
+    _table = DOCS_DIR / "reference" / f"fields-{_subject}.md.inc"
+    _text = _fields_table(_subject)
+    if not _table.exists() or _table.read_text(encoding="utf-8") != _text:
+        _table.write_text(_text, encoding="utf-8")
+
+
 # -- attrs defaults in signatures ----------------------------------------------
 # attrs gives a field with a factory default (an empty tuple, an empty
 # Context) the sentinel ``NOTHING`` as its default in ``__init__``; show it

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 from hypothesis import strategies as st
 
@@ -224,3 +226,44 @@ def assert_same_types(a: object, b: object, path: str = "$") -> None:
             assert_same_types(x, y, f"{path}[{i}]")
     else:
         assert a == b, path
+
+
+def finding(
+    id: str,
+    *,
+    qi: str = "5.2",
+    valence: str = "strength",
+    weight: str = "important",
+    source: str = "practice",
+    **kw: object,
+) -> qifeval.Finding:
+    """A finding for hand-written cases: an important strength from
+    practice on QI 5.2 unless told otherwise (keywords only)."""
+    return qifeval.Finding(
+        id=id,
+        qi=qi,
+        statement=f"statement {id}",
+        valence=valence,
+        weight=weight,
+        source=source,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def side_violations(
+    subject: str, before: Mapping[str, int], after: Mapping[str, int], *, stronger: bool
+) -> list[str]:
+    """The registered fields of *subject* whose move from *before* to
+    *after* contradicts their side, when the change between them made the
+    evidence *stronger* (a strength added; a grade raised) or weaker (a
+    weakness added; a contextual challenge added)."""
+    from qifeval._fields import FIELDS, Side
+
+    wrong = []
+    for name, field in FIELDS[subject].items():
+        moved = after[name] - before[name]
+        if field.side is Side.STRENGTH and (moved < 0 if stronger else moved > 0):
+            wrong.append(name)
+        if field.side is Side.WEAKNESS and (moved > 0 if stronger else moved < 0):
+            wrong.append(name)
+    return wrong

@@ -1,3 +1,5 @@
+import re
+
 import attrs
 import pytest
 from hypothesis import given
@@ -6,9 +8,10 @@ from hypothesis import strategies as st
 import qifeval
 from qifeval import Confidence, Context, ContextualChallenge, EvidenceSet, Finding, Grade
 from qifeval._capacity import judge
+from qifeval._fields import FIELDS
 from qifeval._triangulation import Triangulation, TriangulationStatus
 
-from .strategies import QI_IDS, QIF_2018, contexts, grade_maps
+from .strategies import QI_IDS, QIF_2018, contexts, finding, grade_maps, side_violations
 
 FW = QIF_2018
 RULES = qifeval.default_capacity_rules()
@@ -83,7 +86,7 @@ def test_every_lever_cites_its_indicators_and_engines_agree(grades, context) -> 
         given_ = list(lever.grades.values())
         assert lever.mean == (sum(map(int, given_)) / len(given_) if given_ else None)
     assert set(c.levers[1].indicators) >= {"9.1", "9.2", "9.3", "9.4", "6.1", "8.2"}
-    ref = capacity(grades, context, engine="reference")
+    ref = capacity(grades, context, engine="python")
     assert (c.grade, c.confidence, c.rules_fired) == (ref.grade, ref.confidence, ref.rules_fired)
     for r in c.rules_fired:
         assert set(r.evidence) <= set(QI_IDS) | {x.id for x in context.challenges} | {
@@ -103,48 +106,20 @@ def _findings(grade_by_qi: dict[str, str]) -> list[Finding]:
         if level == "vg":
             for s in ("practice", "performance_data", "stakeholder_views"):
                 out.append(
-                    Finding(
-                        id=f"{qi}-{s}",
-                        qi=qi,
-                        statement="s",
-                        valence="strength",
-                        weight="major",
-                        source=s,
-                    )
+                    finding(f"{qi}-{s}", qi=qi, valence="strength", weight="major", source=s)
                 )
         elif level == "good":
             for s in ("practice", "performance_data", "stakeholder_views"):
                 out.append(
-                    Finding(
-                        id=f"{qi}-{s}",
-                        qi=qi,
-                        statement="s",
-                        valence="strength",
-                        weight="important",
-                        source=s,
-                    )
+                    finding(f"{qi}-{s}", qi=qi, valence="strength", weight="important", source=s)
                 )
             out.append(
-                Finding(
-                    id=f"{qi}-w",
-                    qi=qi,
-                    statement="s",
-                    valence="weakness",
-                    weight="important",
-                    source="practice",
-                )
+                finding(f"{qi}-w", qi=qi, valence="weakness", weight="important", source="practice")
             )
         elif level == "weak":
             for s in ("practice", "stakeholder_views"):
                 out.append(
-                    Finding(
-                        id=f"{qi}-w-{s}",
-                        qi=qi,
-                        statement="s",
-                        valence="weakness",
-                        weight="important",
-                        source=s,
-                    )
+                    finding(f"{qi}-w-{s}", qi=qi, valence="weakness", weight="important", source=s)
                 )
     return out
 
@@ -228,3 +203,84 @@ def test_override_needs_rationale_and_role() -> None:
     assert ok.decision("5.2").kind is qifeval.DecisionKind.CONFIRMED
     with pytest.raises(qifeval.InputError, match="no suggested grade"):
         ev.confirm("9.1", role="Lead officer")
+
+
+# --- The framework's capacity table ---------------------------------------------
+
+
+def test_levers_key_outcomes_and_leadership_come_from_the_framework() -> None:
+    grades = dict.fromkeys(QI_IDS, Grade.GOOD)
+    own = attrs.evolve(
+        FW,
+        capacity=qifeval.CapacityModel(
+            key_outcomes=["5.1"],
+            leadership_key_area=7,
+            levers=[qifeval.LeverModel(name="outcomes", title="Delivery", indicators=["5.*"])],
+        ),
+    )
+    c = judge(
+        RULES, own, {**grades, "5.1": Grade.WEAK}, TRIANGULATED, Context(), None, engine="python"
+    )
+    assert [(lv.name, lv.indicators) for lv in c.levers] == [
+        ("outcomes", ("5.1", "5.2", "5.3", "5.4"))
+    ]
+    assert c.counts["weak_key_outcomes"] == 1 and c.counts["lever_intelligence"] == 0
+    c = judge(
+        RULES, own, {**grades, "7.1": Grade.WEAK}, TRIANGULATED, Context(), None, engine="python"
+    )
+    assert c.counts["weak_leadership"] == 1
+    assert capacity({**grades, "7.1": Grade.WEAK}).counts["weak_leadership"] == 0
+
+
+@given(grade_maps, contexts())
+def test_a_framework_without_a_capacity_table_falls_back_to_the_default_one(
+    grades, context
+) -> None:
+    bare = attrs.evolve(FW, capacity=None)
+    with_table, without = (
+        judge(RULES, fw, grades, TRIANGULATED, context, None, engine="python") for fw in (FW, bare)
+    )
+    assert without == with_table
+
+
+@pytest.mark.parametrize(
+    ("table", "path", "message"),
+    [
+        ({"key_outcomes": ["1.9"]}, "capacity.key_outcomes[0]", "no indicator '1.9'"),
+        ({"leadership_key_area": 11}, "capacity.leadership_key_area", "no key area 11"),
+        (
+            {"levers": [{"name": "a", "title": "A", "indicators": ["12.*"]}]},
+            "capacity.levers[0].indicators[0]",
+            "no key area '12'",
+        ),
+        (
+            {"levers": [{"name": "A b", "title": "A", "indicators": []}]},
+            "capacity.levers[0].name",
+            "lower-case name",
+        ),
+    ],
+)
+def test_a_broken_capacity_table_names_the_field(tmp_path, table, path, message) -> None:
+    raw = qifeval._loading.framework_to_dict(FW)
+    raw["capacity"] = table
+    file = tmp_path / "fw.toml"
+    file.write_text(__import__("tomli_w").dumps(raw), encoding="utf-8")
+    with pytest.raises(qifeval.FrameworkError, match=r"fw\.toml at " + re.escape(path)) as exc:
+        qifeval.load_framework(file)
+    assert message in str(exc.value)
+
+
+@given(grade_maps, contexts(max_size=3), st.sampled_from(QI_IDS), st.data())
+def test_every_registered_capacity_field_moves_with_its_side(grades, context, qi, data) -> None:
+    before = capacity(grades, context).counts
+    assert set(before) == set(FIELDS["capacity"])
+    if grades[qi] is not None and grades[qi] is not Grade.EXCELLENT:
+        raised = capacity({**grades, qi: Grade(grades[qi] + 1)}, context).counts
+        assert side_violations("capacity", before, raised, stronger=True) == []
+    extra = ContextualChallenge(
+        id="NEW",
+        kind=data.draw(st.sampled_from(qifeval.ChallengeKind)),
+        severity=data.draw(st.sampled_from(qifeval.Severity)),
+    )
+    harder = capacity(grades, attrs.evolve(context, challenges=(*context.challenges, extra)))
+    assert side_violations("capacity", before, harder.counts, stronger=False) == []

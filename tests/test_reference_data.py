@@ -20,19 +20,23 @@ from hypothesis import strategies as st
 import qifeval
 from qifeval import FrameworkError, Grade, InputError, UnknownIndicatorError
 from qifeval._convert import converter
-from qifeval._reference import (
+from qifeval._crosswalk import (
     Change,
-    CountRange,
     Crosswalk,
     CrosswalkLink,
-    IndicatorResults,
     crosswalk_from_dict,
+    load_crosswalk,
+)
+from qifeval._national import (
+    CountRange,
+    IndicatorResults,
+    national_results,
+    national_results_from_dict,
+)
+from qifeval._profiles import (
     inspection_profile,
     inspection_profiles,
     inspection_profiles_from_dict,
-    load_crosswalk,
-    national_results,
-    national_results_from_dict,
 )
 
 E, VG, G, A, W, U = (
@@ -647,3 +651,28 @@ def test_bundled_reference_data_is_cached() -> None:
     assert load_crosswalk() is load_crosswalk()
     assert inspection_profiles() is inspection_profiles()
     assert inspection_profile("joint-2018") is inspection_profiles()[1]
+
+
+@given(
+    st.sampled_from(["qif-2014", "qif-2018"]).flatmap(
+        lambda fw: st.tuples(
+            st.just(fw), st.sampled_from([qi.id for qi in qifeval.load_framework(fw)])
+        )
+    )
+)
+def test_translate_is_the_link_seen_from_either_side(case: tuple[str, str]) -> None:
+    source, qi_id = case
+    target = "qif-2018" if source == "qif-2014" else "qif-2014"
+    cw = load_crosswalk()
+    there = cw.translate(qi_id, source, target)
+    link = cw.to_2018(qi_id) if source == "qif-2014" else cw.to_2014(qi_id)
+    assert there == (link.to_id if source == "qif-2014" else link.from_id)
+    if there is not None:
+        assert there in qifeval.load_framework(target)
+        assert cw.translate(there, target, source) == qi_id
+
+
+def test_frameworks_are_found_by_their_content_not_their_file_names() -> None:
+    assert qifeval.available_frameworks() == ("qif-2014", "qif-2018")
+    for framework_id in qifeval.available_frameworks():
+        assert qifeval.load_framework(framework_id).id == framework_id

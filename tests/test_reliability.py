@@ -170,29 +170,21 @@ def test_adapter_is_the_only_module_that_imports_durable() -> None:
         assert batch not in code
 
 
-def test_8_threads_x_200_evaluations_match_sequential_runs() -> None:
+def test_8_threads_x_200_evaluations_match_sequential_runs(in_threads) -> None:
     inputs = [evidence(i) for i in range(64)]
     expected = [qifeval.evaluate(e, FW) for e in inputs]
     mismatches: list[tuple[int, int]] = []
-    errors: list[BaseException] = []
     done = [0] * 8
 
     def work(t: int) -> None:
-        try:
-            for k in range(200):
-                i = (t * 31 + k * 7) % len(inputs)
-                got = qifeval.evaluate(inputs[i], FW)
-                if got != expected[i]:
-                    mismatches.append((t, i))
-                done[t] += 1
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        for k in range(200):
+            i = (t * 31 + k * 7) % len(inputs)
+            got = qifeval.evaluate(inputs[i], FW)
+            if got != expected[i]:
+                mismatches.append((t, i))
+            done[t] += 1
 
-    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
+    errors = in_threads(work, 8)
     assert errors == [] and mismatches == []
     assert done == [200] * 8
 

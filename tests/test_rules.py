@@ -1,5 +1,3 @@
-import threading
-
 import attrs
 import pytest
 from hypothesis import given
@@ -11,21 +9,10 @@ from qifeval.rules import _durable
 from qifeval.rules._model import rules_from_dict, rules_to_dict
 
 from .strategies import QIF_2018, evidence_sets, findings
+from .strategies import finding as f
 
 FW = QIF_2018
 RULES = qifeval.default_rules()
-
-
-def f(id, valence="strength", weight="important", source="practice", qi="5.2", **kw) -> Finding:
-    return Finding(
-        id=id,
-        qi=qi,
-        statement=f"statement {id}",
-        valence=valence,
-        weight=weight,
-        source=source,
-        **kw,
-    )
 
 
 def grade_of(*items: Finding, qi: str = "5.2") -> Grade | None:
@@ -252,8 +239,8 @@ def test_every_fired_rule_cites_findings_that_exist(e: EvidenceSet) -> None:
 
 
 @given(evidence_sets(max_size=40))
-def test_durable_engine_equals_reference_evaluator(e: EvidenceSet) -> None:
-    assert qifeval.evaluate(e, FW).results == qifeval.evaluate(e, FW, engine="reference").results
+def test_durable_engine_equals_python_evaluator(e: EvidenceSet) -> None:
+    assert qifeval.evaluate(e, FW).results == qifeval.evaluate(e, FW, engine="python").results
 
 
 @given(evidence_sets(max_size=40), st.integers(0, 5), st.integers(0, 12), st.integers(0, 30))
@@ -261,7 +248,7 @@ def test_parity_holds_for_other_points(e: EvidenceSet, minor, important, major) 
     rules = RULES.with_points(minor=minor, important=important, major=major)
     assert (
         qifeval.evaluate(e, FW, rules).results
-        == qifeval.evaluate(e, FW, rules, engine="reference").results
+        == qifeval.evaluate(e, FW, rules, engine="python").results
     )
 
 
@@ -354,6 +341,8 @@ def test_rules_round_trip_and_amendment(tmp_path) -> None:
             "from -1000000",
         ),
         ('remove = ["nope"]\n', "remove", "no rule named 'nope'"),
+        ("[triangulation]\npartial = 4\n", "triangulation", "expected 1 <= partial"),
+        ("[triangulation]\ntriangulated = 5\n", "triangulation", "<= 4 (the source kinds)"),
         ('colour = "red"\n', "", "unknown key(s) 'colour'"),
     ],
 )
@@ -372,7 +361,7 @@ def test_rules_file_errors(tmp_path, body, path, message) -> None:
 # --- Engine ---------------------------------------------------------------------
 
 
-def test_threads_give_the_same_results_as_sequential_runs() -> None:
+def test_threads_give_the_same_results_as_sequential_runs(in_threads) -> None:
     inputs = [
         EvidenceSet(
             partnership=f"P{i}",
@@ -391,22 +380,13 @@ def test_threads_give_the_same_results_as_sequential_runs() -> None:
     ]
     expected = [qifeval.evaluate(e, FW).results for e in inputs]
     got: dict[tuple[int, int], object] = {}
-    errors: list[BaseException] = []
 
     def work(t: int) -> None:
-        try:
-            for k in range(25):
-                i = (t * 7 + k) % len(inputs)
-                got[(t, k)] = qifeval.evaluate(inputs[i], FW).results == expected[i]
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
+        for k in range(25):
+            i = (t * 7 + k) % len(inputs)
+            got[(t, k)] = qifeval.evaluate(inputs[i], FW).results == expected[i]
 
-    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
-    for th in threads:
-        th.start()
-    for th in threads:
-        th.join()
-    assert not errors
+    assert in_threads(work, 8) == []
     assert len(got) == 200 and all(got.values())
 
 
@@ -467,3 +447,106 @@ def test_a_cap_equal_to_the_highest_suggestion_is_decisive_too() -> None:
         "weak-baseline",
         "critical-important-weakness",
     ]
+
+
+def test_the_reference_engine_is_the_python_engine_under_its_former_name() -> None:
+    ev = qifeval.load_findings("examples/findings.toml")
+    with pytest.warns(DeprecationWarning, match="engine='python'"):
+        old = qifeval.evaluate(ev, engine="reference")
+    assert old == qifeval.evaluate(ev, engine="python")
+    with pytest.warns(DeprecationWarning, match="engine='python'"):
+        assert old.reassess(engine="reference") == old
+
+
+def test_an_unknown_engine_is_refused_by_name() -> None:
+    ev = qifeval.load_findings("examples/findings.toml")
+    with pytest.raises(qifeval.InputError, match="'durable' or 'python', got 'clips'"):
+        qifeval.evaluate(ev, engine="clips")  # type: ignore[arg-type]
+
+
+def test_typed_callers_may_pass_tuples_or_lists(tmp_path) -> None:
+    api = pytest.importorskip("mypy.api")
+
+    caller = tmp_path / "caller.py"
+    caller.write_text(
+        "from qifeval import Comparison, Context, EvidenceSet, Finding, Rule, RuleSet\n"
+        "f = Finding(id='F1', qi='1.1', statement='s', valence='strength',\n"
+        "            weight='minor', source='practice')\n"
+        "EvidenceSet(partnership='x', findings=(f,), context=Context(challenges=()))\n"
+        "EvidenceSet(partnership='x', findings=[f])\n"
+        "r = Rule(name='a', reason='b', effect='cap', grade=3,\n"
+        "         when=[Comparison(field='findings', op='>=', value=1)])\n"
+        "RuleSet(name='n', rules=(r,))\n"
+        "n: int = EvidenceSet(partnership='x', findings=(f,)).findings\n",
+        encoding="utf-8",
+    )
+    out, _, status = api.run(
+        ["--strict", "--cache-dir", str(tmp_path / "cache"), "--follow-imports=silent", str(caller)]
+    )
+    # Only the deliberate mistake on the last line: the field keeps its type.
+    errors = [line for line in out.splitlines() if "error:" in line]
+    assert len(errors) == 1 and "caller.py:9:" in errors[0], out
+    assert status == 1
+
+
+def test_qifeval_warnings_share_one_base_to_filter_on() -> None:
+    import warnings
+
+    ev = EvidenceSet(
+        partnership="P",
+        findings=[
+            Finding(
+                id="A",
+                qi="5.2",
+                statement="Mrs Jones said the plan helped",
+                valence="strength",
+                weight="minor",
+                source="stakeholder_views",
+            )
+        ],
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", qifeval.QifevalWarning)
+        with pytest.raises(qifeval.PersonalDataWarning):
+            qifeval.evaluate(ev, FW)
+    assert issubclass(qifeval.QifevalWarning, UserWarning)
+
+
+def test_triangulation_thresholds_are_rule_set_data(tmp_path) -> None:
+    p = tmp_path / "rules.toml"
+    p.write_text(
+        'schema_version = 1\nbase = "default"\nname = "four-kinds"\n'
+        "[triangulation]\ntriangulated = 4\npartial = 3\n",
+        encoding="utf-8",
+    )
+    four = qifeval.load_rules(p)
+    assert four.triangulation.triangulated == 4 and four.rules == qifeval.default_rules().rules
+    three = [
+        f("A", weight="major", source="practice"),
+        f("B", weight="major", source="stakeholder_views"),
+        f("C", weight="major", source="performance_data"),
+    ]
+    ev = EvidenceSet(partnership="P", findings=three)
+    default, strict = qifeval.evaluate(ev, FW), qifeval.evaluate(ev, FW, four)
+    assert default.result("5.2").suggested_grade is Grade.VERY_GOOD
+    assert strict.result("5.2").suggested_grade is Grade.GOOD
+    assert strict.result("5.2").profile["strengths_triangulated"] == 0
+    assert default.result("5.2").triangulation.status is qifeval.TriangulationStatus.TRIANGULATED
+    t = strict.result("5.2").triangulation
+    assert t.status is qifeval.TriangulationStatus.PARTIAL and not t.strengths_triangulated
+    assert "strengths-not-triangulated" in [r.name for r in strict.result("5.2").rules_fired]
+
+
+def test_every_effect_is_in_the_effects_table_and_limits_follow_it() -> None:
+    from qifeval.rules._model import EFFECTS
+
+    assert set(EFFECTS) == set(qifeval.Effect)
+    assert {e for e, k in EFFECTS.items() if k.limiting} == {
+        qifeval.Effect.CAP,
+        qifeval.Effect.LIMIT,
+    }
+    c = qifeval.evaluate(qifeval.load_findings("examples/findings.toml")).capacity
+    assert {r.effect for r in c.limiting_rules} <= {qifeval.Effect.CAP, qifeval.Effect.LIMIT}
+    assert [
+        r for r in c.rules_fired if r.effect in (qifeval.Effect.CAP, qifeval.Effect.LIMIT)
+    ] == list(c.limiting_rules)

@@ -1,26 +1,17 @@
 import attrs
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import qifeval
 from qifeval import EvidenceSet, Finding, SourceKind, TriangulationStatus
+from qifeval._fields import FIELDS, Field, register_field, unregister_field
 from qifeval._framework import Part
 
-from .strategies import QIF_2018, evidence_sets, findings
+from .strategies import QIF_2018, evidence_sets, findings, side_violations
+from .strategies import finding as f
 
 FW = QIF_2018
-
-
-def f(id, qi="5.2", valence="strength", weight="important", source="practice", **kw) -> Finding:
-    return Finding(
-        id=id,
-        qi=qi,
-        statement=f"statement {id}",
-        valence=valence,
-        weight=weight,
-        source=source,
-        **kw,
-    )
 
 
 def ev(*items: Finding) -> EvidenceSet:
@@ -171,7 +162,7 @@ def test_concerns_are_never_dropped(e: EvidenceSet) -> None:
     st.randoms(),
 )
 def test_ids_sort_naturally_and_independently_of_order(ids, rnd) -> None:
-    from qifeval._triangulation import sorted_ids
+    from qifeval._ids import sorted_ids
 
     shuffled = list(ids)
     rnd.shuffle(shuffled)
@@ -185,3 +176,77 @@ def test_ids_sort_naturally_and_independently_of_order(ids, rnd) -> None:
         "F2",
         "F10",
     )
+
+
+# --- The field registry -------------------------------------------------------
+
+
+@given(evidence_sets(qi=st.sampled_from(["5.2", "2.1"]), max_size=12), st.data())
+def test_every_registered_field_moves_with_its_side(e: EvidenceSet, data) -> None:
+    extra = data.draw(findings(qi=st.sampled_from(["5.2", "2.1"]), id="NEW"))
+    before = qifeval.profiles(e, FW)[extra.qi].counts
+    after = qifeval.profiles(e.with_findings([*e.findings, extra]), FW)[extra.qi].counts
+    assert set(before) == set(FIELDS["indicator"])
+    assert side_violations("indicator", before, after, stronger=extra.is_strength) == []
+
+
+def test_a_field_registered_here_reaches_rules_profiles_and_the_side_check() -> None:
+    def practice_strengths(x: Finding) -> bool:
+        return x.is_strength and x.source is SourceKind.PRACTICE
+
+    rule = qifeval.Rule(
+        name="practice-led",
+        reason="Strengths seen in practice.",
+        effect="suggest",
+        grade=3,
+        when=[qifeval.Comparison(field="practice_strengths", op=">=", value=2)],
+    )
+    with pytest.raises(qifeval.RulesError, match="unknown field 'practice_strengths'"):
+        qifeval.default_rules().with_rules(rule)
+    registered = [
+        register_field(
+            Field(
+                name="practice_strengths",
+                description="strengths from practice",
+                side="strength",
+                finding=practice_strengths,
+            )
+        ),
+        # Declared on the wrong side on purpose: the side check must see it.
+        register_field(
+            Field(
+                name="practice_strengths_mis_sided",
+                description="strengths from practice, declared on the wrong side",
+                side="weakness",
+                finding=practice_strengths,
+            )
+        ),
+    ]
+    try:
+        rules = qifeval.default_rules().with_rules(rule, name="with-practice")
+        evidence = ev(f("A"), f("B", weight="minor"), f("C", source="documentation"))
+        profile = qifeval.profiles(evidence, FW)["5.2"]
+        assert profile["practice_strengths"] == 2
+        assert profile.finding_ids["practice_strengths"] == ("A", "B")
+        for engine in ("durable", "python"):
+            result = qifeval.evaluate(evidence, FW, rules, engine=engine).result("5.2")
+            fired = {r.name: r for r in result.rules_fired}
+            assert fired["practice-led"].evidence == ("A", "B")
+        before = qifeval.profiles(ev(f("A")), FW)["5.2"].counts
+        after = profile.counts
+        assert side_violations("indicator", before, after, stronger=True) == [
+            "practice_strengths_mis_sided"
+        ]
+    finally:
+        for field in registered:
+            unregister_field(field.subject, field.name)
+    assert "practice_strengths" not in qifeval.profiles(evidence, FW)["5.2"].counts
+
+
+def test_fields_are_checked_when_registered() -> None:
+    with pytest.raises(ValueError, match="either 'finding' or 'compute'"):
+        Field(name="x", description="x", side="neutral")
+    with pytest.raises(ValueError, match="already registered"):
+        register_field(Field(name="findings", description="x", side="neutral", finding=bool))
+    with pytest.raises(ValueError, match="'neither'"):
+        Field(name="x", description="x", side="neither", finding=bool)

@@ -22,6 +22,7 @@ from ._context import (
     ReadinessEvidence,
     Severity,
 )
+from ._crosswalk import Change, Crosswalk, CrosswalkEntry, CrosswalkLink, load_crosswalk
 from ._document import dump_evaluation, load_evaluation
 from ._errors import (
     EngineError,
@@ -31,6 +32,7 @@ from ._errors import (
     PersonalDataError,
     PersonalDataWarning,
     QifevalError,
+    QifevalWarning,
     UnknownIndicatorError,
 )
 from ._evaluate import (
@@ -52,12 +54,14 @@ from ._evidence import (
 )
 from ._firing import FiredRule, engine_cache_clear
 from ._framework import (
+    CapacityModel,
     Framework,
     FrameworkInfo,
     Illustration,
     IllustrationGroup,
     IllustrationKind,
     KeyArea,
+    LeverModel,
     Part,
     QualityIndicator,
     Question,
@@ -65,6 +69,13 @@ from ._framework import (
 )
 from ._grade import Grade, quantifier
 from ._loading import available_frameworks, dump_framework, load_framework
+from ._national import (
+    CountRange,
+    GradePosition,
+    IndicatorResults,
+    NationalResults,
+    national_results,
+)
 from ._privacy import (
     DEFAULT_NAME_PATTERNS,
     PersonalDataGuard,
@@ -73,21 +84,11 @@ from ._privacy import (
     redact,
     scan_text,
 )
-from ._reference import (
-    Change,
-    CountRange,
-    Crosswalk,
-    CrosswalkEntry,
-    CrosswalkLink,
-    GradePosition,
-    IndicatorResults,
+from ._profiles import (
     InspectionProfile,
-    NationalResults,
     ProfileQuestion,
     inspection_profile,
     inspection_profiles,
-    load_crosswalk,
-    national_results,
 )
 from ._report import (
     PositionStatement,
@@ -115,6 +116,7 @@ from .rules import (
     Rule,
     RulesError,
     RuleSet,
+    TriangulationPolicy,
     default_capacity_rules,
     default_rules,
     load_rules,
@@ -125,6 +127,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_NAME_PATTERNS",
     "CapacityJudgement",
+    "CapacityModel",
     "ChallengeKind",
     "Change",
     "Comparison",
@@ -166,6 +169,7 @@ __all__ = [
     "InspectionProfile",
     "KeyArea",
     "Lever",
+    "LeverModel",
     "NationalComparison",
     "NationalResults",
     "Part",
@@ -179,6 +183,7 @@ __all__ = [
     "PreviousEvaluation",
     "ProfileQuestion",
     "QifevalError",
+    "QifevalWarning",
     "QualityIndicator",
     "Question",
     "ReadinessAspect",
@@ -190,6 +195,7 @@ __all__ = [
     "SourceKind",
     "Trend",
     "Triangulation",
+    "TriangulationPolicy",
     "TriangulationStatus",
     "UnknownIndicatorError",
     "Valence",

@@ -9,18 +9,20 @@ rules (``rules/capacity.toml``) run on the same engine as the grading rules.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import attrs
 
 from . import _convert
 from ._context import Context, Severity
-from ._firing import FiredRule, combine, run_rules
-from ._framework import Framework
+from ._fields import FIELDS, CapacityFacts
+from ._firing import FiredRule, explain, fold, run_rules
+from ._framework import CapacityModel, Framework
 from ._grade import Grade
 from ._kinds import Valence
+from ._loading import load_framework
 from ._triangulation import Triangulation, TriangulationStatus
-from .rules._model import Confidence, Effect, RuleSet
+from .rules._model import EFFECTS, Confidence, RuleSet
 
 __all__ = [
     "CapacityJudgement",
@@ -29,27 +31,6 @@ __all__ = [
     "Lever",
     "Trend",
 ]
-
-KEY_OUTCOMES = ("1.1", "2.1", "2.2")
-
-#: The four levers for improvement the framework asks partnerships to
-#: demonstrate (key area 10), and the indicators that evidence each. A key
-#: area number stands for all its indicators.
-LEVERS: tuple[tuple[str, str, tuple[str | int, ...]], ...] = (
-    ("intelligence", "How well partnership intelligence is used", ("6.4", "1.1")),
-    ("leadership", "Effective leadership and management", (9, 6, 7, 8)),
-    (
-        "improvement",
-        "Effective approaches to quality improvement and previous responses "
-        "to areas for improvement",
-        ("6.5", "8.3", "9.4"),
-    ),
-    (
-        "outcomes",
-        "Improvements to the outcomes for children, young people and families",
-        KEY_OUTCOMES,
-    ),
-)
 
 
 class Direction(enum.StrEnum):
@@ -162,7 +143,8 @@ class CapacityJudgement:
     :param grade: the suggested grade for QI 10, or ``None`` with
         *no_grade_reason* (e.g. too little evidence).
     :param confidence: the confidence statement.
-    :param levers: the four levers, each with its evidence.
+    :param levers: the framework's levers for improvement (four in the
+        bundled frameworks), each with its evidence.
     :param barriers: what stands in the way, in words.
     :param rules_fired: the capacity rules that fired; limiting rules are the
         caps and limits among them.
@@ -187,7 +169,7 @@ class CapacityJudgement:
     @property
     def limiting_rules(self) -> tuple[FiredRule, ...]:
         """The caps and confidence limits that fired."""
-        return tuple(r for r in self.rules_fired if r.effect in (Effect.CAP, Effect.LIMIT))
+        return tuple(r for r in self.rules_fired if EFFECTS[r.effect].limiting)
 
     def statement(self) -> str:
         """The judgement as a paragraph for a position statement."""
@@ -248,18 +230,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _pct(part: int, whole: int) -> int:
-    return 0 if whole == 0 else (100 * part) // whole
-
-
-def _lever_ids(framework: Framework, members: Sequence[str | int]) -> tuple[str, ...]:
-    ids: list[str] = []
-    for m in members:
-        if isinstance(m, int):
-            ids += [qi.id for qi in framework.indicators_of(m)]
-        elif m in framework:
-            ids.append(m)
-    return tuple(dict.fromkeys(ids))
+def capacity_model(framework: Framework) -> CapacityModel:
+    """The framework's ``[capacity]`` table; for a framework without one,
+    the default framework's, restricted to the indicators and key areas
+    *framework* has."""
+    if framework.capacity is not None:
+        return framework.capacity
+    default = load_framework().capacity
+    return CapacityModel() if default is None else default.restricted_to(framework)
 
 
 def capacity_profile(
@@ -269,47 +247,19 @@ def capacity_profile(
     context: Context,
     trend: Trend | None,
 ) -> tuple[dict[str, int], dict[str, tuple[str, ...]], tuple[Lever, ...]]:
-    """The capacity profile (field -> value), the ids behind each field, and
-    the levers."""
-    qis = [qi.id for qi in framework.indicators]
-    graded = [q for q in qis if grades.get(q) is not None]
-
-    def where(pred: object) -> tuple[str, ...]:
-        return tuple(q for q in graded if pred(grades[q]))  # type: ignore[operator]
-
-    leadership = {qi.id for qi in framework.indicators if framework.key_area(qi).number == 9}
-    not_tri = tuple(
-        q for q in graded if triangulation[q].status is not TriangulationStatus.TRIANGULATED
-    )
-    ids: dict[str, tuple[str, ...]] = {
-        "indicators": tuple(qis),
-        "graded": tuple(graded),
-        "ungraded": tuple(q for q in qis if grades.get(q) is None),
-        "not_triangulated": not_tri,
-        "good_or_better_pct": where(lambda g: g >= Grade.GOOD),
-        "very_good_or_better_pct": where(lambda g: g >= Grade.VERY_GOOD),
-        "weak_or_worse": where(lambda g: g <= Grade.WEAK),
-        "unsatisfactory": where(lambda g: g == Grade.UNSATISFACTORY),
-        "weak_leadership": tuple(q for q in where(lambda g: g <= Grade.WEAK) if q in leadership),
-        "weak_key_outcomes": tuple(
-            q for q in where(lambda g: g <= Grade.WEAK) if q in KEY_OUTCOMES
-        ),
-    }
-    counts = {k: len(v) for k, v in ids.items()}
-    counts["graded_pct"] = _pct(len(graded), len(qis))
-    ids["graded_pct"] = ids["graded"]
-    counts["not_triangulated_pct"] = _pct(len(not_tri), len(graded))
-    ids["not_triangulated_pct"] = not_tri
-    for name in ("good_or_better_pct", "very_good_or_better_pct"):
-        counts[name] = _pct(len(ids[name]), len(graded))
+    """The capacity profile (every registered capacity field -> value), the
+    ids behind each field, and the levers."""
+    model = capacity_model(framework)
+    graded = tuple(qi.id for qi in framework.indicators if grades.get(qi.id) is not None)
     levers = []
-    for name, title, members in LEVERS:
-        lever_ids = _lever_ids(framework, members)
+    lever_values: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for spec in model.levers:
+        lever_ids = model.lever_indicators(framework, spec)
         lever_grades = {q: g for q in lever_ids if (g := grades.get(q)) is not None}
         given = [int(g) for g in lever_grades.values()]
         mean = sum(given) / len(given) if given else None
-        counts[f"lever_{name}"] = 0 if not given else (10 * sum(given)) // len(given)
-        ids[f"lever_{name}"] = tuple(lever_grades)
+        value = 0 if not given else (10 * sum(given)) // len(given)
+        lever_values[spec.name] = (value, tuple(lever_grades))
         directions = {}
         if trend is not None:
             for q in lever_ids:
@@ -318,34 +268,30 @@ def capacity_profile(
                     directions[q] = d
         levers.append(
             Lever(
-                name=name,
-                title=title,
+                name=spec.name,
+                title=spec.title,
                 indicators=lever_ids,
                 grades=lever_grades,
                 mean=mean,
                 trend=directions,
             )
         )
-    empty: tuple[str, ...] = ()
-    ids["has_previous"] = empty
-    counts["has_previous"] = int(trend is not None)
-    for name in ("improved", "declined", "areas_improved", "areas_not_improved"):
-        ids[name] = getattr(trend, name) if trend is not None else empty
-        counts[name] = len(ids[name])
-    ids["challenges"] = tuple(c.id for c in context.challenges)
-    ids["severe_challenges"] = tuple(
-        c.id for c in context.challenges if c.severity is Severity.SEVERE
+    facts = CapacityFacts(
+        framework=framework,
+        model=model,
+        grades=grades,
+        graded=graded,
+        triangulated={
+            q: triangulation[q].status is TriangulationStatus.TRIANGULATED for q in graded
+        },
+        context=context,
+        trend=trend,
+        levers=lever_values,
     )
-    ids["challenge_points"] = ids["challenges"]
-    counts["challenges"] = len(ids["challenges"])
-    counts["severe_challenges"] = len(ids["severe_challenges"])
-    counts["challenge_points"] = sum(c.severity.points for c in context.challenges)
-    for valence, name in (
-        (Valence.STRENGTH, "readiness_strengths"),
-        (Valence.WEAKNESS, "readiness_weaknesses"),
-    ):
-        ids[name] = tuple(r.id for r in context.readiness if r.valence is valence)
-        counts[name] = len(ids[name])
+    counts: dict[str, int] = {}
+    ids: dict[str, tuple[str, ...]] = {}
+    for name, field in FIELDS["capacity"].items():
+        counts[name], ids[name] = field.value(facts)
     return counts, ids, tuple(levers)
 
 
@@ -386,20 +332,8 @@ def judge(
     """Run the capacity rules and assemble the judgement."""
     counts, ids, levers = capacity_profile(framework, grades, triangulation, context, trend)
     fired = run_rules(rules, {"10": counts}, engine)["10"]
-    grade, reason, explained = combine(rules, ids, fired)
-    confidence = rules.confidence.for_grade(grade)
-    limits = [r for r in explained if r.effect is Effect.LIMIT and r.confidence is not None]
-    lowest = min(
-        (r.confidence for r in limits if r.confidence is not None),
-        key=lambda c: c.rank,
-        default=None,
-    )
-    if lowest is not None and lowest.rank < confidence.rank:
-        confidence = lowest
-        explained = tuple(
-            attrs.evolve(r, decisive=True) if r in limits and r.confidence is lowest else r
-            for r in explained
-        )
+    outcome = fold(rules, fired)
+    explained = explain(rules, ids, fired, outcome)
     gaps = tuple(
         qi.id
         for qi in framework.indicators
@@ -407,9 +341,9 @@ def judge(
         or triangulation[qi.id].status is not TriangulationStatus.TRIANGULATED
     )
     return CapacityJudgement(
-        grade=grade,
-        no_grade_reason=reason,
-        confidence=confidence,
+        grade=outcome.grade,
+        no_grade_reason=outcome.reason,
+        confidence=outcome.confidence,
         levers=levers,
         barriers=barriers(framework, grades, context, trend),
         rules_fired=explained,

@@ -6,11 +6,12 @@ from __future__ import annotations
 import attrs
 
 from ._capacity import Direction, IndicatorChange
+from ._crosswalk import load_crosswalk
 from ._evaluate import Evaluation
 from ._evidence import Finding
+from ._ids import sorted_ids
 from ._loading import load_framework
-from ._reference import GradePosition, load_crosswalk, national_results
-from ._triangulation import sorted_ids
+from ._national import GradePosition, national_results
 
 __all__ = [
     "EvaluationDiff",
@@ -81,10 +82,7 @@ def compare_evaluations(before: Evaluation, after: Evaluation) -> EvaluationDiff
     else:
         crosswalk = load_crosswalk()
         for r in before.results:
-            link = crosswalk.map(
-                r.qi, from_framework=before.framework, to_framework=after.framework
-            )
-            target = link.to_id if after.framework == crosswalk.to_framework else link.from_id
+            target = crosswalk.translate(r.qi, before.framework, after.framework)
             if target is not None:
                 mapping[target] = r.qi
     before_grades, after_grades = before.grades, after.grades
@@ -142,12 +140,7 @@ def benchmark_national(evaluation: Evaluation) -> tuple[NationalComparison, ...]
         if evaluation.framework == national.framework:
             national_qi: str | None = r.qi
         else:
-            link = crosswalk.map(
-                r.qi, from_framework=evaluation.framework, to_framework=national.framework
-            )
-            national_qi = (
-                link.from_id if national.framework == crosswalk.from_framework else link.to_id
-            )
+            national_qi = crosswalk.translate(r.qi, evaluation.framework, national.framework)
         if national_qi is None or national_qi not in national:
             continue
         out.append(

@@ -11,6 +11,7 @@ import attrs
 from . import _convert
 from ._errors import InputError
 from ._kinds import SourceKind, Valence
+from ._tuples import to_tuple
 
 __all__ = [
     "ChallengeKind",
@@ -102,8 +103,8 @@ class ReadinessEvidence:
 class Context:
     """Contextual challenges and readiness evidence for one evaluation."""
 
-    challenges: tuple[ContextualChallenge, ...] = attrs.field(factory=tuple, converter=tuple)
-    readiness: tuple[ReadinessEvidence, ...] = attrs.field(factory=tuple, converter=tuple)
+    challenges: tuple[ContextualChallenge, ...] = attrs.field(factory=tuple, converter=to_tuple)
+    readiness: tuple[ReadinessEvidence, ...] = attrs.field(factory=tuple, converter=to_tuple)
 
     def ids(self) -> tuple[tuple[str, str], ...]:
         """``(field path, id)`` of every item, for uniqueness checks."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ._ids import did_you_mean
+
 __all__ = [
     "EngineError",
     "FrameworkError",
@@ -18,6 +20,7 @@ __all__ = [
     "PersonalDataError",
     "PersonalDataWarning",
     "QifevalError",
+    "QifevalWarning",
     "UnknownIndicatorError",
 ]
 
@@ -88,10 +91,7 @@ class UnknownIndicatorError(QifevalError, LookupError):
         self.key = key
         self.framework_id = framework_id
         self.suggestions = tuple(suggestions)
-        hint = ""
-        if self.suggestions:
-            hint = "; did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?"
-        super().__init__(f"{framework_id} has no {key!r}{hint}")
+        super().__init__(f"{framework_id} has no {key!r}{did_you_mean(self.suggestions)}")
 
     def __str__(self) -> str:  # LookupError would otherwise quote the message
         return str(self.args[0])
@@ -139,7 +139,12 @@ class PersonalDataError(QifevalError, ValueError):
         return (type(self)._rebuild, (self.matches, self.file))
 
 
-class PersonalDataWarning(UserWarning):
+class QifevalWarning(UserWarning):
+    """Base class of every warning qifeval issues; filter on it to silence
+    or escalate them all."""
+
+
+class PersonalDataWarning(QifevalWarning):
     """Input looks as if it holds personal data (issued when strict
     checking is off). The message names where, never the text."""
 

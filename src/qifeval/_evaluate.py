@@ -22,7 +22,7 @@ from ._errors import (
     UnknownIndicatorError,
 )
 from ._evidence import EvidenceSet, Finding
-from ._firing import FiredRule, combine, run_rules
+from ._firing import FiredRule, combine, resolve_engine, run_rules
 from ._framework import GLOBAL_INDICATOR_ID, Framework
 from ._grade import Grade
 from ._loading import available_frameworks, load_framework
@@ -98,10 +98,10 @@ def evaluate_indicators(
     framework: Framework,
     rules: RuleSet,
     *,
-    engine: Literal["durable", "reference"] = "durable",
+    engine: str = "durable",
 ) -> tuple[IndicatorResult, ...]:
     """Suggest a grade for every indicator of *framework* (without QI 10)."""
-    analysed = analyse(evidence, framework, rules.points)
+    analysed = analyse(evidence, framework, rules.points, rules.triangulation)
     fired = run_rules(rules, {qi: p.counts for qi, (p, _) in analysed.items()}, engine)
     results = []
     for qi in framework.indicators:
@@ -233,13 +233,12 @@ class PreviousEvaluation:
         frameworks differ."""
         previous = dict(self.grades)
         if self.framework != framework.id:
-            from ._reference import load_crosswalk
+            from ._crosswalk import load_crosswalk
 
             crosswalk = load_crosswalk()
             previous = {}
             for qi, grade in self.grades.items():
-                link = crosswalk.map(qi, from_framework=self.framework, to_framework=framework.id)
-                target = link.to_id if framework.id == crosswalk.to_framework else link.from_id
+                target = crosswalk.translate(qi, self.framework, framework.id)
                 if target is not None:
                     previous[target] = grade
         return Trend(
@@ -426,15 +425,17 @@ class Evaluation:
         decisions: tuple[Decision, ...] | None = None,
         framework: Framework | str | Path | None = None,
         capacity_rules: RuleSet | str | Path | None = None,
-        engine: Literal["durable", "reference"] = "durable",
+        engine: Literal["durable", "python", "reference"] = "durable",
     ) -> Evaluation:
         """Form the capacity judgement again (after decisions change).
 
+        :param engine: as for :func:`evaluate`.
         :raises InconsistentEvaluationError: if *decisions* break the rules
             of ``decisions`` (a decision on QI 10 or an unknown
             indicator, two on one indicator, or a suggestion that is not the
             indicator's).
         """
+        engine_name = resolve_engine(engine)
         fw = _framework(framework, self.framework)
         rules = _rules(capacity_rules, "capacity")
         if rules.name != self.capacity_rules:
@@ -443,7 +444,7 @@ class Evaluation:
                 f"pass them as capacity_rules= (got {rules.name!r})"
             )
         updated = attrs.evolve(self, decisions=self.decisions if decisions is None else decisions)
-        return attrs.evolve(updated, capacity=_judge(updated, fw, rules, engine))
+        return attrs.evolve(updated, capacity=_judge(updated, fw, rules, engine_name))
 
 
 def previous_problems(
@@ -618,7 +619,7 @@ def evaluate(
     capacity_rules: RuleSet | str | Path | None = None,
     context: Context | None = None,
     previous: Evaluation | PreviousEvaluation | None = None,
-    engine: Literal["durable", "reference"] = "durable",
+    engine: Literal["durable", "python", "reference"] = "durable",
     strict: bool = False,
     guard: PersonalDataGuard | None = None,
 ) -> Evaluation:
@@ -638,8 +639,9 @@ def evaluate(
         framework's ids are mapped through the crosswalk); its indicator ids
         must be those of its framework.
     :param engine: ``"durable"`` (the durable-rules engine) or
-        ``"reference"`` (the plain-Python evaluator of the same rules; the
-        results are identical).
+        ``"python"`` (the plain-Python evaluator of the same rules; the
+        results are identical). ``"reference"``, its former name, still
+        works with a :class:`DeprecationWarning`.
     :param strict: refuse evidence that looks as if it holds personal data
         (raise :class:`PersonalDataError`) instead of warning
         (:class:`PersonalDataWarning`).
@@ -649,6 +651,7 @@ def evaluate(
     Thread-safe; results are deterministic and do not depend on the order of
     the findings.
     """
+    engine_name = resolve_engine(engine)
     fw = _framework(framework, evidence.framework)
     grading = _rules(rules, "indicator")
     capacity = _rules(capacity_rules, "capacity")
@@ -661,7 +664,7 @@ def evaluate(
     if previous is not None:
         for path, problem in previous_problems(previous, fw):
             raise InputError(problem, path=f"previous.{path}")
-    results = evaluate_indicators(evidence, fw, grading, engine=engine)
+    results = evaluate_indicators(evidence, fw, grading, engine=engine_name)
     partial = Evaluation(
         evidence=evidence,
         framework=fw.id,
@@ -672,4 +675,4 @@ def evaluate(
         capacity=None,  # type: ignore[arg-type]
         previous=previous,
     )
-    return attrs.evolve(partial, capacity=_judge(partial, fw, capacity, engine))
+    return attrs.evolve(partial, capacity=_judge(partial, fw, capacity, engine_name))

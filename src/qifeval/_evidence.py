@@ -24,6 +24,7 @@ from ._errors import InputError, QifevalError
 from ._framework import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
 from ._grade import quantifier
 from ._kinds import SourceKind, Valence, Weight
+from ._tuples import to_tuple
 
 __all__ = [
     "EvidenceSet",
@@ -142,7 +143,7 @@ class EvidenceSet:
     framework: str = "qif-2018"
     date: _dt.date | None = None
     title: str = ""
-    findings: tuple[Finding, ...] = attrs.field(factory=tuple, converter=tuple)
+    findings: tuple[Finding, ...] = attrs.field(factory=tuple, converter=to_tuple)
     context: Context = attrs.field(factory=Context)
     # Finding id -> finding, built once so that :meth:`finding` takes constant
     # time; derived from ``findings``, so not part of equality, hashing or the
@@ -177,7 +178,7 @@ class EvidenceSet:
 
     def with_findings(self, findings: Iterable[Finding]) -> EvidenceSet:
         """A copy with these findings instead."""
-        return attrs.evolve(self, findings=tuple(findings))  # type: ignore[arg-type]
+        return attrs.evolve(self, findings=tuple(findings))
 
     def validate(self, framework: Framework, *, file: str | Path | None = None) -> None:
         """Check the findings against *framework*: known indicator ids (not

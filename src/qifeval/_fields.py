@@ -1,72 +1,549 @@
-"""The vocabularies of facts that rules can read.
+"""The one registry of the fields rules can read.
 
 Indicator rules read an indicator's evidence profile; capacity rules read
 the capacity profile built from all indicator grades, the context and the
-trend.
+trend. Each :class:`Field` says what it counts, how it moves (its
+:class:`Side`) and how it is computed; the profiles, the rules' validation,
+the reference table in the documentation and the tests of monotonicity are
+all derived from :data:`FIELDS`.
 """
 
 from __future__ import annotations
 
-__all__ = ["CAPACITY_FIELDS", "PROFILE_FIELDS", "VOCABULARIES"]
+import enum
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
-#: Profile fields, with what each counts. Rules refer to these names.
-PROFILE_FIELDS: dict[str, str] = {
-    "findings": "all findings",
-    "strengths": "strengths",
-    "weaknesses": "weaknesses",
-    "strengths_minor": "strengths of weight minor",
-    "strengths_important": "strengths of weight important",
-    "strengths_major": "strengths of weight major",
-    "weaknesses_minor": "weaknesses of weight minor",
-    "weaknesses_important": "weaknesses of weight important",
-    "weaknesses_major": "weaknesses of weight major",
-    "strengths_important_or_major": "strengths of weight important or major",
-    "weaknesses_important_or_major": "weaknesses of weight important or major",
-    "strength_points": "the strengths' weights added up (see the rules' weights)",
-    "weakness_points": "the weaknesses' weights added up",
-    "critical_weaknesses": "weaknesses in a critical aspect, of any weight",
-    "critical_important_weaknesses": "critical weaknesses of weight important",
-    "critical_major_weaknesses": "critical weaknesses of weight major",
-    "sustained_strengths": "strengths marked sustained",
-    "sector_leading_strengths": "strengths marked sector leading",
-    "strength_sources": "distinct source kinds behind the strengths",
-    "weakness_sources": "distinct source kinds behind the weaknesses",
-    "sources": "distinct source kinds behind all findings",
-    "outcome_indicator": "1 if the indicator is in key areas 1-4 (outcomes), else 0",
-    "documentation_only": "1 if every finding rests on documentation, else 0",
-}
+import attrs
+
+from ._context import Severity
+from ._evidence import Finding
+from ._framework import CapacityModel, Framework, Part
+from ._grade import Grade
+from ._ids import sorted_ids
+from ._kinds import SourceKind, Valence, Weight
+from ._tuples import to_tuple
+
+if TYPE_CHECKING:
+    from ._capacity import Trend
+    from ._context import Context
+
+__all__ = [
+    "FIELDS",
+    "SUBJECTS",
+    "CapacityFacts",
+    "Field",
+    "IndicatorFacts",
+    "Points",
+    "Side",
+    "TriangulationPolicy",
+    "register_field",
+    "unregister_field",
+]
+
+#: The rule subjects: what a rule set's rules read.
+SUBJECTS = ("indicator", "capacity")
 
 
-#: Capacity profile fields, with what each counts. Grades are the confirmed
-#: grades where people have confirmed them, otherwise the suggested ones.
-CAPACITY_FIELDS: dict[str, str] = {
-    "indicators": "quality indicators in the framework (without QI 10)",
-    "graded": "indicators with a grade",
-    "ungraded": "indicators without a grade",
-    "graded_pct": "graded indicators as a whole percentage of all indicators",
-    "not_triangulated": "graded indicators whose evidence is not triangulated",
-    "not_triangulated_pct": "not_triangulated as a whole percentage of graded indicators",
-    "good_or_better_pct": "graded indicators at Good or better, as a whole percentage",
-    "very_good_or_better_pct": "graded indicators at Very good or better, as a whole percentage",
-    "weak_or_worse": "indicators graded Weak or Unsatisfactory",
-    "unsatisfactory": "indicators graded Unsatisfactory",
-    "weak_leadership": "leadership indicators (9.x) graded 2 or below",
-    "weak_key_outcomes": "key outcome indicators (1.1, 2.1, 2.2) graded 2 or below",
-    "lever_intelligence": "partnership intelligence lever (6.4, 1.1): mean grade x 10, 0 if none graded",
-    "lever_leadership": "leadership and management lever (9.x, key areas 6-8): mean grade x 10",
-    "lever_improvement": "quality improvement lever (6.5, 9.4): mean grade x 10",
-    "lever_outcomes": "outcomes lever (1.1, 2.1, 2.2): mean grade x 10",
-    "has_previous": "1 if a previous evaluation is given, else 0",
-    "improved": "indicators graded higher than in the previous evaluation",
-    "declined": "indicators graded lower than in the previous evaluation",
-    "areas_improved": "previous areas for improvement (graded 3 or below) now graded higher",
-    "areas_not_improved": "previous areas for improvement not graded higher now",
-    "challenges": "contextual challenges recorded",
-    "severe_challenges": "contextual challenges of severity severe",
-    "challenge_points": "challenges' severities added up (low 1, moderate 2, severe 3)",
-    "readiness_strengths": "readiness evidence that is a strength (any aspect: anticipating change, managing risk, contingency planning, commitment)",
-    "readiness_weaknesses": "readiness evidence that is a weakness (any aspect)",
-}
+class Side(enum.StrEnum):
+    """How a field moves.
 
-#: Rule subject -> the fields its rules may read.
-VOCABULARIES: dict[str, dict[str, str]] = {"indicator": PROFILE_FIELDS, "capacity": CAPACITY_FIELDS}
+    For the evidence profile: a ``strength`` field never falls when a
+    strength is added and never rises when a weakness is added; a
+    ``weakness`` field the other way round. For the capacity profile: a
+    ``strength`` field never falls when an indicator's grade rises and never
+    rises when a contextual challenge is added; a ``weakness`` field the
+    other way round. A ``neutral`` field promises neither.
+    """
+
+    STRENGTH = "strength"
+    WEAKNESS = "weakness"
+    NEUTRAL = "neutral"
+
+
+@attrs.frozen(kw_only=True)
+class Points(Mapping[Weight, int]):
+    """The points each finding weight adds to ``strength_points`` and
+    ``weakness_points``; a read-only mapping of :class:`~qifeval.Weight` to
+    points. The defaults here are qifeval's defaults."""
+
+    minor: int = 1
+    important: int = 3
+    major: int = 9
+
+    def __getitem__(self, weight: Weight) -> int:
+        return int(getattr(self, Weight(weight).value))
+
+    def __iter__(self) -> Iterator[Weight]:
+        return iter(Weight)
+
+    def __len__(self) -> int:
+        return len(Weight)
+
+
+@attrs.frozen(kw_only=True)
+class TriangulationPolicy:
+    """When the evidence on an indicator is triangulated: the ``[triangulation]``
+    table of a grading rule set.
+
+    :param triangulated: distinct source kinds that make evidence
+        triangulated (and the strengths triangulated, the field
+        ``strengths_triangulated``).
+    :param partial: distinct source kinds that make it partly triangulated.
+    :param documentation_alone_insufficient: the parts of the three-part
+        model whose indicators have *insufficient evidence* when every
+        finding rests on documentation.
+    """
+
+    triangulated: int = 3
+    partial: int = 2
+    documentation_alone_insufficient: tuple[Part, ...] = attrs.field(
+        default=(Part.OUTCOMES,), converter=to_tuple
+    )
+
+
+class IndicatorFacts:
+    """What evidence-profile fields are computed from: one indicator's
+    findings, the rule set's points and triangulation policy, and the
+    fields computed before (in registry order)."""
+
+    __slots__ = ("_kinds", "findings", "ids_of", "part", "points", "policy", "qi")
+
+    def __init__(
+        self,
+        *,
+        qi: str,
+        part: Part,
+        findings: list[Finding],
+        points: Mapping[Weight, int],
+        policy: TriangulationPolicy,
+    ) -> None:
+        self.qi = qi
+        self.part = part
+        self.findings = findings
+        self.points = points
+        self.policy = policy
+        #: field name -> the ids behind it, for the fields computed so far.
+        self.ids_of: dict[str, tuple[str, ...]] = {}
+        self._kinds: dict[Valence | None, set[SourceKind]] = {}
+
+    def ids(self, name: str) -> tuple[str, ...]:
+        """The ids behind a field computed before this one."""
+        return self.ids_of[name]
+
+    def kinds(self, valence: Valence | None = None) -> set[SourceKind]:
+        """The distinct source kinds behind the findings of *valence* (all
+        findings when ``None``)."""
+        if valence not in self._kinds:
+            self._kinds[valence] = {
+                f.source for f in self.findings if valence is None or f.valence is valence
+            }
+        return self._kinds[valence]
+
+    @property
+    def documentation_only(self) -> bool:
+        """Whether there are findings and every one rests on documentation."""
+        return self.kinds() == {SourceKind.DOCUMENTATION}
+
+
+@attrs.frozen(kw_only=True)
+class CapacityFacts:
+    """What capacity-profile fields are computed from.
+
+    :param grades: indicator -> the grade that counts, or ``None``.
+    :param graded: the graded indicators, in framework order.
+    :param triangulated: indicator -> whether its evidence is triangulated.
+    :param levers: lever name -> (value, ids of its graded indicators).
+    """
+
+    framework: Framework
+    model: CapacityModel
+    grades: Mapping[str, Grade | None]
+    graded: tuple[str, ...]
+    triangulated: Mapping[str, bool]
+    context: Context
+    trend: Trend | None
+    levers: Mapping[str, tuple[int, tuple[str, ...]]]
+
+    def where(self, test: Callable[[Grade], bool]) -> tuple[str, ...]:
+        """The graded indicators whose grade passes *test*."""
+        out = []
+        for q in self.graded:
+            grade = self.grades[q]
+            if grade is not None and test(grade):
+                out.append(q)
+        return tuple(out)
+
+
+#: What a computed field returns: its value and the ids behind it.
+Computed = tuple[int, Iterable[str]]
+
+
+@attrs.frozen(kw_only=True)
+class Field:
+    """A field rules can read.
+
+    Give exactly one of *finding* (an evidence-profile field counting the
+    findings for which it holds; the ids are those findings) and *compute*
+    (a function of :class:`IndicatorFacts` or :class:`CapacityFacts`
+    returning the value and the ids behind it).
+
+    :param subject: ``"indicator"`` or ``"capacity"``: which rules read it.
+    :param description: what it counts, as the reference table shows it.
+    """
+
+    name: str
+    description: str
+    side: Side = attrs.field(converter=Side)
+    subject: str = "indicator"
+    finding: Callable[[Finding], bool] | None = None
+    compute: Callable[[Any], Computed] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.name.isidentifier():
+            raise ValueError(f"a field name is an identifier, got {self.name!r}")
+        if self.subject not in SUBJECTS:
+            raise ValueError(f"expected a subject in {SUBJECTS}, got {self.subject!r}")
+        if (self.finding is None) == (self.compute is None):
+            raise ValueError(f"field {self.name!r}: give either 'finding' or 'compute'")
+        if self.finding is not None and self.subject != "indicator":
+            raise ValueError(f"field {self.name!r}: only evidence-profile fields count findings")
+
+    def value(self, facts: Any) -> tuple[int, tuple[str, ...]]:
+        """The field's value and ids for *facts*."""
+        if self.finding is not None:
+            test = self.finding
+            ids = sorted_ids(f.id for f in facts.findings if test(f))
+            return len(ids), ids
+        assert self.compute is not None
+        value, computed = self.compute(facts)
+        return int(value), tuple(computed)
+
+
+#: Subject -> field name -> field, in the order profiles list them.
+FIELDS: dict[str, dict[str, Field]] = {subject: {} for subject in SUBJECTS}
+
+
+def register_field(field: Field) -> Field:
+    """Add *field* to the registry; rules can read it from then on.
+
+    :raises ValueError: if a field of that subject has that name.
+    """
+    registry = FIELDS[field.subject]
+    if field.name in registry:
+        raise ValueError(f"a {field.subject} field {field.name!r} is already registered")
+    registry[field.name] = field
+    return field
+
+
+def unregister_field(subject: str, name: str) -> None:
+    """Remove a field from the registry."""
+    del FIELDS[subject][name]
+
+
+# --------------------------------------------------------------------------
+# The evidence profile
+
+
+def _count(name: str, description: str, side: Side, test: Callable[[Finding], bool]) -> None:
+    register_field(Field(name=name, description=description, side=side, finding=test))
+
+
+def _computed(name: str, description: str, side: Side, compute: Callable[[Any], Computed]) -> None:
+    register_field(Field(name=name, description=description, side=side, compute=compute))
+
+
+_S, _W, _N = Side.STRENGTH, Side.WEAKNESS, Side.NEUTRAL
+_STRENGTH, _WEAKNESS = Valence.STRENGTH, Valence.WEAKNESS
+
+_count("findings", "all findings", _N, lambda f: True)
+_count("strengths", "strengths", _S, lambda f: f.valence is _STRENGTH)
+_count("weaknesses", "weaknesses", _W, lambda f: f.valence is _WEAKNESS)
+
+
+def _of_weight(valence: Valence, weights: Iterable[Weight]) -> Callable[[Finding], bool]:
+    chosen = frozenset(weights)
+    return lambda f: f.valence is valence and f.weight in chosen
+
+
+_PLURAL = {_STRENGTH: "strengths", _WEAKNESS: "weaknesses"}
+for _valence, _side in ((_STRENGTH, _S), (_WEAKNESS, _W)):
+    for _weight in Weight:
+        _count(
+            f"{_PLURAL[_valence]}_{_weight.value}",
+            f"{_PLURAL[_valence]} of weight {_weight.value}",
+            _side,
+            _of_weight(_valence, [_weight]),
+        )
+for _valence, _side in ((_STRENGTH, _S), (_WEAKNESS, _W)):
+    _count(
+        f"{_PLURAL[_valence]}_important_or_major",
+        f"{_PLURAL[_valence]} of weight important or major",
+        _side,
+        _of_weight(_valence, [Weight.IMPORTANT, Weight.MAJOR]),
+    )
+_computed(
+    "strength_points",
+    "the strengths' points added up (see the rule set's `[points]`)",
+    _S,
+    lambda x: (
+        sum(x.points[f.weight] for f in x.findings if f.valence is _STRENGTH),
+        x.ids("strengths"),
+    ),
+)
+_computed(
+    "weakness_points",
+    "the weaknesses' points added up",
+    _W,
+    lambda x: (
+        sum(x.points[f.weight] for f in x.findings if f.valence is _WEAKNESS),
+        x.ids("weaknesses"),
+    ),
+)
+_count(
+    "critical_weaknesses",
+    "weaknesses in a critical aspect, of any weight",
+    _W,
+    lambda f: f.critical,
+)
+_count(
+    "critical_important_weaknesses",
+    "critical weaknesses of weight important",
+    _W,
+    lambda f: f.critical and f.weight is Weight.IMPORTANT,
+)
+_count(
+    "critical_major_weaknesses",
+    "critical weaknesses of weight major",
+    _W,
+    lambda f: f.critical and f.weight is Weight.MAJOR,
+)
+_count("sustained_strengths", "strengths marked sustained", _S, lambda f: f.sustained)
+_count(
+    "sector_leading_strengths", "strengths marked sector leading", _S, lambda f: f.sector_leading
+)
+_computed(
+    "strength_sources",
+    "distinct kinds of evidence behind the strengths (0-4)",
+    _S,
+    lambda x: (len(x.kinds(_STRENGTH)), x.ids("strengths")),
+)
+_computed(
+    "weakness_sources",
+    "distinct kinds of evidence behind the weaknesses (0-4)",
+    _W,
+    lambda x: (len(x.kinds(_WEAKNESS)), x.ids("weaknesses")),
+)
+_computed(
+    "strengths_triangulated",
+    "1 if the strengths rest on at least the rule set's `triangulation.triangulated` "
+    "distinct kinds of evidence (3 by default), else 0",
+    _S,
+    lambda x: (int(len(x.kinds(_STRENGTH)) >= x.policy.triangulated), x.ids("strengths")),
+)
+_computed(
+    "sources",
+    "distinct kinds of evidence behind all findings (0-4)",
+    _N,
+    lambda x: (len(x.kinds()), x.ids("findings")),
+)
+_computed(
+    "outcome_indicator",
+    "1 if the indicator is in key areas 1-4 (outcomes), else 0: a property of the indicator",
+    _N,
+    lambda x: (int(x.part is Part.OUTCOMES), ()),
+)
+_computed(
+    "documentation_only",
+    "1 if there are findings and every one rests on documentation, else 0; "
+    "it can switch either way: use it in `withhold` rules",
+    _N,
+    lambda x: (int(x.documentation_only), x.ids("findings") if x.documentation_only else ()),
+)
+
+
+# --------------------------------------------------------------------------
+# The capacity profile
+
+
+def _capacity(name: str, description: str, side: Side, compute: Callable[[Any], Computed]) -> None:
+    register_field(
+        Field(name=name, description=description, side=side, subject="capacity", compute=compute)
+    )
+
+
+def _pct(part: int, whole: int) -> int:
+    return 0 if whole == 0 else (100 * part) // whole
+
+
+def _not_triangulated(x: CapacityFacts) -> tuple[str, ...]:
+    return tuple(q for q in x.graded if not x.triangulated[q])
+
+
+def _good_or_better(x: CapacityFacts) -> tuple[str, ...]:
+    return x.where(lambda g: g >= Grade.GOOD)
+
+
+def _very_good_or_better(x: CapacityFacts) -> tuple[str, ...]:
+    return x.where(lambda g: g >= Grade.VERY_GOOD)
+
+
+def _weak(x: CapacityFacts, among: Iterable[str]) -> tuple[str, ...]:
+    chosen = set(among)
+    return tuple(q for q in x.where(lambda g: g <= Grade.WEAK) if q in chosen)
+
+
+def _ids(ids: tuple[str, ...]) -> Computed:
+    return len(ids), ids
+
+
+def _trend(name: str) -> Callable[[CapacityFacts], Computed]:
+    def compute(x: CapacityFacts) -> Computed:
+        return _ids(getattr(x.trend, name) if x.trend is not None else ())
+
+    return compute
+
+
+def _lever(name: str) -> Callable[[CapacityFacts], Computed]:
+    def compute(x: CapacityFacts) -> Computed:
+        return x.levers.get(name, (0, ()))
+
+    return compute
+
+
+def _all_qis(x: CapacityFacts) -> tuple[str, ...]:
+    return tuple(qi.id for qi in x.framework.indicators)
+
+
+_capacity(
+    "indicators",
+    "quality indicators in the framework (without QI 10)",
+    _N,
+    lambda x: _ids(_all_qis(x)),
+)
+_capacity("graded", "indicators with a grade", _N, lambda x: _ids(x.graded))
+_capacity(
+    "ungraded",
+    "indicators without a grade",
+    _N,
+    lambda x: _ids(tuple(q for q in _all_qis(x) if x.grades.get(q) is None)),
+)
+_capacity(
+    "not_triangulated",
+    "graded indicators whose evidence is not triangulated",
+    _W,
+    lambda x: _ids(_not_triangulated(x)),
+)
+_capacity(
+    "good_or_better_pct",
+    "graded indicators at Good or better, as a percentage of graded indicators",
+    _S,
+    lambda x: (_pct(len(_good_or_better(x)), len(x.graded)), _good_or_better(x)),
+)
+_capacity(
+    "very_good_or_better_pct",
+    "graded indicators at Very good or better, as a percentage of graded indicators",
+    _S,
+    lambda x: (_pct(len(_very_good_or_better(x)), len(x.graded)), _very_good_or_better(x)),
+)
+_capacity(
+    "weak_or_worse",
+    "indicators graded Weak or Unsatisfactory",
+    _W,
+    lambda x: _ids(x.where(lambda g: g <= Grade.WEAK)),
+)
+_capacity(
+    "unsatisfactory",
+    "indicators graded Unsatisfactory",
+    _W,
+    lambda x: _ids(x.where(lambda g: g == Grade.UNSATISFACTORY)),
+)
+_capacity(
+    "weak_leadership",
+    "leadership indicators (the framework's leadership key area: 9 in the bundled ones) "
+    "graded 2 or below",
+    _W,
+    lambda x: _ids(_weak(x, x.model.leadership(x.framework))),
+)
+_capacity(
+    "weak_key_outcomes",
+    "key outcome indicators (the framework's: 1.1, 2.1, 2.2 in the bundled ones) graded 2 or below",
+    _W,
+    lambda x: _ids(_weak(x, x.model.key_outcomes)),
+)
+_capacity(
+    "graded_pct",
+    "graded indicators as a percentage of all indicators",
+    _N,
+    lambda x: (_pct(len(x.graded), len(_all_qis(x))), x.graded),
+)
+_capacity(
+    "not_triangulated_pct",
+    "`not_triangulated` as a percentage of graded indicators",
+    _W,
+    lambda x: (_pct(len(_not_triangulated(x)), len(x.graded)), _not_triangulated(x)),
+)
+for _name, _what in (
+    ("intelligence", "partnership intelligence lever (6.4, 1.1)"),
+    ("leadership", "leadership and management lever (key area 9 and key areas 6-8)"),
+    ("improvement", "quality improvement lever (6.5, or 8.3 in `qif-2014`; 9.4)"),
+    ("outcomes", "outcomes lever (1.1, 2.1, 2.2)"),
+):
+    _capacity(f"lever_{_name}", _what, _S, _lever(_name))
+_capacity(
+    "has_previous",
+    "1 if a previous evaluation is given, else 0",
+    _N,
+    lambda x: (int(x.trend is not None), ()),
+)
+_capacity(
+    "improved", "indicators graded higher than in the previous evaluation", _S, _trend("improved")
+)
+_capacity(
+    "declined", "indicators graded lower than in the previous evaluation", _W, _trend("declined")
+)
+_capacity(
+    "areas_improved",
+    "previous areas for improvement (graded 3 or below) now graded higher",
+    _S,
+    _trend("areas_improved"),
+)
+_capacity(
+    "areas_not_improved",
+    "previous areas for improvement not graded higher now (the same, lower or ungraded)",
+    _W,
+    _trend("areas_not_improved"),
+)
+_capacity(
+    "challenges",
+    "contextual challenges recorded",
+    _W,
+    lambda x: _ids(tuple(c.id for c in x.context.challenges)),
+)
+_capacity(
+    "severe_challenges",
+    "contextual challenges of severity `severe`",
+    _W,
+    lambda x: _ids(tuple(c.id for c in x.context.challenges if c.severity is Severity.SEVERE)),
+)
+_capacity(
+    "challenge_points",
+    "the challenges' severities added up (low 1, moderate 2, severe 3)",
+    _W,
+    lambda x: (
+        sum(c.severity.points for c in x.context.challenges),
+        tuple(c.id for c in x.context.challenges),
+    ),
+)
+_capacity(
+    "readiness_strengths",
+    "readiness evidence recorded as a strength (any aspect)",
+    _S,
+    lambda x: _ids(tuple(r.id for r in x.context.readiness if r.valence is _STRENGTH)),
+)
+_capacity(
+    "readiness_weaknesses",
+    "readiness evidence recorded as a weakness (any aspect)",
+    _W,
+    lambda x: _ids(tuple(r.id for r in x.context.readiness if r.valence is _WEAKNESS)),
+)

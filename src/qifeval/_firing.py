@@ -1,19 +1,20 @@
-"""Firing rule sets: the shared engines, the reference path, and turning
+"""Firing rule sets: the shared engines, the plain-Python path, and turning
 the rules that fired into a result with its explanation."""
 
 from __future__ import annotations
 
 import collections
 import threading
+import warnings
 from collections.abc import Mapping
 
 import attrs
 
 from ._errors import InputError
 from ._grade import Grade
-from ._triangulation import sorted_ids
+from ._ids import sorted_ids
 from .rules._durable import DurableEngine
-from .rules._model import Confidence, Effect, RuleSet
+from .rules._model import EFFECTS, Confidence, Effect, Outcome, RuleSet, Tally
 
 __all__ = ["FiredRule", "engine_cache_clear"]
 
@@ -40,46 +41,68 @@ class FiredRule:
     decisive: bool = False
 
 
+def fold(rules: RuleSet, fired: tuple[int, ...]) -> Outcome:
+    """Fold the rules that fired (indices into *rules*) through the effects
+    table into a result: the grade (or a reason for none) and, for capacity
+    rules, the confidence statement."""
+    tally = Tally()
+    for i in fired:
+        rule = rules.rules[i]
+        EFFECTS[rule.effect].fold(tally, rule)
+    grade: Grade | None = None
+    reason: str | None = None
+    if tally.withheld:
+        reason = "; ".join(r.reason for r in tally.withheld)
+    elif tally.top is None:
+        reason = "no rule suggested a grade for this evidence"
+    else:
+        grade = tally.top if tally.lowest_cap is None else min(tally.top, tally.lowest_cap)
+    confidence = rules.confidence.for_grade(grade)
+    limited = tally.limit is not None and tally.limit.rank < confidence.rank
+    return Outcome(
+        grade=grade,
+        reason=reason,
+        top=tally.top,
+        withheld=bool(tally.withheld),
+        confidence=tally.limit if limited and tally.limit is not None else confidence,
+        limited=limited,
+    )
+
+
+def explain(
+    rules: RuleSet,
+    cited: Mapping[str, tuple[str, ...]],
+    fired: tuple[int, ...],
+    outcome: Outcome,
+) -> tuple[FiredRule, ...]:
+    """The explanation: every rule that fired, in firing order, with the
+    ids behind the fields it reads and whether its effect was decisive."""
+    out = []
+    for i in fired:
+        r = rules.rules[i]
+        out.append(
+            FiredRule(
+                name=r.name,
+                reason=r.reason,
+                effect=r.effect,
+                grade=r.grade,
+                confidence=r.confidence,
+                priority=r.priority,
+                condition=r.condition(),
+                evidence=sorted_ids({f for field in r.fields() for f in cited[field]}),
+                decisive=EFFECTS[r.effect].decisive(outcome, r),
+            )
+        )
+    return tuple(out)
+
+
 def combine(
     rules: RuleSet, cited: Mapping[str, tuple[str, ...]], fired: tuple[int, ...]
 ) -> tuple[Grade | None, str | None, tuple[FiredRule, ...]]:
     """Combine the rules that fired into a grade (or a reason for none) and
     the explanation. *cited* maps each field to the ids behind it."""
-    chosen = [rules.rules[i] for i in fired]
-    withheld = [r for r in chosen if r.effect is Effect.WITHHOLD]
-    suggested = [r for r in chosen if r.effect is Effect.SUGGEST]
-    caps = [r for r in chosen if r.effect is Effect.CAP]
-    grade: Grade | None = None
-    reason: str | None = None
-    decisive: set[str] = set()
-    if withheld:
-        reason = "; ".join(r.reason for r in withheld)
-        decisive = {r.name for r in withheld}
-    elif not suggested:
-        reason = "no rule suggested a grade for this evidence"
-    else:
-        top = max(r.grade for r in suggested if r.grade is not None)
-        lowest_cap = min((r.grade for r in caps if r.grade is not None), default=None)
-        grade = Grade(top if lowest_cap is None else min(top, lowest_cap))
-        # The suggestion that reached the grade and the caps that hold it
-        # there: both, when a cap equals the highest suggestion.
-        decisive = {r.name for r in suggested if r.grade == top and top == grade}
-        decisive |= {r.name for r in caps if r.grade == grade}
-    explained = tuple(
-        FiredRule(
-            name=r.name,
-            reason=r.reason,
-            effect=r.effect,
-            grade=r.grade,
-            confidence=r.confidence,
-            priority=r.priority,
-            condition=r.condition(),
-            evidence=sorted_ids({f for field in r.fields() for f in cited[field]}),
-            decisive=r.name in decisive,
-        )
-        for r in chosen
-    )
-    return grade, reason, explained
+    outcome = fold(rules, fired)
+    return outcome.grade, outcome.reason, explain(rules, cited, fired, outcome)
 
 
 _engines: collections.OrderedDict[RuleSet, DurableEngine] = collections.OrderedDict()
@@ -110,13 +133,40 @@ def engine_cache_clear() -> None:
             _engines.popitem()[1].close()
 
 
+#: The engines that fire rule sets: durable-rules, or the plain-Python
+#: evaluator of the same rules.
+ENGINES = ("durable", "python")
+
+#: Engine names that still work but are deprecated, with their new name.
+_RENAMED_ENGINES = {"reference": "python"}
+
+
+def resolve_engine(engine: str, *, stacklevel: int = 3) -> str:
+    """The engine's current name: ``"reference"`` is accepted for
+    ``"python"`` with a :class:`DeprecationWarning`.
+
+    :raises InputError: for an unknown engine.
+    """
+    if engine in _RENAMED_ENGINES:
+        new = _RENAMED_ENGINES[engine]
+        warnings.warn(
+            f"engine={engine!r} is deprecated; use engine={new!r}",
+            DeprecationWarning,
+            stacklevel=stacklevel,
+        )
+        return new
+    if engine not in ENGINES:
+        raise InputError(
+            f"engine must be {' or '.join(map(repr, ENGINES))}, got {engine!r}", path="engine"
+        )
+    return engine
+
+
 def run_rules(
     rules: RuleSet, facts: Mapping[str, Mapping[str, int]], engine: str
 ) -> Mapping[str, tuple[int, ...]]:
     """Fire *rules* on each fact (id -> counts) with the durable-rules engine
-    or the plain-Python reference; id -> indices of the rules fired."""
-    if engine == "durable":
+    or the plain-Python evaluator; id -> indices of the rules fired."""
+    if resolve_engine(engine, stacklevel=3) == "durable":
         return _engine_for(rules).fire([{"id": k, **v} for k, v in facts.items()])
-    if engine == "reference":
-        return {k: rules.fire(v) for k, v in facts.items()}
-    raise InputError(f"engine must be 'durable' or 'reference', got {engine!r}")
+    return {k: rules.fire(v) for k, v in facts.items()}

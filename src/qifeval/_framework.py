@@ -14,14 +14,17 @@ from collections.abc import Iterator
 import attrs
 
 from ._errors import FrameworkError, UnknownIndicatorError
+from ._tuples import to_tuple
 
 __all__ = [
+    "CapacityModel",
     "Framework",
     "FrameworkInfo",
     "Illustration",
     "IllustrationGroup",
     "IllustrationKind",
     "KeyArea",
+    "LeverModel",
     "Part",
     "QualityIndicator",
     "Question",
@@ -53,7 +56,7 @@ class IllustrationKind(enum.StrEnum):
 
 
 def _tuple_of_str() -> object:
-    return attrs.field(factory=tuple, converter=tuple)
+    return attrs.field(factory=tuple, converter=to_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -144,8 +147,8 @@ class QualityIndicator:
     demonstrate: tuple[str, ...] = _tuple_of_str()  # type: ignore[assignment]
     evidence: tuple[str, ...] = _tuple_of_str()  # type: ignore[assignment]
     evidence_to_consider: str = ""
-    very_good: tuple[IllustrationGroup, ...] = attrs.field(factory=tuple, converter=tuple)
-    weak: tuple[IllustrationGroup, ...] = attrs.field(factory=tuple, converter=tuple)
+    very_good: tuple[IllustrationGroup, ...] = attrs.field(factory=tuple, converter=to_tuple)
+    weak: tuple[IllustrationGroup, ...] = attrs.field(factory=tuple, converter=to_tuple)
     notes: tuple[str, ...] = _tuple_of_str()  # type: ignore[assignment]
 
     @property
@@ -183,6 +186,109 @@ class WellbeingIndicator:
 
 
 @attrs.frozen(kw_only=True)
+class LeverModel:
+    """One lever for improvement a framework asks partnerships to
+    demonstrate, and the indicators that evidence it.
+
+    :param name: the lever's name; capacity rules read its mean grade as
+        the field ``lever_<name>``.
+    :param indicators: indicator ids, or ``"<key area>.*"`` for all the
+        indicators of a key area, in the order reports list them.
+    """
+
+    name: str
+    title: str
+    indicators: tuple[str, ...] = attrs.field(converter=to_tuple)
+
+
+@attrs.frozen(kw_only=True)
+class CapacityModel:
+    """What a framework says about judging capacity for improvement: the
+    ``[capacity]`` table of a framework file.
+
+    :param key_outcomes: the key outcome indicators (a weak one limits the
+        confidence statement).
+    :param leadership_key_area: the key area of leadership.
+    :param levers: the levers for improvement, in order.
+    """
+
+    key_outcomes: tuple[str, ...] = attrs.field(factory=tuple, converter=to_tuple)
+    leadership_key_area: int | None = None
+    levers: tuple[LeverModel, ...] = attrs.field(factory=tuple, converter=to_tuple)
+
+    def lever_indicators(self, framework: Framework, lever: LeverModel) -> tuple[str, ...]:
+        """The ids of *lever*'s indicators in *framework*, in order, each
+        once; ids and key areas the framework lacks are left out."""
+        ids: list[str] = []
+        for member in lever.indicators:
+            head, _, rest = member.partition(".")
+            if rest == "*":
+                ids += [qi.id for qi in framework.indicators_of(int(head))]
+            elif member in framework:
+                ids.append(member)
+        return tuple(dict.fromkeys(ids))
+
+    def leadership(self, framework: Framework) -> tuple[str, ...]:
+        """The ids of the leadership indicators in *framework*."""
+        if self.leadership_key_area is None:
+            return ()
+        return tuple(
+            qi.id for qi in framework.indicators if qi.key_area == self.leadership_key_area
+        )
+
+    def restricted_to(self, framework: Framework) -> CapacityModel:
+        """This model with only the indicators and key areas *framework*
+        has (the fallback for a framework without its own)."""
+        areas = {ka.number for ka in framework.key_areas}
+
+        def keep(member: str) -> bool:
+            head, _, rest = member.partition(".")
+            return int(head) in areas if rest == "*" else member in framework
+
+        return CapacityModel(
+            key_outcomes=[q for q in self.key_outcomes if q in framework],
+            leadership_key_area=self.leadership_key_area
+            if self.leadership_key_area in areas
+            else None,
+            levers=[
+                attrs.evolve(lv, indicators=tuple(m for m in lv.indicators if keep(m)))
+                for lv in self.levers
+            ],
+        )
+
+
+def _capacity_problems(fw: Framework) -> Iterator[tuple[str, str]]:
+    cm = fw.capacity
+    if cm is None:
+        return
+    areas = {ka.number for ka in fw.key_areas}
+    ids = {qi.id for qi in fw.all_indicators}  # checked before the index is built
+    for i, qi in enumerate(cm.key_outcomes):
+        if qi not in ids:
+            yield f"capacity.key_outcomes[{i}]", f"{fw.id} has no indicator {qi!r}"
+    if cm.leadership_key_area is not None and cm.leadership_key_area not in areas:
+        yield "capacity.leadership_key_area", f"{fw.id} has no key area {cm.leadership_key_area}"
+    names: set[str] = set()
+    for i, lever in enumerate(cm.levers):
+        where = f"capacity.levers[{i}]"
+        if not lever.name.isidentifier() or not lever.name.islower():
+            yield (
+                f"{where}.name",
+                f"expected a lower-case name such as 'outcomes', got {lever.name!r}",
+            )
+        elif lever.name in names:
+            yield f"{where}.name", f"duplicate lever {lever.name!r}"
+        names.add(lever.name)
+        for j, member in enumerate(lever.indicators):
+            head, _, rest = member.partition(".")
+            if rest == "*":
+                if not head.isdigit() or int(head) not in areas:
+                    yield f"{where}.indicators[{j}]", f"{fw.id} has no key area {head!r}"
+            elif member not in ids:
+                yield f"{where}.indicators[{j}]", f"{fw.id} has no indicator {member!r}"
+
+
+@attrs.frozen(kw_only=True)
 class Framework:
     """A quality improvement framework: questions, key areas, quality
     indicators (including the global indicator 10) and wellbeing indicators.
@@ -190,6 +296,11 @@ class Framework:
     Construction checks the framework's invariants and raises
     :class:`~qifeval.FrameworkError` naming the field path of the first
     problem found.
+
+    :param capacity: what the framework says about capacity for improvement
+        (its ``[capacity]`` table); optional: without it, the capacity
+        judgement uses the default framework's table, restricted to the
+        indicators this framework has.
 
     >>> import qifeval
     >>> fw = qifeval.load_framework("qif-2018")
@@ -203,14 +314,15 @@ class Framework:
     """
 
     info: FrameworkInfo
-    questions: tuple[Question, ...] = attrs.field(converter=tuple)
-    key_areas: tuple[KeyArea, ...] = attrs.field(converter=tuple)
-    all_indicators: tuple[QualityIndicator, ...] = attrs.field(converter=tuple)
-    wellbeing: tuple[WellbeingIndicator, ...] = attrs.field(factory=tuple, converter=tuple)
+    questions: tuple[Question, ...] = attrs.field(converter=to_tuple)
+    key_areas: tuple[KeyArea, ...] = attrs.field(converter=to_tuple)
+    all_indicators: tuple[QualityIndicator, ...] = attrs.field(converter=to_tuple)
+    wellbeing: tuple[WellbeingIndicator, ...] = attrs.field(factory=tuple, converter=to_tuple)
+    capacity: CapacityModel | None = None
     _index: dict[str, QualityIndicator] = attrs.field(init=False, repr=False, eq=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
-        problems = list(_problems(self))
+        problems = [*_problems(self), *_capacity_problems(self)]
         if problems:
             path, problem = problems[0]
             raise FrameworkError(problem, path=path)

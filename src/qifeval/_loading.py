@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,34 +13,53 @@ from ._errors import FrameworkError, UnknownIndicatorError
 from ._framework import Framework, IllustrationKind, Part
 from ._grade import Grade
 
-__all__ = ["available_frameworks", "dump_framework", "framework_to_dict", "load_framework"]
+__all__ = [
+    "available_frameworks",
+    "bundled_framework",
+    "check_reference_schema",
+    "dump_framework",
+    "framework_to_dict",
+    "load_framework",
+    "read_bundled",
+]
 
 FRAMEWORK_SCHEMA_VERSION = 1
+#: The schema version of the bundled reference data (crosswalk, national
+#: results, inspection profiles).
+REFERENCE_SCHEMA_VERSION = 1
 
 _convert.register_enums(Part, IllustrationKind, Grade)
 _convert.register_renamed(Framework, info="framework", all_indicators="indicators")
 
 
+@functools.cache
+def _bundled_documents() -> dict[str, tuple[dict[str, Any], str]]:
+    """Framework id -> the dict form of its bundled file and the file's
+    name. A bundled TOML file is a framework if it has a ``[framework]``
+    table; the others are reference data."""
+    found = {}
+    for resource in resources.files("qifeval.frameworks").iterdir():
+        if resource.name.endswith(".toml"):
+            raw, file = read_bundled(resource.name)
+            info = raw.get("framework")
+            if isinstance(info, dict) and isinstance(info.get("id"), str):
+                found[info["id"]] = (raw, file)
+    return found
+
+
 def available_frameworks() -> tuple[str, ...]:
     """The ids of the frameworks bundled with qifeval, e.g. ``("qif-2014", "qif-2018")``."""
-    files = resources.files("qifeval.frameworks")
-    return tuple(
-        sorted(
-            f.name[: -len(".toml")]
-            for f in files.iterdir()
-            if f.name.startswith("qif-") and f.name.endswith(".toml")
-        )
-    )
+    return tuple(sorted(_bundled_documents()))
 
 
 @functools.cache
 def _bundled(framework_id: str) -> Framework:
-    resource = resources.files("qifeval.frameworks") / f"{framework_id}.toml"
-    name = f"<qifeval>/frameworks/{framework_id}.toml"
-    raw = _convert.parse_document(
-        resource.read_bytes(), fmt="toml", file=name, error=FrameworkError
-    )
-    return framework_from_dict(raw, file=name)
+    raw, file = _bundled_documents()[framework_id]
+    return framework_from_dict(raw, file=file)
+
+
+#: The framework used when none is named.
+DEFAULT_FRAMEWORK = "qif-2018"
 
 
 def framework_by_id(framework_id: object) -> Framework:
@@ -63,7 +83,7 @@ def framework_by_id(framework_id: object) -> Framework:
     )
 
 
-def load_framework(name_or_path: str | Path = "qif-2018") -> Framework:
+def load_framework(name_or_path: str | Path = DEFAULT_FRAMEWORK) -> Framework:
     """Load a bundled framework by id (``"qif-2018"``, ``"qif-2014"``) or a
     framework TOML file (see :doc:`/reference/schemas`).
 
@@ -108,3 +128,34 @@ def dump_framework(framework: Framework, path: str | Path | None = None) -> str:
     """Return a framework as TOML text and, if *path* is given, write it
     there (atomically). The text loads back into an equal framework."""
     return _convert.dump_document(framework_to_dict(framework), path, "toml", "toml")
+
+
+def read_bundled(name: str) -> tuple[dict[str, Any], str]:
+    """The dict form of a TOML file bundled in ``qifeval/frameworks/``, and
+    the name errors give it."""
+    file = f"<qifeval>/frameworks/{name}"
+    data = (resources.files("qifeval.frameworks") / name).read_bytes()
+    return _convert.parse_document(data, fmt="toml", file=file, error=FrameworkError), file
+
+
+def check_reference_schema(raw: Mapping[str, Any], file: str | Path | None) -> dict[str, Any]:
+    """*raw* without its ``schema_version``, checked against the reference
+    data's schema version."""
+    return _convert.without_schema_version(
+        raw, REFERENCE_SCHEMA_VERSION, file=file, error=FrameworkError
+    )
+
+
+def bundled_framework(framework_id: str, *, file: str | Path | None, path: str) -> Framework:
+    """The bundled framework a data file names at *path*.
+
+    :raises FrameworkError: naming *file* and *path* if it is not bundled.
+    """
+    if framework_id not in available_frameworks():
+        raise FrameworkError(
+            f"unknown framework {framework_id!r}: expected one of "
+            + ", ".join(repr(f) for f in available_frameworks()),
+            file=file,
+            path=path,
+        )
+    return load_framework(framework_id)

@@ -22,6 +22,7 @@ from ._evaluate import Evaluation, IndicatorResult
 from ._evidence import Finding
 from ._firing import FiredRule
 from ._grade import Grade
+from ._ids import ref_key as _ref_order
 from ._privacy import _DEFAULT_GUARD, PersonalDataGuard
 
 __all__ = [
@@ -324,9 +325,6 @@ def _illustrations_text(e: Evaluation, r: IndicatorResult) -> str | None:
     return "Illustrations evidenced: " + "; ".join(parts) + "."
 
 
-def _ref_order(ref: str) -> tuple[str, int]:
-    head, _, n = ref.rpartition("/")
-    return head, int(n)
 
 
 def _findings_by_valence(e: Evaluation, r: IndicatorResult) -> tuple[list[Finding], list[Finding]]:

@@ -6,15 +6,16 @@ All three are computed per quality indicator in one pass over the findings.
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable, Mapping
 
 import attrs
+from cattrs.gen import make_dict_unstructure_fn, override
 
 from . import _convert
 from ._evidence import EvidenceSet, Finding, SourceKind, Valence, Weight
-from ._fields import PROFILE_FIELDS
+from ._fields import FIELDS, IndicatorFacts, Points, TriangulationPolicy
 from ._framework import Framework, IllustrationKind, Part
+from ._ids import ref_key, sorted_ids
 
 __all__ = [
     "Contradiction",
@@ -26,9 +27,6 @@ __all__ = [
     "profiles",
     "triangulate",
 ]
-
-#: How many distinct source kinds make a judgement triangulated.
-TRIANGULATED_KINDS = 3
 
 
 class TriangulationStatus(enum.StrEnum):
@@ -81,6 +79,8 @@ class Triangulation:
     :param to_corroborate: when all the weaknesses rest on one source kind,
         their ids: they count in full but should be corroborated by another
         kind of evidence.
+    :param kinds_needed: the distinct source kinds that make evidence
+        triangulated under the rule set's policy.
     """
 
     qi: str
@@ -89,6 +89,7 @@ class Triangulation:
     weakness_sources: tuple[SourceKind, ...] = ()
     contradictions: tuple[Contradiction, ...] = ()
     to_corroborate: tuple[str, ...] = ()
+    kinds_needed: int = 3
 
     @property
     def sources(self) -> tuple[SourceKind, ...]:
@@ -97,8 +98,9 @@ class Triangulation:
 
     @property
     def strengths_triangulated(self) -> bool:
-        """Whether the strengths rest on at least three source kinds."""
-        return len(self.strength_sources) >= TRIANGULATED_KINDS
+        """Whether the strengths rest on at least *kinds_needed* (by default
+        three) source kinds."""
+        return len(self.strength_sources) >= self.kinds_needed
 
 
 @attrs.frozen(kw_only=True)
@@ -134,118 +136,57 @@ class EvidenceProfile:
         return self.counts[name]
 
 
-DEFAULT_POINTS: Mapping[Weight, int] = {Weight.MINOR: 1, Weight.IMPORTANT: 3, Weight.MAJOR: 9}
-
-
-class _Accumulator:
-    """Collects one indicator's profile, triangulation and coverage."""
-
-    __slots__ = ("ids", "illustrations", "kinds", "points")
-
-    def __init__(self) -> None:
-        self.ids: dict[str, list[str]] = {}
-        self.kinds: dict[Valence, dict[SourceKind, list[str]]] = {
-            Valence.STRENGTH: {},
-            Valence.WEAKNESS: {},
-        }
-        self.illustrations: dict[str, list[str]] = {}
-        self.points = {Valence.STRENGTH: 0, Valence.WEAKNESS: 0}
-
-    @property
-    def sources(self) -> set[SourceKind]:
-        """The distinct source kinds behind all findings."""
-        return set(self.kinds[Valence.STRENGTH]) | set(self.kinds[Valence.WEAKNESS])
-
-    @property
-    def documentation_only(self) -> bool:
-        """Whether every finding rests on documentation (and there are some)."""
-        return self.sources == {SourceKind.DOCUMENTATION}
-
-    def add(self, f: Finding, points: Mapping[Weight, int]) -> None:
-        ids = self.ids
-        valence = f.valence
-        side = "strengths" if valence is Valence.STRENGTH else "weaknesses"
-        for name in ("findings", side, f"{side}_{f.weight.value}"):
-            ids.setdefault(name, []).append(f.id)
-        if f.weight is not Weight.MINOR:
-            ids.setdefault(f"{side}_important_or_major", []).append(f.id)
-        self.points[valence] += points[f.weight]
-        if f.critical:
-            ids.setdefault("critical_weaknesses", []).append(f.id)
-            if f.weight is not Weight.MINOR:
-                ids.setdefault(f"critical_{f.weight.value}_weaknesses", []).append(f.id)
-        if f.sustained:
-            ids.setdefault("sustained_strengths", []).append(f.id)
-        if f.sector_leading:
-            ids.setdefault("sector_leading_strengths", []).append(f.id)
-        self.kinds[valence].setdefault(f.source, []).append(f.id)
-        if f.illustration is not None:
-            self.illustrations.setdefault(f.illustration, []).append(f.id)
-
-
-def _natural(item_id: str) -> tuple[list[tuple[int, int | str]], str]:
-    parts = [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", item_id)]
-    return parts, item_id  # the id itself breaks ties such as "F01" and "F1"
-
-
-def sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
-    """Ids in natural order (``F2`` before ``F10``, ``9.4`` before
-    ``10``), whatever order they came in."""
-    return tuple(sorted(ids, key=_natural))
-
-
-def _accumulate(
-    evidence: EvidenceSet, framework: Framework, points: Mapping[Weight, int]
-) -> dict[str, _Accumulator]:
-    acc = {qi.id: _Accumulator() for qi in framework.indicators}
+def _group(evidence: EvidenceSet, framework: Framework) -> dict[str, list[Finding]]:
+    """Each indicator's findings (without QI 10), in input order."""
+    groups: dict[str, list[Finding]] = {qi.id: [] for qi in framework.indicators}
     for f in evidence.findings:
         try:
-            acc[f.qi].add(f, points)
+            groups[f.qi].append(f)
         except KeyError:
             evidence.validate(framework)  # raises the clear error
             raise
-    return acc
+    return groups
 
 
-def _profile(qi: str, part: Part, a: _Accumulator) -> EvidenceProfile:
-    ids = {name: sorted_ids(a.ids.get(name, ())) for name in PROFILE_FIELDS}
-    counts = {name: len(v) for name, v in ids.items()}
-    counts["strength_points"] = a.points[Valence.STRENGTH]
-    counts["weakness_points"] = a.points[Valence.WEAKNESS]
-    ids["strength_points"] = ids["strengths"]
-    ids["weakness_points"] = ids["weaknesses"]
-    counts["strength_sources"] = len(a.kinds[Valence.STRENGTH])
-    counts["weakness_sources"] = len(a.kinds[Valence.WEAKNESS])
-    counts["sources"] = len(a.sources)
-    ids["strength_sources"] = ids["strengths"]
-    ids["weakness_sources"] = ids["weaknesses"]
-    ids["sources"] = ids["findings"]
-    counts["outcome_indicator"] = int(part is Part.OUTCOMES)
-    ids["outcome_indicator"] = ()
-    counts["documentation_only"] = int(a.documentation_only)
-    ids["documentation_only"] = ids["findings"] if a.documentation_only else ()
-    return EvidenceProfile(qi=qi, part=part, counts=counts, finding_ids=ids)
+def _profile(facts: IndicatorFacts) -> EvidenceProfile:
+    """The value of every registered evidence-profile field, in registry
+    order; each field can read the ids of the ones before it."""
+    counts: dict[str, int] = {}
+    for name, field in FIELDS["indicator"].items():
+        counts[name], facts.ids_of[name] = field.value(facts)
+    return EvidenceProfile(
+        qi=facts.qi, part=facts.part, counts=counts, finding_ids=dict(facts.ids_of)
+    )
 
 
-def _triangulation(qi: str, part: Part, a: _Accumulator) -> Triangulation:
-    strengths = a.kinds[Valence.STRENGTH]
-    weaknesses = a.kinds[Valence.WEAKNESS]
-    n_sources = len(a.sources)
+def _by_kind(findings: list[Finding], valence: Valence) -> dict[SourceKind, list[str]]:
+    out: dict[SourceKind, list[str]] = {}
+    for f in findings:
+        if f.valence is valence:
+            out.setdefault(f.source, []).append(f.id)
+    return out
+
+
+def _triangulation(facts: IndicatorFacts) -> Triangulation:
+    policy = facts.policy
+    strengths = _by_kind(facts.findings, Valence.STRENGTH)
+    weaknesses = _by_kind(facts.findings, Valence.WEAKNESS)
+    n_sources = len(facts.kinds())
     if not n_sources:
         status = TriangulationStatus.NO_EVIDENCE
-    elif part is Part.OUTCOMES and a.documentation_only:
+    elif facts.part in policy.documentation_alone_insufficient and facts.documentation_only:
         status = TriangulationStatus.INSUFFICIENT_EVIDENCE
-    elif n_sources >= TRIANGULATED_KINDS:
+    elif n_sources >= policy.triangulated:
         status = TriangulationStatus.TRIANGULATED
-    elif n_sources == 2:
+    elif n_sources >= policy.partial:
         status = TriangulationStatus.PARTIAL
     else:
         status = TriangulationStatus.SINGLE_SOURCE
-    important_s = _important(a, Valence.STRENGTH)
-    important_w = _important(a, Valence.WEAKNESS)
+    important_s = _important(facts.findings, Valence.STRENGTH)
+    important_w = _important(facts.findings, Valence.WEAKNESS)
     contradictions = tuple(
         Contradiction(
-            qi=qi,
+            qi=facts.qi,
             strength_source=sk,
             weakness_source=wk,
             strengths=important_s[sk],
@@ -259,48 +200,57 @@ def _triangulation(qi: str, part: Part, a: _Accumulator) -> Triangulation:
     if len(weaknesses) == 1:
         to_corroborate = sorted_ids(next(iter(weaknesses.values())))
     return Triangulation(
-        qi=qi,
+        qi=facts.qi,
         status=status,
         strength_sources=_kinds(strengths),
         weakness_sources=_kinds(weaknesses),
         contradictions=contradictions,
         to_corroborate=to_corroborate,
+        kinds_needed=policy.triangulated,
     )
 
 
-def _important(a: _Accumulator, valence: Valence) -> dict[SourceKind, tuple[str, ...]]:
-    side = "strengths" if valence is Valence.STRENGTH else "weaknesses"
-    heavy = set(a.ids.get(f"{side}_important_or_major", ()))
-    out = {}
-    for kind, ids in a.kinds[valence].items():
-        chosen = sorted_ids(i for i in ids if i in heavy)
-        if chosen:
-            out[kind] = chosen
-    return out
+def _important(findings: list[Finding], valence: Valence) -> dict[SourceKind, tuple[str, ...]]:
+    heavy = [f for f in findings if f.valence is valence and f.weight is not Weight.MINOR]
+    return {kind: sorted_ids(ids) for kind, ids in _by_kind(heavy, valence).items()}
 
 
 def analyse(
     evidence: EvidenceSet,
     framework: Framework,
-    points: Mapping[Weight, int] = DEFAULT_POINTS,
+    points: Mapping[Weight, int] | None = None,
+    policy: TriangulationPolicy | None = None,
 ) -> dict[str, tuple[EvidenceProfile, Triangulation]]:
     """Profile and triangulation of every indicator (without QI 10), in
-    framework order, from one pass over the findings."""
-    acc = _accumulate(evidence, framework, points)
+    framework order, from one pass over the findings.
+
+    :param points: the points per weight; by default qifeval's.
+    :param policy: when evidence is triangulated; by default qifeval's.
+    """
+    points = Points() if points is None else points
+    policy = TriangulationPolicy() if policy is None else policy
+    groups = _group(evidence, framework)
     out = {}
     for qi in framework.indicators:
-        part = framework.key_area(qi).part
-        out[qi.id] = (_profile(qi.id, part, acc[qi.id]), _triangulation(qi.id, part, acc[qi.id]))
+        facts = IndicatorFacts(
+            qi=qi.id,
+            part=framework.key_area(qi).part,
+            findings=groups[qi.id],
+            points=points,
+            policy=policy,
+        )
+        out[qi.id] = (_profile(facts), _triangulation(facts))
     return out
 
 
 def profiles(
-    evidence: EvidenceSet, framework: Framework, points: Mapping[Weight, int] = DEFAULT_POINTS
+    evidence: EvidenceSet, framework: Framework, points: Mapping[Weight, int] | None = None
 ) -> dict[str, EvidenceProfile]:
     """The evidence profile of every indicator, in framework order.
 
     :param points: the points each weight adds to ``strength_points`` and
-        ``weakness_points``.
+        ``weakness_points``; by default qifeval's (minor 1, important 3,
+        major 9).
     """
     return {qi: p for qi, (p, _) in analyse(evidence, framework, points).items()}
 
@@ -325,15 +275,18 @@ def illustration_coverage(
 ) -> dict[str, IllustrationCoverage]:
     """For every indicator, the illustrations the findings evidence and the
     ones they do not (gaps in evidence)."""
-    acc = _accumulate(evidence, framework, DEFAULT_POINTS)
+    groups = _group(evidence, framework)
     out = {}
     for qi in framework.indicators:
-        cited = acc[qi.id].illustrations
+        cited: dict[str, list[str]] = {}
+        for f in groups[qi.id]:
+            if f.illustration is not None:
+                cited.setdefault(f.illustration, []).append(f.id)
         out[qi.id] = IllustrationCoverage(
             qi=qi.id,
             evidenced={
                 ref: sorted_ids(ids)
-                for ref, ids in sorted(cited.items(), key=lambda kv: _ref_key(kv[0]))
+                for ref, ids in sorted(cited.items(), key=lambda kv: ref_key(kv[0]))
             },
             missing_very_good=tuple(
                 i.ref for i in qi.illustrations(IllustrationKind.VERY_GOOD) if i.ref not in cited
@@ -345,9 +298,10 @@ def illustration_coverage(
     return out
 
 
-def _ref_key(ref: str) -> tuple[str, int]:
-    head, _, n = ref.rpartition("/")
-    return head, int(n)
-
-
 _convert.register_enums(TriangulationStatus)
+_convert.converter.register_unstructure_hook(
+    Triangulation,
+    make_dict_unstructure_fn(
+        Triangulation, _convert.converter, kinds_needed=override(omit_if_default=True)
+    ),
+)

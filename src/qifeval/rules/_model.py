@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import enum
 import functools
 import operator
@@ -15,10 +14,12 @@ import attrs
 
 from .. import _convert
 from .._errors import InputError
-from .._evidence import Weight
-from .._fields import VOCABULARIES
+from .._evidence import SourceKind, Weight
+from .._fields import FIELDS, SUBJECTS, Points, TriangulationPolicy
 from .._grade import Grade
+from .._ids import close_matches, did_you_mean
 from .._triangulation import EvidenceProfile
+from .._tuples import to_tuple
 
 __all__ = [
     "Comparison",
@@ -29,6 +30,7 @@ __all__ = [
     "Rule",
     "RuleSet",
     "RulesError",
+    "TriangulationPolicy",
     "default_capacity_rules",
     "default_rules",
     "load_rules",
@@ -69,6 +71,112 @@ class Confidence(enum.StrEnum):
     def rank(self) -> int:
         """1 (not yet confident) to 3 (very confident)."""
         return list(Confidence).index(self) + 1
+
+
+class Tally:
+    """What the rules that fired add up to, as the effects fold into it."""
+
+    __slots__ = ("limit", "lowest_cap", "top", "withheld")
+
+    def __init__(self) -> None:
+        self.withheld: list[Rule] = []
+        self.top: Grade | None = None
+        self.lowest_cap: Grade | None = None
+        self.limit: Confidence | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """The result of folding the rules that fired.
+
+    :param confidence: the confidence statement (capacity rules): the band
+        of the grade, lowered by the lowest ``limit``.
+    :param limited: whether a ``limit`` lowered the confidence.
+    """
+
+    grade: Grade | None
+    reason: str | None
+    top: Grade | None
+    withheld: bool
+    confidence: Confidence
+    limited: bool
+
+
+@attrs.frozen(kw_only=True)
+class EffectKind:
+    """How one effect works: what its rules need, which rule sets may use
+    it, how it folds into the tally, and when a rule of it is decisive.
+
+    :param needs: ``"grade"``, ``"confidence"`` or ``None``: the value every
+        rule of this effect carries (and no other rule does).
+    :param limiting: whether it holds a result down (reported among the
+        limiting rules).
+    """
+
+    needs: str | None
+    subjects: tuple[str, ...]
+    limiting: bool
+    fold: Callable[[Tally, Rule], None]
+    decisive: Callable[[Outcome, Rule], bool]
+
+
+def _fold_withhold(t: Tally, r: Rule) -> None:
+    t.withheld.append(r)
+
+
+def _fold_suggest(t: Tally, r: Rule) -> None:
+    assert r.grade is not None
+    t.top = r.grade if t.top is None else max(t.top, r.grade)
+
+
+def _fold_cap(t: Tally, r: Rule) -> None:
+    assert r.grade is not None
+    t.lowest_cap = r.grade if t.lowest_cap is None else min(t.lowest_cap, r.grade)
+
+
+def _fold_limit(t: Tally, r: Rule) -> None:
+    assert r.confidence is not None
+    if t.limit is None or r.confidence.rank < t.limit.rank:
+        t.limit = r.confidence
+
+
+#: Every effect: the one table that validation, combining and reports read.
+EFFECTS: dict[Effect, EffectKind] = {
+    # No grade; every withhold that fired is decisive and gives its reason.
+    Effect.WITHHOLD: EffectKind(
+        needs=None,
+        subjects=("indicator", "capacity"),
+        limiting=False,
+        fold=_fold_withhold,
+        decisive=lambda o, r: o.withheld,
+    ),
+    # The highest suggestion wins; decisive if it is the grade reached.
+    Effect.SUGGEST: EffectKind(
+        needs="grade",
+        subjects=("indicator", "capacity"),
+        limiting=False,
+        fold=_fold_suggest,
+        decisive=lambda o, r: o.grade is not None and r.grade == o.top == o.grade,
+    ),
+    # The lowest cap wins; decisive if it holds the grade where it is
+    # (also when it equals the highest suggestion).
+    Effect.CAP: EffectKind(
+        needs="grade",
+        subjects=("indicator", "capacity"),
+        limiting=True,
+        fold=_fold_cap,
+        decisive=lambda o, r: o.grade is not None and r.grade == o.grade,
+    ),
+    # The lowest limit on the confidence statement wins; decisive if it
+    # lowered the statement below the grade's band.
+    Effect.LIMIT: EffectKind(
+        needs="confidence",
+        subjects=("capacity",),
+        limiting=True,
+        fold=_fold_limit,
+        decisive=lambda o, r: o.limited and r.confidence is o.confidence,
+    ),
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -155,7 +263,7 @@ class Rule:
     name: str
     reason: str
     effect: Effect = attrs.field(converter=Effect)
-    when: tuple[Comparison, ...] = attrs.field(converter=tuple)
+    when: tuple[Comparison, ...] = attrs.field(converter=to_tuple)
     grade: Grade | None = attrs.field(default=None, converter=_optional_grade)
     confidence: Confidence | None = attrs.field(default=None, converter=_optional_confidence)
     priority: int = 100
@@ -175,26 +283,6 @@ class Rule:
 
 
 @attrs.frozen(kw_only=True)
-class Points(Mapping[Weight, int]):
-    """The points each finding weight adds to ``strength_points`` and
-    ``weakness_points``; a read-only mapping of :class:`~qifeval.Weight` to
-    points."""
-
-    minor: int = 1
-    important: int = 3
-    major: int = 9
-
-    def __getitem__(self, weight: Weight) -> int:
-        return int(getattr(self, Weight(weight).value))
-
-    def __iter__(self) -> Iterator[Weight]:
-        return iter(Weight)
-
-    def __len__(self) -> int:
-        return len(Weight)
-
-
-@attrs.frozen(kw_only=True)
 class RuleSet:
     """A named, ordered set of grading rules and the points each finding
     weight adds to ``strength_points`` / ``weakness_points``.
@@ -206,6 +294,9 @@ class RuleSet:
         profile) or ``"capacity"`` (rules over the capacity profile).
     :param confidence: (capacity rules) the grade bands of the confidence
         statement.
+    :param triangulation: (grading rules) when evidence is triangulated: the
+        thresholds behind the triangulation status and the field
+        ``strengths_triangulated``.
     """
 
     name: str
@@ -213,7 +304,8 @@ class RuleSet:
     subject: str = "indicator"
     points: Points = attrs.field(factory=lambda: Points())
     confidence: ConfidenceBands = attrs.field(factory=lambda: ConfidenceBands())
-    rules: tuple[Rule, ...] = attrs.field(factory=tuple, converter=tuple)
+    triangulation: TriangulationPolicy = attrs.field(factory=lambda: TriangulationPolicy())
+    rules: tuple[Rule, ...] = attrs.field(factory=tuple, converter=to_tuple)
 
     def __attrs_post_init__(self) -> None:
         for path, problem in _ruleset_problems(self):
@@ -224,9 +316,8 @@ class RuleSet:
         for r in self.rules:
             if r.name == name:
                 return r
-        close = difflib.get_close_matches(name, [r.name for r in self.rules], n=3)
-        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-        raise RulesError(f"no rule named {name!r}{hint}")
+        close = close_matches(name, [r.name for r in self.rules])
+        raise RulesError(f"no rule named {name!r}{did_you_mean(close)}")
 
     def ordered(self) -> tuple[tuple[int, Rule], ...]:
         """``(index, rule)`` in firing order: by priority, then file order."""
@@ -238,14 +329,14 @@ class RuleSet:
         by_name = {r.name: r for r in rules}
         kept = [by_name.pop(r.name, r) for r in self.rules]
         rules_: tuple[Rule, ...] = (*kept, *by_name.values())
-        return attrs.evolve(self, name=name or self.name, rules=rules_)  # type: ignore[arg-type]
+        return attrs.evolve(self, name=name or self.name, rules=rules_)
 
     def without(self, *names: str) -> RuleSet:
         """A copy without the named rules."""
         for n in names:
             self.rule(n)
         kept: tuple[Rule, ...] = tuple(r for r in self.rules if r.name not in names)
-        return attrs.evolve(self, rules=kept)  # type: ignore[arg-type]
+        return attrs.evolve(self, rules=kept)
 
     def with_points(self, **points: int) -> RuleSet:
         """A copy with other points per weight, e.g. ``with_points(major=12)``."""
@@ -270,12 +361,18 @@ _LIMIT = 1_000_000
 def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
     if not rs.name.strip():
         yield "name", "must not be empty"
-    if rs.subject not in VOCABULARIES:
-        yield "subject", f"expected one of {', '.join(map(repr, VOCABULARIES))}, got {rs.subject!r}"
+    if rs.subject not in SUBJECTS:
+        yield "subject", f"expected one of {', '.join(map(repr, SUBJECTS))}, got {rs.subject!r}"
         return
     if not 1 <= rs.confidence.confident <= rs.confidence.very_confident <= 6:
         yield "confidence", "expected 1 <= confident <= very_confident <= 6"
-    fields = VOCABULARIES[rs.subject]
+    kinds = len(SourceKind)
+    if not 1 <= rs.triangulation.partial <= rs.triangulation.triangulated <= kinds:
+        yield (
+            "triangulation",
+            f"expected 1 <= partial <= triangulated <= {kinds} (the source kinds)",
+        )
+    fields = FIELDS[rs.subject]
     for w in Weight:
         if not 0 <= rs.points[w] <= _LIMIT:
             yield (
@@ -295,15 +392,24 @@ def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
             yield f"{where}.name", "must not be empty"
         if not rule.reason.strip():
             yield f"{where}.reason", "must not be empty: every rule explains itself"
-        graded = rule.effect in (Effect.SUGGEST, Effect.CAP)
+        kind = EFFECTS[rule.effect]
+        graded = kind.needs == "grade"
         if not graded and rule.grade is not None:
             yield f"{where}.grade", f"a {rule.effect.value} rule has no grade"
         if graded and rule.grade is None:
             yield f"{where}.grade", f"a {rule.effect.value} rule needs a grade (1-6)"
-        if (rule.effect is Effect.LIMIT) != (rule.confidence is not None):
-            yield f"{where}.confidence", "a limit rule, and only a limit rule, needs a confidence"
-        if rule.effect is Effect.LIMIT and rs.subject != "capacity":
-            yield f"{where}.effect", "limit rules apply to capacity rules only"
+        if (kind.needs == "confidence") != (rule.confidence is not None):
+            needing = [e.value for e, k in EFFECTS.items() if k.needs == "confidence"]
+            yield (
+                f"{where}.confidence",
+                f"a {' or '.join(needing)} rule, and only a {' or '.join(needing)} rule, "
+                "needs a confidence",
+            )
+        if rs.subject not in kind.subjects:
+            yield (
+                f"{where}.effect",
+                f"{rule.effect.value} rules apply to {' or '.join(kind.subjects)} rules only",
+            )
         if not rule.when:
             yield f"{where}.when", "needs at least one comparison"
         if not -_LIMIT <= rule.priority <= _LIMIT:
@@ -313,12 +419,11 @@ def _ruleset_problems(rs: RuleSet) -> Iterator[tuple[str, str]]:
 
 
 def _comparison_problems(
-    c: Comparison, where: str, fields: Mapping[str, str]
+    c: Comparison, where: str, fields: Mapping[str, object]
 ) -> Iterator[tuple[str, str]]:
     for key, name in (("field", c.field), ("other", c.other)):
         if name is not None and name not in fields:
-            close = difflib.get_close_matches(name, list(fields), n=3)
-            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            hint = did_you_mean(close_matches(name, fields))
             yield f"{where}.{key}", f"unknown field {name!r}{hint}"
     if c.op not in _OPS:
         yield f"{where}.op", f"expected one of {', '.join(map(repr, _OPS))}, got {c.op!r}"
@@ -360,7 +465,7 @@ def rules_from_dict(
         default_capacity_rules() if raw.get("subject") == "capacity" else default_rules()
     )
     merged: dict[str, Any] = {"subject": start.subject}
-    for key in ("points", "confidence"):
+    for key in ("points", "confidence", "triangulation"):
         given = raw.pop(key, {})
         if not isinstance(given, dict):
             raise RulesError("expected a table", file=file, path=key)
@@ -378,6 +483,7 @@ def rules_from_dict(
         description=amendment.description or start.description,
         points=amendment.points,
         confidence=amendment.confidence,
+        triangulation=amendment.triangulation,
     )
 
 
