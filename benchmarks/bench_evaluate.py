@@ -1,5 +1,5 @@
 """Benchmark: a full evaluation with the durable-rules engine against the
-plain-Python reference evaluator of the same rules, in one run.
+plain-Python evaluator (engine="python") of the same rules, in one run.
 
     .venv/bin/python benchmarks/bench_evaluate.py [--repeat N]
 
@@ -63,12 +63,12 @@ def main() -> None:
     args = parser.parse_args()
     fw = qifeval.load_framework("qif-2018")
     rules = qifeval.default_rules()
-    print(f"{'step':<10} {'findings':>9} {'durable ms':>11} {'reference ms':>13} {'ratio':>6}")
+    print(f"{'step':<10} {'findings':>9} {'durable ms':>11} {'python ms':>13} {'ratio':>6}")
     for n in (500, 10_000):
         ev = make_evidence(n)
         qifeval.evaluate(ev, fw, rules)  # warm up: compile the rulesets once
         assert qifeval.evaluate(ev, fw, rules) == qifeval.evaluate(
-            ev, fw, rules, engine="reference"
+            ev, fw, rules, engine="python"
         )
         steps = {
             "full": lambda engine, ev=ev: qifeval.evaluate(ev, fw, rules, engine=engine),
@@ -76,9 +76,9 @@ def main() -> None:
         }
         for step, run in steps.items():
             durable = median_ms(lambda run=run: run("durable"), args.repeat)
-            reference = median_ms(lambda run=run: run("reference"), args.repeat)
+            python = median_ms(lambda run=run: run("python"), args.repeat)
             print(
-                f"{step:<10} {n:>9} {durable:>11.2f} {reference:>13.2f} {durable / reference:>6.2f}"
+                f"{step:<10} {n:>9} {durable:>11.2f} {python:>13.2f} {durable / python:>6.2f}"
             )
 
 

@@ -122,7 +122,7 @@ def test_probe_batch_apis_are_never_called() -> None:
         import qifeval
         ev = qifeval.load_findings("examples/findings.toml")
         qifeval.evaluate(ev)
-        qifeval.evaluate(ev, engine="reference")
+        qifeval.evaluate(ev, engine="python")
         print("ok")
     """)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr

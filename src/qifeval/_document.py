@@ -186,10 +186,10 @@ def check_consistency(
             finding_id=finding_id,
         )
     try:
-        results = evaluate_indicators(evaluation.evidence, framework, rules, engine="reference")
+        results = evaluate_indicators(evaluation.evidence, framework, rules, engine="python")
         for path, saved, fresh in _differences(evaluation.results, results, "results"):
             raise _disagreement(path, saved, fresh, file)
-        capacity = _judge(evaluation, framework, capacity_rules, "reference")
+        capacity = _judge(evaluation, framework, capacity_rules, "python")
     except InconsistentEvaluationError:
         raise
     except QifevalError as exc:
