@@ -530,7 +530,7 @@ def test_safety_concerns_and_single_minor_findings_stay_in_bounds() -> None:
 # --------------------------------------------------------------- baseline
 
 
-def suggested(case: dict[str, Any], engine: Literal["durable", "reference"] = "durable") -> int:
+def suggested(case: dict[str, Any], engine: Literal["durable", "python"] = "durable") -> int:
     """The current default rules' suggestion for the case (0: no grade)."""
     evaluation = qifeval.evaluate(evidence_of(case), engine=engine)
     grade = evaluation.result(case["qi"]).suggested_grade
@@ -577,7 +577,7 @@ def baseline_report(results: list[tuple[dict[str, Any], int]]) -> str:
 def test_baseline_agreement_is_measured(capsys: pytest.CaptureFixture[str]) -> None:
     results = baseline()
     # Both engines give the same suggestions on every case.
-    assert [g for _, g in results] == [suggested(c, "reference") for c in CASES]
+    assert [g for _, g in results] == [suggested(c, "python") for c in CASES]
     with capsys.disabled():
         print("\n" + baseline_report(results))
 
