@@ -46,6 +46,9 @@ What it guards against (measured on durable-rules 2.0.28):
 - An action that takes more than 10 seconds to complete (a paused process)
   is silently left incomplete, and the actions after it never run: the
   evaluation is detected as incomplete and run again on a fresh ruleset.
+- durable-rules logs an exception that interrupts its action loop (to
+  stderr, when the application has configured no logging) before raising
+  it: its logger gets a ``NullHandler``, so the exception is reported once.
 - Every action calls ``durable.engine._unix_now``, which uses
   ``datetime.utcfromtimestamp``, deprecated since Python 3.12 (a
   DeprecationWarning per action). It is replaced by an exact equivalent
@@ -57,6 +60,7 @@ from __future__ import annotations
 import copy
 import datetime
 import itertools
+import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -94,6 +98,11 @@ def _unix_now() -> float:
 
 durable.engine._unix_now = _unix_now
 
+# durable-rules logs an exception that interrupts an action before raising
+# it again; qifeval raises it, so without handlers of the application's
+# own, nothing is printed twice.
+logging.getLogger("durable").addHandler(logging.NullHandler())
+
 _OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
 
 #: The name of the catch-all rule in every ruleset (the rule set's own rules
@@ -125,15 +134,21 @@ class _SynchronousHost(durable.engine.Host):  # type: ignore[misc]
 
 
 class _Action(durable.engine.Promise):  # type: ignore[misc]
-    """A synchronous action that runs *func* and completes, without
-    durable-rules' handling of its exceptions (which turns them into text):
-    *func* handles its own."""
+    """A synchronous action without durable-rules' handling of exceptions
+    (which turns them into text): it runs *func* unless *engine*'s session
+    has already failed, keeps the exception *func* raises for the engine to
+    raise, and completes."""
 
-    def __init__(self, func: Callable[[Any], None]) -> None:
+    def __init__(self, func: Callable[[Any], None], engine: DurableEngine) -> None:
         super().__init__(func)
+        self._engine = engine
 
     def run(self, c: Any, complete: Callable[[Any], None]) -> None:
-        self._func(c)
+        if self._engine._failure is None:
+            try:
+                self._func(c)
+            except BaseException as exc:  # noqa: BLE001 - raised again by the engine
+                self._engine._failure = exc
         complete(None)
 
 
@@ -213,12 +228,14 @@ class DurableEngine:
 
     def _register(self) -> str:
         name = f"qifeval-{next(_names)}"
-        definition = {
-            name: {k: {**v, "run": _Action(v["run"])} for k, v in self._definition.items()}
+        # durable-rules mutates the definition it is given: give it a copy.
+        rules = {
+            k: {**copy.deepcopy({**v, "run": None}), "run": _Action(v["run"], self)}
+            for k, v in self._definition.items()
         }
         with _host_lock:
             try:
-                self._host.register_rulesets(copy.deepcopy(definition))
+                self._host.register_rulesets({name: rules})
             except Exception as exc:
                 self._host.abandon_ruleset(name)
                 raise EngineError(
@@ -240,13 +257,8 @@ class DurableEngine:
 
     def _action(self, index: int | None) -> Callable[[Any], None]:
         def run(c: Any) -> None:
-            if self._failure is not None:
-                return  # the session is being abandoned
-            try:
-                if index is not None and self._fired is not None:
-                    self._fired[c.m["id"]].append(index)
-            except BaseException as exc:  # noqa: BLE001 - raised again by fire
-                self._failure = exc
+            if index is not None and self._fired is not None:
+                self._fired[c.m["id"]].append(index)
 
         return run
 
@@ -330,6 +342,9 @@ class DurableEngine:
             if pending is None:
                 raise EngineError(problem) from exc
             pending.add_note(problem)
+        except BaseException:
+            self._free(abandon=True)  # interrupted: whether the session is gone is unknown
+            raise
 
     def retire(self) -> None:
         """Free the ruleset once no evaluation is running on it. The engine
