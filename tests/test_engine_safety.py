@@ -322,6 +322,33 @@ def test_a_failed_cleanup_is_a_note_on_the_interrupt_and_the_engine_recovers(mon
     assert _durable.live_engines() == before
 
 
+def test_an_action_left_incomplete_by_a_pause_is_run_again(monkeypatch) -> None:
+    """durable-rules silently stops an evaluation whose action took more than
+    10 seconds (a paused process); the engine notices and runs it again."""
+    rules = qifeval.default_rules()
+    facts = facts_for(evidence(7))
+    expected = {str(f["id"]): rules.fire(f) for f in facts}
+    calls = [0]
+
+    def paused_once() -> float:  # 11 seconds pass during the first action
+        calls[0] += 1
+        return 0.0 if calls[0] == 1 else 11.0
+
+    def always_paused() -> float:
+        calls[0] += 1
+        return 11.0 * calls[0]
+
+    with _durable.DurableEngine(rules) as engine:
+        monkeypatch.setattr(_durable.durable.engine, "_unix_now", paused_once)
+        assert engine.fire(facts) == expected
+        assert engine.abandoned == 1 and engine.live_sessions == 0
+        monkeypatch.setattr(_durable.durable.engine, "_unix_now", always_paused)
+        with pytest.raises(qifeval.EngineError, match="incomplete twice"):
+            engine.fire(facts)
+        monkeypatch.setattr(_durable.durable.engine, "_unix_now", _durable._unix_now)
+        assert engine.fire(facts) == expected
+
+
 #: Raises KeyboardInterrupt just before or just after the k-th call into
 #: durable-rules' C core, for every k up to the number of calls one
 #: evaluation makes, and after each interrupt evaluates again. A corrupted
