@@ -243,6 +243,27 @@ def test_durable_engine_equals_python_evaluator(e: EvidenceSet) -> None:
     assert qifeval.evaluate(e, FW).results == qifeval.evaluate(e, FW, engine="python").results
 
 
+@given(
+    evidence_sets(max_size=40),
+    st.lists(
+        st.integers(-1_000_000, 1_000_000) | st.sampled_from([-1, 0, 65_535, 65_536, 70_000]),
+        min_size=len(RULES.rules),
+        max_size=len(RULES.rules),
+    ),
+)
+def test_durable_engine_equals_reference_for_any_priorities(e: EvidenceSet, priorities) -> None:
+    """Negative priorities, and priorities beyond durable-rules' 16 bits,
+    fire in the same order on both engines."""
+    rules = RULES.with_rules(
+        *(attrs.evolve(r, priority=p) for r, p in zip(RULES.rules, priorities, strict=True))
+    )
+    durable = qifeval.evaluate(e, FW, rules).results
+    assert durable == qifeval.evaluate(e, FW, rules, engine="reference").results
+    for r in durable:
+        fired = [x.priority for x in r.rules_fired]
+        assert fired == sorted(fired)
+
+
 @given(evidence_sets(max_size=40), st.integers(0, 5), st.integers(0, 12), st.integers(0, 30))
 def test_parity_holds_for_other_points(e: EvidenceSet, minor, important, major) -> None:
     rules = RULES.with_points(minor=minor, important=important, major=major)

@@ -111,7 +111,13 @@ _MAX_ENGINES = 8
 
 
 def _engine_for(rules: RuleSet) -> DurableEngine:
-    """A shared engine per rule set (the most recently used eight are kept)."""
+    """A shared engine per rule set (the most recently used eight are kept).
+
+    An engine evicted or cleared while another thread still uses it is
+    retired, not closed: it finishes the running evaluation, then frees its
+    ruleset, and stays usable by a thread that already holds it.
+    """
+    evicted: list[DurableEngine] = []
     with _engines_lock:
         engine = _engines.get(rules)
         if engine is not None:
@@ -119,18 +125,22 @@ def _engine_for(rules: RuleSet) -> DurableEngine:
             return engine
         engine = _engines[rules] = DurableEngine(rules)
         while len(_engines) > _MAX_ENGINES:
-            _, old = _engines.popitem(last=False)
-            old.close()
-        return engine
+            evicted.append(_engines.popitem(last=False)[1])
+    for old in evicted:
+        old.retire()
+    return engine
 
 
 def engine_cache_clear() -> None:
-    """Close and forget the shared rules engines (they are recreated on
+    """Free and forget the shared rules engines (they are recreated on
     demand). Useful in long-running applications after many custom rule
-    sets."""
+    sets. Safe to call at any time, from any thread: an evaluation running
+    meanwhile finishes normally, and its engine is freed when it ends."""
     with _engines_lock:
-        while _engines:
-            _engines.popitem()[1].close()
+        cleared = list(_engines.values())
+        _engines.clear()
+    for engine in cleared:
+        engine.retire()
 
 
 #: The engines that fire rule sets: durable-rules, or the plain-Python
