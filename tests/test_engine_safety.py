@@ -124,7 +124,7 @@ def test_a_rule_set_without_rules_gives_no_grade_on_both_engines() -> None:
     e = evidence(3)
     empty = qifeval.RuleSet(name="empty")
     durable = qifeval.evaluate(e, FW, rules=empty)
-    reference = qifeval.evaluate(e, FW, rules=empty, engine="reference")
+    reference = qifeval.evaluate(e, FW, rules=empty, engine="python")
     assert durable.results == reference.results
     for r in durable.results:
         assert r.suggested_grade is None and r.no_grade_reason == NO_GRADE
@@ -160,7 +160,7 @@ def test_clearing_the_engines_while_threads_evaluate_fails_nothing() -> None:
     rule_sets = [base, *(base.with_points(major=9 + k) for k in range(1, 4))]
     inputs = [evidence(i) for i in range(6)]
     expected = {
-        (r, i): qifeval.evaluate(inputs[i], FW, rules=rule_sets[r], engine="reference")
+        (r, i): qifeval.evaluate(inputs[i], FW, rules=rule_sets[r], engine="python")
         for r in range(len(rule_sets))
         for i in range(len(inputs))
     }
@@ -382,7 +382,7 @@ INTERRUPT_CHILD = """
     ev = qifeval.load_findings("examples/findings.toml")
     rules = qifeval.default_rules()
     facts = {r.qi: r.profile.counts for r in qifeval.evaluate(ev, fw).results}
-    expected = run_rules(rules, facts, "reference")
+    expected = run_rules(rules, facts, "python")
     plan["k"], plan["calls"] = 0, 0
     assert run_rules(rules, facts, "durable") == expected
     per_evaluation = plan["calls"]
@@ -397,7 +397,7 @@ INTERRUPT_CHILD = """
             plan.update(k=0)
             assert run_rules(rules, facts, "durable") == expected, (k, after)
     qifeval.engine_cache_clear()
-    assert qifeval.evaluate(ev, fw) == qifeval.evaluate(ev, fw, engine="reference")
+    assert qifeval.evaluate(ev, fw) == qifeval.evaluate(ev, fw, engine="python")
     print(f"{interrupted} interrupts at {2 * per_evaluation} points; every evaluation after them was right")
 """
 
@@ -422,7 +422,7 @@ def test_priorities_outside_durable_rules_range_fire_in_the_reference_order() ->
     for i in range(4):
         e = evidence(i, 40)
         durable = qifeval.evaluate(e, FW, rules=changed)
-        assert durable.results == qifeval.evaluate(e, FW, rules=changed, engine="reference").results
+        assert durable.results == qifeval.evaluate(e, FW, rules=changed, engine="python").results
         for r in durable.results:
             priorities = [x.priority for x in r.rules_fired]
             assert priorities == sorted(priorities)
