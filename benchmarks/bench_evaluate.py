@@ -18,7 +18,7 @@ import statistics
 import time
 
 import qifeval
-from qifeval._evaluate import evaluate_indicators
+from qifeval.evaluation._evaluate import evaluate_indicators
 
 KINDS = list(qifeval.SourceKind)
 WEIGHTS = list(qifeval.Weight)
@@ -67,9 +67,7 @@ def main() -> None:
     for n in (500, 10_000):
         ev = make_evidence(n)
         qifeval.evaluate(ev, fw, rules)  # warm up: compile the rulesets once
-        assert qifeval.evaluate(ev, fw, rules) == qifeval.evaluate(
-            ev, fw, rules, engine="python"
-        )
+        assert qifeval.evaluate(ev, fw, rules) == qifeval.evaluate(ev, fw, rules, engine="python")
         steps = {
             "full": lambda engine, ev=ev: qifeval.evaluate(ev, fw, rules, engine=engine),
             "grading": lambda engine, ev=ev: evaluate_indicators(ev, fw, rules, engine=engine),
@@ -77,9 +75,7 @@ def main() -> None:
         for step, run in steps.items():
             durable = median_ms(lambda run=run: run("durable"), args.repeat)
             python = median_ms(lambda run=run: run("python"), args.repeat)
-            print(
-                f"{step:<10} {n:>9} {durable:>11.2f} {python:>13.2f} {durable / python:>6.2f}"
-            )
+            print(f"{step:<10} {n:>9} {durable:>11.2f} {python:>13.2f} {durable / python:>6.2f}")
 
 
 if __name__ == "__main__":

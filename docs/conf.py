@@ -162,7 +162,7 @@ if not _generated.exists() or _generated.read_text(encoding="utf-8") != _text:
 
 
 def _fields_table(subject: str) -> str:
-    from qifeval._fields import FIELDS
+    from qifeval.evidence._fields import FIELDS
 
     rows = ["| Field | What it counts | Side |", "|---|---|---|"]
     for name, field in FIELDS[subject].items():

@@ -257,7 +257,7 @@ def side_violations(
     *after* contradicts their side, when the change between them made the
     evidence *stronger* (a strength added; a grade raised) or weaker (a
     weakness added; a contextual challenge added)."""
-    from qifeval._fields import FIELDS, Side
+    from qifeval.evidence._fields import FIELDS, Side
 
     wrong = []
     for name, field in FIELDS[subject].items():

@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 import qifeval
 from qifeval import Confidence, Context, ContextualChallenge, EvidenceSet, Finding, Grade
-from qifeval._capacity import judge
-from qifeval._fields import FIELDS
-from qifeval._triangulation import Triangulation, TriangulationStatus
+from qifeval.evaluation._capacity import judge
+from qifeval.evidence._fields import FIELDS
+from qifeval.evidence._triangulation import Triangulation, TriangulationStatus
 
 from .strategies import QI_IDS, QIF_2018, contexts, finding, grade_maps, side_violations
 
@@ -261,7 +261,7 @@ def test_a_framework_without_a_capacity_table_falls_back_to_the_default_one(
     ],
 )
 def test_a_broken_capacity_table_names_the_field(tmp_path, table, path, message) -> None:
-    raw = qifeval._loading.framework_to_dict(FW)
+    raw = qifeval.frameworks._loading.framework_to_dict(FW)
     raw["capacity"] = table
     file = tmp_path / "fw.toml"
     file.write_text(__import__("tomli_w").dumps(raw), encoding="utf-8")

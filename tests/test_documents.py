@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import qifeval
 from qifeval import EvidenceSet, Finding, Grade
-from qifeval._document import evaluation_from_dict, evaluation_to_dict
+from qifeval.evaluation._document import evaluation_from_dict, evaluation_to_dict
 
 from .strategies import QIF_2018, assert_same_types, contexts, evidence_sets
 

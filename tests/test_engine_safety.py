@@ -376,7 +376,7 @@ INTERRUPT_CHILD = """
     for name in FUNCTIONS:
         setattr(core, name, wrap(name))
 
-    from qifeval._firing import run_rules
+    from qifeval.rules._firing import run_rules
 
     fw = qifeval.load_framework("qif-2018")
     ev = qifeval.load_findings("examples/findings.toml")

@@ -7,7 +7,7 @@ from hypothesis import given
 
 import qifeval
 from qifeval import EvidenceSet, Finding, InputError
-from qifeval._evidence import evidence_from_dict, evidence_to_dict
+from qifeval.evidence._findings import evidence_from_dict, evidence_to_dict
 
 from .strategies import assert_same_types, evidence_sets, findings
 
@@ -233,7 +233,7 @@ def _write(tmp_path, mutate, name="findings.toml"):
             lambda r: r.update(schema_version=7),
             "schema_version",
             None,
-            "expected schema_version = 1",
+            "this qifeval reads schema_version = 1",
         ),
         (lambda r: r.update(findings={"id": "F1"}), "findings", None, "expected a list"),
     ],

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 import qifeval
 from qifeval import Framework, FrameworkError, QualityIndicator
 from qifeval._convert import converter
-from qifeval._loading import dump_framework, framework_from_dict, framework_to_dict
+from qifeval.frameworks._loading import dump_framework, framework_from_dict, framework_to_dict
 
 from .strategies import assert_same_types, frameworks
 
@@ -124,7 +124,7 @@ def test_minimal_framework_and_navigation() -> None:
             "indicators[0].very_good[0].statements[0]",
             "empty",
         ),
-        (lambda r: r.update(schema_version=2), "schema_version", "expected schema_version = 1"),
+        (lambda r: r.update(schema_version=2), "schema_version", "this qifeval reads schema_version = 1"),
     ],
 )
 def test_invalid_frameworks_name_the_field(mutate, path: str, message: str) -> None:

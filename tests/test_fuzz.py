@@ -20,11 +20,11 @@ SMALL_EXAMPLE = {**EXAMPLE, "findings": EXAMPLE["findings"][:6]}
 RULES = tomllib.loads(
     (ROOT / "src" / "qifeval" / "rules" / "grading.toml").read_text(encoding="utf-8")
 )
-FRAMEWORK = qifeval._loading.framework_to_dict(qifeval.load_framework("qif-2018"))
+FRAMEWORK = qifeval.frameworks._loading.framework_to_dict(qifeval.load_framework("qif-2018"))
 SMALL_FRAMEWORK = {**FRAMEWORK, "indicators": FRAMEWORK["indicators"][:3], "wellbeing": []}
 SAVED = json.loads(
     qifeval.dump_evaluation(
-        qifeval.evaluate(qifeval._evidence.evidence_from_dict(SMALL_EXAMPLE)), fmt="json"
+        qifeval.evaluate(qifeval.evidence._findings.evidence_from_dict(SMALL_EXAMPLE)), fmt="json"
     )
 )
 

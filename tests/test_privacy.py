@@ -26,7 +26,6 @@ from qifeval import (
     ReadinessEvidence,
     _privacy,
 )
-from qifeval._evaluate import scan_evaluation, scan_evidence
 from qifeval._privacy import (
     DEFAULT_NAME_PATTERNS,
     PersonalDataGuard,
@@ -35,6 +34,7 @@ from qifeval._privacy import (
     redact,
     scan_text,
 )
+from qifeval.evaluation._evaluate import scan_evaluation, scan_evidence
 
 K = PersonalDataKind
 
@@ -1058,4 +1058,4 @@ def test_decisions_are_scanned_with_the_evaluation() -> None:
         ("decisions[0].rationale", "name"),
     ]
     with pytest.raises(PersonalDataError, match=r"decisions\[0\]\.rationale"):
-        qifeval._evaluate.check_personal_data(e, strict=True)
+        qifeval.evaluation._evaluate.check_personal_data(e, strict=True)

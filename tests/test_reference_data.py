@@ -20,23 +20,23 @@ from hypothesis import strategies as st
 import qifeval
 from qifeval import FrameworkError, Grade, InputError, UnknownIndicatorError
 from qifeval._convert import converter
-from qifeval._crosswalk import (
+from qifeval.frameworks._crosswalk import (
     Change,
     Crosswalk,
     CrosswalkLink,
     crosswalk_from_dict,
     load_crosswalk,
 )
-from qifeval._national import (
+from qifeval.frameworks._inspections import (
+    inspection_profile,
+    inspection_profiles,
+    inspection_profiles_from_dict,
+)
+from qifeval.frameworks._national import (
     CountRange,
     IndicatorResults,
     national_results,
     national_results_from_dict,
-)
-from qifeval._profiles import (
-    inspection_profile,
-    inspection_profiles,
-    inspection_profiles_from_dict,
 )
 
 E, VG, G, A, W, U = (
@@ -321,7 +321,7 @@ _DELETE = object()
         (_set(["indicators", 2, "colour"], "red"), "indicators[2]", "unknown key(s) 'colour'"),
         (_set(["framework"], "qif-2019"), "framework", "unknown framework 'qif-2019'"),
         (_set(["areas"], "12"), "areas", "expected an integer"),
-        (_set(["schema_version"], 2), "schema_version", "expected schema_version = 1"),
+        (_set(["schema_version"], 2), "schema_version", "this qifeval reads schema_version = 1"),
     ],
 )
 def test_invalid_national_results_name_the_field(

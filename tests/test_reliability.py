@@ -11,8 +11,8 @@ import pytest
 
 import qifeval
 from qifeval import EvidenceSet, Finding
-from qifeval._firing import _engine_for
 from qifeval.rules import _durable
+from qifeval.rules._firing import _engine_for
 
 FW = qifeval.load_framework("qif-2018")
 KINDS = ["practice", "performance_data", "stakeholder_views", "documentation"]

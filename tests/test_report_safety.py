@@ -17,7 +17,7 @@ from markdown_it.token import Token
 
 import qifeval
 from qifeval import ChallengeKind, Context, ContextualChallenge, EvidenceSet, Finding
-from qifeval._report import markdown_escape
+from qifeval.reports._render import markdown_escape
 
 from .strategies import QIF_2018
 

@@ -18,7 +18,7 @@ import qifeval
 import qifeval._cli
 from qifeval import Grade, InconsistentEvaluationError, InputError
 from qifeval._convert import dumps_document
-from qifeval._document import evaluation_to_dict
+from qifeval.evaluation._document import evaluation_to_dict
 
 from .strategies import QIF_2018, contexts, evidence_sets
 
@@ -397,7 +397,9 @@ def test_any_changed_suggestion_is_refused(e, data) -> None:
     new = data.draw(st.sampled_from([None, *range(1, 7)]).filter(lambda g: g != old))
     entry["suggested_grade"] = new
     with pytest.raises(InputError) as info:
-        qifeval._document.evaluation_from_dict(json.loads(json.dumps(doc)), file="e.json")
+        qifeval.evaluation._document.evaluation_from_dict(
+            json.loads(json.dumps(doc)), file="e.json"
+        )
     qi = entry["qi"]
     decided = [k for k, d in enumerate(doc["decisions"]) if d["qi"] == qi]
     expected = {f"results['{qi}'].suggested_grade"}

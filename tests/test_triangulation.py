@@ -5,8 +5,8 @@ from hypothesis import strategies as st
 
 import qifeval
 from qifeval import EvidenceSet, Finding, SourceKind, TriangulationStatus
-from qifeval._fields import FIELDS, Field, register_field, unregister_field
-from qifeval._framework import Part
+from qifeval.evidence._fields import FIELDS, Field, register_field, unregister_field
+from qifeval.frameworks._model import Part
 
 from .strategies import QIF_2018, evidence_sets, findings, side_violations
 from .strategies import finding as f

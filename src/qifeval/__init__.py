@@ -6,24 +6,6 @@ qifeval suggests; people decide. Every suggested grade is traceable to the
 findings and rules behind it.
 """
 
-from ._capacity import CapacityJudgement, Direction, IndicatorChange, Lever, Trend
-from ._compare import (
-    EvaluationDiff,
-    IndicatorDiff,
-    NationalComparison,
-    benchmark_national,
-    compare_evaluations,
-)
-from ._context import (
-    ChallengeKind,
-    Context,
-    ContextualChallenge,
-    ReadinessAspect,
-    ReadinessEvidence,
-    Severity,
-)
-from ._crosswalk import Change, Crosswalk, CrosswalkEntry, CrosswalkLink, load_crosswalk
-from ._document import dump_evaluation, load_evaluation
 from ._errors import (
     EngineError,
     FrameworkError,
@@ -35,7 +17,24 @@ from ._errors import (
     QifevalWarning,
     UnknownIndicatorError,
 )
-from ._evaluate import (
+from ._privacy import (
+    DEFAULT_NAME_PATTERNS,
+    PersonalDataGuard,
+    PersonalDataKind,
+    PersonalDataMatch,
+    redact,
+    scan_text,
+)
+from .evaluation._capacity import CapacityJudgement, Direction, IndicatorChange, Lever, Trend
+from .evaluation._compare import (
+    EvaluationDiff,
+    IndicatorDiff,
+    NationalComparison,
+    benchmark_national,
+    compare_evaluations,
+)
+from .evaluation._document import dump_evaluation, load_evaluation
+from .evaluation._evaluate import (
     Decision,
     DecisionKind,
     Evaluation,
@@ -43,7 +42,15 @@ from ._evaluate import (
     PreviousEvaluation,
     evaluate,
 )
-from ._evidence import (
+from .evidence._context import (
+    ChallengeKind,
+    Context,
+    ContextualChallenge,
+    ReadinessAspect,
+    ReadinessEvidence,
+    Severity,
+)
+from .evidence._findings import (
     EvidenceSet,
     Finding,
     SourceKind,
@@ -52,8 +59,26 @@ from ._evidence import (
     dump_findings,
     load_findings,
 )
-from ._firing import FiredRule, engine_cache_clear
-from ._framework import (
+from .evidence._triangulation import (
+    Contradiction,
+    EvidenceProfile,
+    IllustrationCoverage,
+    Triangulation,
+    TriangulationStatus,
+    illustration_coverage,
+    profiles,
+    triangulate,
+)
+from .frameworks._crosswalk import Change, Crosswalk, CrosswalkEntry, CrosswalkLink, load_crosswalk
+from .frameworks._grade import Grade, quantifier
+from .frameworks._inspections import (
+    InspectionProfile,
+    ProfileQuestion,
+    inspection_profile,
+    inspection_profiles,
+)
+from .frameworks._loading import available_frameworks, dump_framework, load_framework
+from .frameworks._model import (
     CapacityModel,
     Framework,
     FrameworkInfo,
@@ -67,45 +92,19 @@ from ._framework import (
     Question,
     WellbeingIndicator,
 )
-from ._grade import Grade, quantifier
-from ._loading import available_frameworks, dump_framework, load_framework
-from ._national import (
+from .frameworks._national import (
     CountRange,
     GradePosition,
     IndicatorResults,
     NationalResults,
     national_results,
 )
-from ._privacy import (
-    DEFAULT_NAME_PATTERNS,
-    PersonalDataGuard,
-    PersonalDataKind,
-    PersonalDataMatch,
-    redact,
-    scan_text,
-)
-from ._profiles import (
-    InspectionProfile,
-    ProfileQuestion,
-    inspection_profile,
-    inspection_profiles,
-)
-from ._report import (
+from .reports._render import (
     PositionStatement,
     html_report,
     json_report,
     markdown_report,
     position_statement,
-)
-from ._triangulation import (
-    Contradiction,
-    EvidenceProfile,
-    IllustrationCoverage,
-    Triangulation,
-    TriangulationStatus,
-    illustration_coverage,
-    profiles,
-    triangulate,
 )
 from .rules import (
     Comparison,
@@ -121,6 +120,7 @@ from .rules import (
     default_rules,
     load_rules,
 )
+from .rules._firing import FiredRule, engine_cache_clear
 
 __version__ = "0.1.0"
 

@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from ._compare import compare_evaluations
 from ._convert import (
     check_output_target,
     dump_document,
@@ -27,20 +26,26 @@ from ._convert import (
     read_file_bytes,
     write_text_atomic,
 )
-from ._document import DOCUMENT_KIND, evaluation_from_dict, evaluation_to_dict, load_evaluation
 from ._errors import InputError, PersonalDataWarning, QifevalError, UnknownIndicatorError
-from ._evaluate import Evaluation, check_personal_data, evaluate
-from ._evidence import EvidenceSet, evidence_from_document, load_findings
-from ._framework import Framework
-from ._loading import available_frameworks, load_framework
 from ._privacy import PersonalDataGuard
-from ._report import html_report, json_report_text, markdown_report, position_statement
+from .evaluation._compare import compare_evaluations
+from .evaluation._document import (
+    DOCUMENT_KIND,
+    evaluation_from_dict,
+    evaluation_to_dict,
+    load_evaluation,
+)
+from .evaluation._evaluate import Evaluation, check_personal_data, evaluate
+from .evidence._findings import EvidenceSet, evidence_from_document, load_findings
+from .frameworks._loading import available_frameworks, load_framework
+from .frameworks._model import Framework
+from .reports._render import RENDERERS, position_statement
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
-_FORMATS = {"json": json_report_text, "markdown": markdown_report, "html": html_report}
+_FORMATS = RENDERERS
 
 
 class _Parser(argparse.ArgumentParser):

@@ -284,9 +284,12 @@ def without_schema_version(
         raise error(f"expected a table, got {_type_name(raw)}", file=file)
     rest = dict(raw)
     version = rest.pop("schema_version", None)
-    if version != expected:
+    if version != expected or type(version) is not int:
+        newer = type(version) is int and version > expected
+        why = "it was written by a newer qifeval" if newer else "no migration exists for it"
         raise error(
-            f"expected schema_version = {expected}, got {version!r}",
+            f"schema_version {version!r} is not supported ({why}); this qifeval reads "
+            f"schema_version = {expected}",
             file=file,
             path="schema_version",
         )

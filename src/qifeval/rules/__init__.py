@@ -4,6 +4,7 @@ The default rules live in ``grading.toml`` beside this module; load your own
 with :func:`load_rules`. Only ``_durable`` talks to durable-rules.
 """
 
+from ._firing import FiredRule, engine_cache_clear
 from ._model import (
     Comparison,
     Confidence,
@@ -24,6 +25,7 @@ __all__ = [
     "Confidence",
     "ConfidenceBands",
     "Effect",
+    "FiredRule",
     "Points",
     "Rule",
     "RuleSet",
@@ -31,5 +33,6 @@ __all__ = [
     "TriangulationPolicy",
     "default_capacity_rules",
     "default_rules",
+    "engine_cache_clear",
     "load_rules",
 ]

@@ -14,12 +14,12 @@ import attrs
 
 from .. import _convert
 from .._errors import InputError
-from .._evidence import SourceKind, Weight
-from .._fields import FIELDS, SUBJECTS, Points, TriangulationPolicy
-from .._grade import Grade
 from .._ids import close_matches, did_you_mean
-from .._triangulation import EvidenceProfile
 from .._tuples import to_tuple
+from ..evidence._fields import FIELDS, SUBJECTS, Points, TriangulationPolicy
+from ..evidence._findings import SourceKind, Weight
+from ..evidence._triangulation import EvidenceProfile
+from ..frameworks._grade import Grade
 
 __all__ = [
     "Comparison",

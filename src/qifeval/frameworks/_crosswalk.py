@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 
-from . import _convert
-from ._errors import FrameworkError, InputError, UnknownIndicatorError
-from ._ids import close_matches
+from .. import _convert
+from .._errors import FrameworkError, InputError, UnknownIndicatorError
+from .._ids import close_matches
+from .._tuples import to_tuple
 from ._loading import bundled_framework, check_reference_schema, load_framework, read_bundled
-from ._tuples import to_tuple
 
 __all__ = [
     "Change",

@@ -9,7 +9,6 @@ the same schema (see :doc:`/reference/schemas`).
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import math
 import re
 from collections.abc import Iterable, Iterator
@@ -18,13 +17,14 @@ from typing import Any
 
 import attrs
 
-from . import _convert
+from .. import _convert
+from .._errors import InputError, QifevalError
+from .._ids import close_matches, did_you_mean
+from .._tuples import to_tuple
+from ..frameworks._grade import quantifier
+from ..frameworks._model import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
 from ._context import Context
-from ._errors import InputError, QifevalError
-from ._framework import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
-from ._grade import quantifier
 from ._kinds import SourceKind, Valence, Weight
-from ._tuples import to_tuple
 
 __all__ = [
     "EvidenceSet",
@@ -204,10 +204,9 @@ class EvidenceSet:
                     finding_id=f.id,
                 )
             if f.qi not in framework:
-                close = difflib.get_close_matches(
-                    f.qi, [q.id for q in framework.indicators], n=3, cutoff=0.3
+                hint = did_you_mean(
+                    close_matches(f.qi, [q.id for q in framework.indicators], cutoff=0.3)
                 )
-                hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
                 raise InputError(
                     f"{framework.id} has no quality indicator {f.qi!r}{hint}",
                     file=file,
@@ -295,7 +294,7 @@ def evidence_from_document(
 ) -> EvidenceSet:
     """Build an evidence set from a parsed findings document and check it
     against its framework (see :func:`load_findings`)."""
-    from ._loading import framework_by_id
+    from ..frameworks._loading import framework_by_id
 
     evidence = evidence_from_dict(raw, file=file)
     if framework is None:

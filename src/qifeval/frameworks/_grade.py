@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import math
 
-from ._errors import InputError
+from .._errors import InputError
 
 __all__ = ["Grade", "quantifier"]
 

@@ -13,16 +13,16 @@ from collections.abc import Mapping
 
 import attrs
 
-from . import _convert
-from ._context import Context, Severity
-from ._fields import FIELDS, CapacityFacts
-from ._firing import FiredRule, explain, fold, run_rules
-from ._framework import CapacityModel, Framework
-from ._grade import Grade
-from ._kinds import Valence
-from ._loading import load_framework
-from ._triangulation import Triangulation, TriangulationStatus
-from .rules._model import EFFECTS, Confidence, RuleSet
+from .. import _convert
+from ..evidence._context import Context, Severity
+from ..evidence._fields import FIELDS, CapacityFacts
+from ..evidence._kinds import Valence
+from ..evidence._triangulation import Triangulation, TriangulationStatus
+from ..frameworks._grade import Grade
+from ..frameworks._loading import load_framework
+from ..frameworks._model import CapacityModel, Framework
+from ..rules._firing import FiredRule, explain, fold, run_rules
+from ..rules._model import EFFECTS, Confidence, RuleSet
 
 __all__ = [
     "CapacityJudgement",

@@ -8,10 +8,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import _convert
-from ._errors import FrameworkError, UnknownIndicatorError
-from ._framework import Framework, IllustrationKind, Part
+from .. import _convert
+from .._errors import FrameworkError, UnknownIndicatorError
+from .._ids import close_matches
 from ._grade import Grade
+from ._model import Framework, IllustrationKind, Part
 
 __all__ = [
     "available_frameworks",
@@ -73,13 +74,11 @@ def framework_by_id(framework_id: object) -> Framework:
     """
     if isinstance(framework_id, str) and framework_id in available_frameworks():
         return _bundled(framework_id)
-    import difflib
-
     text = framework_id if isinstance(framework_id, str) else repr(framework_id)
     raise UnknownIndicatorError(
         text[:200] + ("…" if len(text) > 200 else ""),
         framework_id="qifeval's bundled frameworks",
-        suggestions=difflib.get_close_matches(text[:200], available_frameworks(), n=2, cutoff=0.4),
+        suggestions=close_matches(text[:200], available_frameworks(), n=2, cutoff=0.4),
     )
 
 
@@ -98,14 +97,10 @@ def load_framework(name_or_path: str | Path = DEFAULT_FRAMEWORK) -> Framework:
         return _bundled(name_or_path)
     path = Path(name_or_path)
     if path.suffix.lower() != ".toml" and not path.exists():
-        import difflib
-
         raise UnknownIndicatorError(
             str(name_or_path),
             framework_id="qifeval's bundled frameworks",
-            suggestions=difflib.get_close_matches(
-                str(name_or_path), available_frameworks(), n=2, cutoff=0.4
-            ),
+            suggestions=close_matches(str(name_or_path), available_frameworks(), n=2, cutoff=0.4),
         )
     raw = _convert.read_document(path, error=FrameworkError)
     return framework_from_dict(raw, file=path)

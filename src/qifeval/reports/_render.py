@@ -17,15 +17,16 @@ from typing import Any
 
 import attrs
 
-from ._capacity import CapacityJudgement
-from ._evaluate import Evaluation, IndicatorResult
-from ._evidence import Finding
-from ._firing import FiredRule
-from ._grade import Grade
-from ._ids import ref_key as _ref_order
-from ._privacy import _DEFAULT_GUARD, PersonalDataGuard
+from .._ids import ref_key as _ref_order
+from .._privacy import _DEFAULT_GUARD, PersonalDataGuard
+from ..evaluation._capacity import CapacityJudgement
+from ..evaluation._evaluate import Evaluation, IndicatorResult
+from ..evidence._findings import Finding
+from ..frameworks._grade import Grade
+from ..rules._firing import FiredRule
 
 __all__ = [
+    "RENDERERS",
     "PositionStatement",
     "html_report",
     "json_report",
@@ -323,8 +324,6 @@ def _illustrations_text(e: Evaluation, r: IndicatorResult) -> str | None:
         for ref, ids in sorted(cited.items(), key=lambda kv: _ref_order(kv[0]))
     ]
     return "Illustrations evidenced: " + "; ".join(parts) + "."
-
-
 
 
 def _findings_by_valence(e: Evaluation, r: IndicatorResult) -> tuple[list[Finding], list[Finding]]:
@@ -743,3 +742,14 @@ def _position_statement(evaluation: Evaluation, limit: int) -> PositionStatement
     if words > limit:
         text += f"\n> Warning: {words} words; a position statement may have at most {limit}.\n"
     return PositionStatement(text=text, words=words, limit=limit)
+
+
+#: The renderers of a whole evaluation, by format name: each takes the
+#: evaluation and a personal-data guard and returns the report's text. The
+#: command line's ``--format`` choices are read from here; a new format is
+#: one function and one entry.
+RENDERERS: dict[str, Callable[..., str]] = {
+    "html": html_report,
+    "json": json_report_text,
+    "markdown": markdown_report,
+}

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import attrs
 
-from ._errors import FrameworkError, UnknownIndicatorError
-from ._tuples import to_tuple
+from .._errors import FrameworkError, UnknownIndicatorError
+from .._tuples import to_tuple
 
 __all__ = [
     "CapacityModel",

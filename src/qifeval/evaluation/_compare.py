@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import attrs
 
+from .._ids import sorted_ids
+from ..evidence._findings import Finding
+from ..frameworks._crosswalk import load_crosswalk
+from ..frameworks._loading import load_framework
+from ..frameworks._national import GradePosition, national_results
 from ._capacity import Direction, IndicatorChange
-from ._crosswalk import load_crosswalk
 from ._evaluate import Evaluation
-from ._evidence import Finding
-from ._ids import sorted_ids
-from ._loading import load_framework
-from ._national import GradePosition, national_results
 
 __all__ = [
     "EvaluationDiff",

@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .._ids import sorted_ids
+from .._tuples import to_tuple
+from ..frameworks._grade import Grade
+from ..frameworks._model import CapacityModel, Framework, Part
 from ._context import Severity
-from ._evidence import Finding
-from ._framework import CapacityModel, Framework, Part
-from ._grade import Grade
-from ._ids import sorted_ids
+from ._findings import Finding
 from ._kinds import SourceKind, Valence, Weight
-from ._tuples import to_tuple
 
 if TYPE_CHECKING:
-    from ._capacity import Trend
+    from ..evaluation._capacity import Trend
     from ._context import Context
 
 __all__ = [

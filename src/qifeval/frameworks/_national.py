@@ -15,12 +15,12 @@ from typing import Any
 
 import attrs
 
-from . import _convert
-from ._errors import FrameworkError, InputError, UnknownIndicatorError
+from .. import _convert
+from .._errors import FrameworkError, InputError, UnknownIndicatorError
+from .._ids import close_matches
+from .._tuples import to_tuple
 from ._grade import Grade
-from ._ids import close_matches
 from ._loading import bundled_framework, check_reference_schema, read_bundled
-from ._tuples import to_tuple
 
 __all__ = [
     "CountRange",

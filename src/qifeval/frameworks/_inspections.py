@@ -14,12 +14,12 @@ from typing import Any
 
 import attrs
 
-from . import _convert
-from ._errors import FrameworkError, UnknownIndicatorError
-from ._framework import QualityIndicator
-from ._ids import close_matches
+from .. import _convert
+from .._errors import FrameworkError, UnknownIndicatorError
+from .._ids import close_matches
+from .._tuples import to_tuple
 from ._loading import bundled_framework, check_reference_schema, load_framework, read_bundled
-from ._tuples import to_tuple
+from ._model import QualityIndicator
 
 __all__ = [
     "InspectionProfile",

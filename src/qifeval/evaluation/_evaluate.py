@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import enum
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -12,23 +11,24 @@ from typing import Literal
 
 import attrs
 
-from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
-from ._context import Context, ContextualChallenge, ReadinessEvidence
-from ._errors import (
+from .._errors import (
     InconsistentEvaluationError,
     InputError,
     PersonalDataError,
     PersonalDataWarning,
     UnknownIndicatorError,
 )
-from ._evidence import EvidenceSet, Finding
-from ._firing import FiredRule, combine, resolve_engine, run_rules
-from ._framework import GLOBAL_INDICATOR_ID, Framework
-from ._grade import Grade
-from ._loading import available_frameworks, load_framework
-from ._privacy import _DEFAULT_GUARD, PersonalDataGuard, PersonalDataMatch
-from ._triangulation import EvidenceProfile, Triangulation, analyse
-from .rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
+from .._ids import close_matches, did_you_mean
+from .._privacy import _DEFAULT_GUARD, PersonalDataGuard, PersonalDataMatch
+from ..evidence._context import Context, ContextualChallenge, ReadinessEvidence
+from ..evidence._findings import EvidenceSet, Finding
+from ..evidence._triangulation import EvidenceProfile, Triangulation, analyse
+from ..frameworks._grade import Grade
+from ..frameworks._loading import available_frameworks, load_framework
+from ..frameworks._model import GLOBAL_INDICATOR_ID, Framework
+from ..rules._firing import FiredRule, combine, resolve_engine, run_rules
+from ..rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
+from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
 
 __all__ = [
     "Decision",
@@ -233,7 +233,7 @@ class PreviousEvaluation:
         frameworks differ."""
         previous = dict(self.grades)
         if self.framework != framework.id:
-            from ._crosswalk import load_crosswalk
+            from ..frameworks._crosswalk import load_crosswalk
 
             crosswalk = load_crosswalk()
             previous = {}
@@ -310,7 +310,7 @@ class Evaluation:
         for r in self.results:
             if r.qi == key:
                 return r
-        close = difflib.get_close_matches(key, [r.qi for r in self.results], n=3, cutoff=0.3)
+        close = close_matches(key, [r.qi for r in self.results], cutoff=0.3)
         raise UnknownIndicatorError(key, framework_id=self.framework, suggestions=close)
 
     def decision(self, qi: str) -> Decision | None:
@@ -467,8 +467,7 @@ def previous_problems(
     ids = [q.id for q in fw.all_indicators]
     for qi in previous.grades:
         if qi not in fw:
-            close = difflib.get_close_matches(qi, ids, n=3, cutoff=0.3)
-            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            hint = did_you_mean(close_matches(qi, ids, cutoff=0.3))
             yield f"grades['{qi}']", f"{fw.id} has no indicator {qi!r}{hint}"
 
 
@@ -493,8 +492,7 @@ def decision_problems(
                 "other indicators' grades and which cannot be decided on",
             )
         elif d.qi not in suggested:
-            close = difflib.get_close_matches(d.qi, list(suggested), n=3, cutoff=0.3)
-            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            hint = did_you_mean(close_matches(d.qi, suggested, cutoff=0.3))
             yield f"{where}.qi", f"a decision on {d.qi!r}, which is not an indicator here{hint}"
         elif d.qi in first:
             yield (

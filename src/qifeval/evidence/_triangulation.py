@@ -11,11 +11,11 @@ from collections.abc import Iterable, Mapping
 import attrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from . import _convert
-from ._evidence import EvidenceSet, Finding, SourceKind, Valence, Weight
+from .. import _convert
+from .._ids import ref_key, sorted_ids
+from ..frameworks._model import Framework, IllustrationKind, Part
 from ._fields import FIELDS, IndicatorFacts, Points, TriangulationPolicy
-from ._framework import Framework, IllustrationKind, Part
-from ._ids import ref_key, sorted_ids
+from ._findings import EvidenceSet, Finding, SourceKind, Valence, Weight
 
 __all__ = [
     "Contradiction",

@@ -20,8 +20,13 @@ from typing import Any
 
 import attrs
 
-from . import _convert
-from ._errors import InconsistentEvaluationError, InputError, QifevalError
+from .. import _convert
+from .._errors import InconsistentEvaluationError, InputError, QifevalError
+from ..frameworks._grade import Grade
+from ..frameworks._loading import available_frameworks, load_framework
+from ..frameworks._model import Framework
+from ..rules._firing import FiredRule
+from ..rules._model import RuleSet, default_capacity_rules, default_rules
 from ._evaluate import (
     Decision,
     Evaluation,
@@ -32,11 +37,6 @@ from ._evaluate import (
     evaluate_indicators,
     previous_problems,
 )
-from ._firing import FiredRule
-from ._framework import Framework
-from ._grade import Grade
-from ._loading import available_frameworks, load_framework
-from .rules._model import RuleSet, default_capacity_rules, default_rules
 
 __all__ = ["dump_evaluation", "load_evaluation"]
 
@@ -83,16 +83,7 @@ def evaluation_from_dict(
         raise InputError(
             f"not a saved qifeval evaluation: kind is {kind!r}{hint}", file=file, path="kind"
         )
-    version = raw.pop("schema_version", None)
-    if version != EVALUATION_SCHEMA_VERSION:
-        newer = isinstance(version, int) and version > EVALUATION_SCHEMA_VERSION
-        why = "it was written by a newer qifeval" if newer else "no migration exists for it"
-        raise InputError(
-            f"schema_version {version!r} is not supported ({why}); this qifeval reads "
-            f"schema_version = {EVALUATION_SCHEMA_VERSION}",
-            file=file,
-            path="schema_version",
-        )
+    raw = _convert.without_schema_version(raw, EVALUATION_SCHEMA_VERSION, file=file)
     decisions = _convert.structure(
         {"decisions": raw.pop("decisions", [])}, _Decisions, file=file
     ).decisions

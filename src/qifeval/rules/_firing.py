@@ -10,11 +10,11 @@ from collections.abc import Mapping
 
 import attrs
 
-from ._errors import InputError
-from ._grade import Grade
-from ._ids import sorted_ids
-from .rules._durable import DurableEngine
-from .rules._model import EFFECTS, Confidence, Effect, Outcome, RuleSet, Tally
+from .._errors import InputError
+from .._ids import sorted_ids
+from ..frameworks._grade import Grade
+from ._durable import DurableEngine
+from ._model import EFFECTS, Confidence, Effect, Outcome, RuleSet, Tally
 
 __all__ = ["FiredRule", "engine_cache_clear"]
 

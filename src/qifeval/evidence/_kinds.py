@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from . import _convert
+from .. import _convert
 
 __all__ = ["SourceKind", "Valence", "Weight"]
 

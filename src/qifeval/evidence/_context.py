@@ -8,10 +8,10 @@ import enum
 
 import attrs
 
-from . import _convert
-from ._errors import InputError
+from .. import _convert
+from .._errors import InputError
+from .._tuples import to_tuple
 from ._kinds import SourceKind, Valence
-from ._tuples import to_tuple
 
 __all__ = [
     "ChallengeKind",
