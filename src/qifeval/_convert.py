@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
 import cattrs
+import tomli_w
 from cattrs.errors import IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from . import _toml
 from ._errors import InputError
 
 T = TypeVar("T")
@@ -356,7 +356,17 @@ def dumps_document(data: Mapping[str, Any], fmt: str) -> str:
     """Serialise a document as ``"toml"`` or ``"json"`` text."""
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    return _toml.dumps(data)
+    return tomli_w.dumps(_without_none(data))
+
+
+def _without_none(value: Any) -> Any:
+    """*value* with ``None`` left out of every table (TOML has no null; the
+    loaders read a missing optional key as ``None``)."""
+    if isinstance(value, Mapping):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_without_none(v) for v in value]
+    return value
 
 
 def dump_document(
