@@ -22,11 +22,13 @@ from ._context import (
     ReadinessEvidence,
     Severity,
 )
+from ._convert import InputLimits, current_input_limits, input_limits
 from ._document import dump_evaluation, load_evaluation
 from ._errors import (
     EngineError,
     FrameworkError,
     InputError,
+    InputProblem,
     PersonalDataError,
     PersonalDataWarning,
     QifevalError,
@@ -161,6 +163,8 @@ __all__ = [
     "IndicatorResult",
     "IndicatorResults",
     "InputError",
+    "InputLimits",
+    "InputProblem",
     "InspectionProfile",
     "KeyArea",
     "Lever",
@@ -197,6 +201,7 @@ __all__ = [
     "available_frameworks",
     "benchmark_national",
     "compare_evaluations",
+    "current_input_limits",
     "default_capacity_rules",
     "default_rules",
     "dump_evaluation",
@@ -206,6 +211,7 @@ __all__ = [
     "evaluate",
     "html_report",
     "illustration_coverage",
+    "input_limits",
     "inspection_profile",
     "inspection_profiles",
     "json_report",

@@ -39,7 +39,9 @@ converter = cattrs.Converter(forbid_extra_keys=True)
 
 def _at_least_one(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InputError(f"must be a whole number of 1 or more, got {shown(value)}", path=attribute.name)
+        raise InputError(
+            f"must be a whole number of 1 or more, got {shown(value)}", path=attribute.name
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -62,7 +64,7 @@ class InputLimits:
         checking stops there ("and more not checked").
     """
 
-    max_bytes: int = attrs.field(default=50_000_000, validator=_at_least_one)
+    max_bytes: int = attrs.field(default=20_000_000, validator=_at_least_one)
     max_depth: int = attrs.field(default=32, validator=_at_least_one)
     max_items: int = attrs.field(default=100_000, validator=_at_least_one)
     max_text: int = attrs.field(default=10_000, validator=_at_least_one)
@@ -70,7 +72,8 @@ class InputLimits:
 
 
 _LIMITS: contextvars.ContextVar[InputLimits] = contextvars.ContextVar(
-    "qifeval_input_limits", default=InputLimits()  # noqa: B039 - frozen, so immutable
+    "qifeval_input_limits",
+    default=InputLimits(),  # noqa: B039 - frozen, so immutable
 )
 
 
@@ -351,7 +354,11 @@ def _expected(type_: Any) -> str:
         rest = [a for a in args if a is not type(None)]
         return _expected(rest[0]) if len(rest) == 1 else "a value"
     if get_origin(type_) in (tuple, list):
-        return f"a list of {_expected(args[0]).removeprefix('a ').removeprefix('an ')}s" if args else "a list"
+        return (
+            f"a list of {_expected(args[0]).removeprefix('a ').removeprefix('an ')}s"
+            if args
+            else "a list"
+        )
     if get_origin(type_) is not None and issubclass(get_origin(type_), Mapping):
         return "a table"
     if isinstance(type_, type):
@@ -429,9 +436,7 @@ def structure(
     except InputError as exc:
         raise error.from_problems(
             [
-                InputProblem(
-                    problem=p.problem, path=_join(path, p.path), finding_id=p.finding_id
-                )
+                InputProblem(problem=p.problem, path=_join(path, p.path), finding_id=p.finding_id)
                 for p in exc.problems
             ],
             file=file,
@@ -514,7 +519,7 @@ def parse_document(
         ) from None
     if "\x00" in text:
         raise error("not a text file (it contains NUL bytes)", file=file)
-    too_deep = _nesting_beyond(text, fmt, limits.max_depth)
+    too_deep = fmt != "json" and _toml_nesting_beyond(text, limits.max_depth)
     if too_deep:
         raise error(
             f"nested more than {limits.max_depth} levels deep ({too_deep}; "
@@ -523,7 +528,7 @@ def parse_document(
         )
     try:
         if fmt == "json":
-            doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_JSONTable)
+            doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_json_object)
         else:
             doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -533,15 +538,20 @@ def parse_document(
             f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", file=file
         ) from None
     except RecursionError:
-        raise error(f"invalid {fmt.upper()}: nested too deeply", file=file) from None
+        raise error(
+            f"nested more than {limits.max_depth} levels deep (see InputLimits.max_depth)",
+            file=file,
+        ) from None
     except ValueError as exc:
         raise error(f"invalid {fmt.upper()}: {exc}", file=file) from None
     if not isinstance(doc, dict):
         raise error(f"expected a table (object) at the top, got {_type_name(doc)}", file=file)
-    problems, more = _tree_problems(doc, limits)
+    # JSON strings can hold lone surrogates only through \\uD800-\\uDFFF escapes
+    surrogates = fmt == "json" and _SURROGATE_ESCAPE.search(text) is not None
+    problems, more = _tree_problems(doc, limits, surrogates=surrogates)
     if problems:
         raise error.from_problems(problems, file=file, more_not_checked=more)
-    return _plain(doc) if fmt == "json" else doc
+    return doc
 
 
 def _reject_constant(name: str) -> None:
@@ -549,30 +559,25 @@ def _reject_constant(name: str) -> None:
 
 
 class _JSONTable(dict[str, Any]):
-    """A JSON object that remembers the keys it was given more than once
-    (``json`` would silently keep the last value)."""
+    """A JSON object given some keys more than once (``json`` would
+    silently keep the last value); :func:`_tree_problems` reports them."""
 
     duplicates: tuple[str, ...] = ()
 
-    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
-        super().__init__(pairs)
-        if len(self) < len(pairs):
-            seen: set[str] = set()
-            dups = []
-            for key, _ in pairs:
-                if key in seen and key not in dups:
-                    dups.append(key)
-                seen.add(key)
-            self.duplicates = tuple(dups)
 
-
-def _plain(value: Any) -> Any:
-    """*value* with every :class:`_JSONTable` turned into a plain dict."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    table = dict(pairs)
+    if len(table) == len(pairs):
+        return table
+    seen: set[str] = set()
+    dups = []
+    for key, _ in pairs:
+        if key in seen and key not in dups:
+            dups.append(key)
+        seen.add(key)
+    dup = _JSONTable(table)
+    dup.duplicates = tuple(dups)
+    return dup
 
 
 # TOML strings and comments, blanked before the nesting scan so that
@@ -584,24 +589,21 @@ _TOML_OPAQUE = re.compile(
     r"|'[^'\n]*'"  # literal string
     r"|#[^\n]*"  # comment
 )
-_JSON_OPAQUE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _BRACKET_PAIR = re.compile(r"\[\]|\{\}")
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
-def _nesting_beyond(text: str, fmt: str, limit: int) -> str:
-    """A cheap scan of the text for nesting deeper than *limit*, before the
+def _toml_nesting_beyond(text: str, limit: int) -> str:
+    """A cheap scan of TOML text for nesting deeper than *limit*, before the
     parser builds it: how it is too deep, or ``""``. Each measure is a
     lower bound of the true depth, so a document within the limit is never
     refused here; the parsed document's depth is checked exactly later."""
-    blank = (_JSON_OPAQUE if fmt == "json" else _TOML_OPAQUE).sub('""', text)
-    if fmt != "json":
-        # a dotted key a.b.c (in a table header or before "=") nests a table
-        # per dot; no other TOML value has more than one dot in a row
-        segment = r"[ \t]*(?:[A-Za-z0-9_-]+|\"\")[ \t]*"
-        chain = re.compile(f"{segment}(?:\\.{segment}){{{limit},}}")
-        if chain.search(blank):
-            return f"a dotted key of more than {limit} parts"
+    blank = _TOML_OPAQUE.sub('""', text)
+    # a dotted key a.b.c (in a table header or before "=") nests a table
+    # per dot; no other TOML value has more than one dot in a row
+    segment = r'[ \t]*(?:[A-Za-z0-9_-]+|"")[ \t]*'
+    if re.search(f"{segment}(?:\\.{segment}){{{limit},}}", blank):
+        return f"a dotted key of more than {limit} parts"
     # brackets: remove innermost pairs, one level per round
     brackets = _NOT_BRACKET.sub("", blank)
     for _ in range(limit):
@@ -614,19 +616,20 @@ def _nesting_beyond(text: str, fmt: str, limit: int) -> str:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
-def _tree_problems(doc: dict[str, Any], limits: InputLimits) -> tuple[list[InputProblem], bool]:
+def _tree_problems(
+    doc: dict[str, Any], limits: InputLimits, *, surrogates: bool
+) -> tuple[list[InputProblem], bool]:
     """Walk a parsed document for what the parser let through: nesting
     deeper than the limit, over-long lists and strings, duplicate JSON keys
-    and lone surrogates (JSON escapes such as ``"\\ud800"``, which are not
-    valid Unicode text and could not be saved). Returns the problems (up to
-    the limit of problems) and whether checking stopped early."""
+    and, if *surrogates*, lone surrogates (JSON escapes such as
+    ``"\\ud800"``, which are not valid Unicode text and could not be
+    saved). Returns the problems (up to the limit of problems) and whether
+    checking stopped early."""
     problems: list[InputProblem] = []
-    # (value, depth, path) with the path as a linked tuple, rendered only
-    # for a problem
-    stack: list[tuple[Any, int, Any]] = [(doc, 0, None)]
-    cap = limits.max_problems
+    max_depth, max_items, max_text = limits.max_depth, limits.max_items, limits.max_text
 
     def report(problem: str, path: Any) -> bool:
         parts = _path_parts(path)
@@ -635,64 +638,59 @@ def _tree_problems(doc: dict[str, Any], limits: InputLimits) -> tuple[list[Input
                 problem=problem, path=_render_path(parts), finding_id=_finding_at(doc, parts)
             )
         )
-        return len(problems) >= cap
+        return len(problems) >= limits.max_problems
 
     def text_problem(value: str, what: str) -> str:
-        if len(value) > limits.max_text:
+        if len(value) > max_text:
             return (
-                f"{what} of {len(value):,} characters; at most {limits.max_text:,} are allowed "
+                f"{what} of {len(value):,} characters; at most {max_text:,} are allowed "
                 "(see InputLimits.max_text)"
             )
-        if not value.isascii() and _SURROGATE.search(value):
-            bad = _SURROGATE.search(value)
-            assert bad is not None
-            return (
-                f"{what} holds a lone surrogate ({shown(bad[0])}), which is not valid "
-                "Unicode text"
-            )
-        return ""
+        bad = _SURROGATE.search(value)
+        assert bad is not None
+        return f"{what} holds a lone surrogate ({shown(bad[0])}), which is not valid Unicode text"
 
+    def bad_text(value: str) -> bool:
+        return len(value) > max_text or (
+            surrogates and not value.isascii() and _SURROGATE.search(value) is not None
+        )
+
+    # Containers to visit: (container, depth, path), the path a linked
+    # tuple (parent path, key) rendered only for a problem.
+    stack: list[tuple[Any, int, Any]] = [(doc, 1, None)]
     while stack:
-        value, depth, path = stack.pop()
-        if isinstance(value, str):
-            problem = text_problem(value, "text")
-            if problem and report(problem, path):
+        node, depth, path = stack.pop()
+        if depth > max_depth:
+            message = f"nested more than {max_depth} levels deep (see InputLimits.max_depth)"
+            if report(message, path):
                 return problems, bool(stack)
             continue
-        if not isinstance(value, dict | list):
-            continue
-        if depth >= limits.max_depth:
-            if report(
-                f"nested more than {limits.max_depth} levels deep (see InputLimits.max_depth)",
-                path,
-            ):
-                return problems, bool(stack)
-            continue
-        if isinstance(value, list):
-            if len(value) > limits.max_items:
-                if report(
-                    f"{len(value):,} items; at most {limits.max_items:,} are allowed "
-                    "(see InputLimits.max_items)",
-                    path,
-                ):
+        if isinstance(node, list):
+            if len(node) > max_items:
+                message = (
+                    f"{len(node):,} items; at most {max_items:,} are allowed "
+                    "(see InputLimits.max_items)"
+                )
+                if report(message, path):
                     return problems, bool(stack)
                 continue
-            stack.extend((v, depth + 1, (path, i)) for i, v in reversed(list(enumerate(value))))
-            continue
-        for key in getattr(value, "duplicates", ()):
-            if report(
-                f"duplicate key {shown(key)} (the value given last would silently win)",
-                (path, key),
-            ):
-                return problems, bool(stack)
+            items: Iterator[tuple[Any, Any]] = enumerate(node)
+        else:
+            for key in getattr(node, "duplicates", ()):
+                message = f"duplicate key {shown(key)} (the value given last would silently win)"
+                if report(message, (path, key)):
+                    return problems, bool(stack)
+            items = iter(node.items())
         children = []
-        for key, v in value.items():
-            problem = text_problem(key, "a key")
-            if problem:
-                if report(problem, path):
+        for key, value in items:
+            if type(key) is str and bad_text(key):
+                if report(text_problem(key, "a key"), (path, key)):
                     return problems, bool(stack)
-                continue
-            children.append((v, depth + 1, (path, key)))
+            elif isinstance(value, str):
+                if bad_text(value) and report(text_problem(value, "text"), (path, key)):
+                    return problems, bool(stack)
+            elif isinstance(value, dict | list):
+                children.append((value, depth + 1, (path, key)))
         stack.extend(reversed(children))
     return problems, False
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _convert
-from ._errors import InputError
+from ._errors import InputError, shown
 from ._evaluate import Evaluation
 from ._framework import Framework
 from ._loading import available_frameworks, load_framework
@@ -46,14 +46,14 @@ def evaluation_from_dict(
             else ""
         )
         raise InputError(
-            f"not a saved qifeval evaluation: kind is {kind!r}{hint}", file=file, path="kind"
+            f"not a saved qifeval evaluation: kind is {shown(kind)}{hint}", file=file, path="kind"
         )
     version = raw.pop("schema_version", None)
-    if version != EVALUATION_SCHEMA_VERSION:
-        newer = isinstance(version, int) and version > EVALUATION_SCHEMA_VERSION
+    if type(version) is not int or version != EVALUATION_SCHEMA_VERSION:  # true is not 1
+        newer = type(version) is int and version > EVALUATION_SCHEMA_VERSION
         why = "it was written by a newer qifeval" if newer else "no migration exists for it"
         raise InputError(
-            f"schema_version {version!r} is not supported ({why}); this qifeval reads "
+            f"schema_version {shown(version)} is not supported ({why}); this qifeval reads "
             f"schema_version = {EVALUATION_SCHEMA_VERSION}",
             file=file,
             path="schema_version",
