@@ -138,13 +138,19 @@ def _type_name(value: object) -> str:
     }.get(type(value), "value of another kind")
 
 
+def _got(value: object) -> str:
+    """What a message says was found instead: ``a table``, ``a list``, or
+    the kind and (short) value of a scalar."""
+    if isinstance(value, Mapping | list | tuple):
+        return f"a {_type_name(value)}"
+    if value is None:
+        return "nothing (null)"
+    return f"{_type_name(value)} {shown(value)}"
+
+
 class _WrongType(TypeError):
     def __init__(self, expected: str, value: object) -> None:
-        if isinstance(value, dict | list | tuple):
-            got = f"a {_type_name(value)}"
-        else:
-            got = f"{_type_name(value)} {shown(value)}"
-        super().__init__(f"expected {expected}, got {got}")
+        super().__init__(f"expected {expected}, got {_got(value)}")
 
 
 def _enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
@@ -158,7 +164,8 @@ def _enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
         return cl(value)
     except (ValueError, TypeError):
         allowed = ", ".join(repr(m.value) for m in cl)
-        raise ValueError(f"expected one of {allowed}, got {shown(value)}") from None
+        got = shown(value) if isinstance(value, str) else _got(value)
+        raise ValueError(f"expected one of {allowed}, got {got}") from None
 
 
 def _strict_str(value: object, cl: type) -> str:
@@ -460,7 +467,7 @@ def without_schema_version(
     rest = dict(raw)
     version = rest.pop("schema_version", None)
     if type(version) is not int or version != expected:  # true is not 1
-        got = "nothing" if version is None else f"{_type_name(version)} {shown(version)}"
+        got = "nothing" if version is None else _got(version)
         raise error(
             f"expected schema_version = {expected}, got {got}",
             file=file,
