@@ -441,3 +441,10 @@ def test_every_problem_of_an_invalid_document_is_listed(data, ev) -> None:
     assert {(p.path, p.finding_id) for p in err.problems} == expected
     assert len(err.problems) == len(expected) and not err.more_not_checked
     assert all(str(p) in str(err) for p in err.problems)
+
+
+@pytest.mark.parametrize("field", ["qi", "illustration"])
+def test_values_echoed_by_later_checks_are_cut_short(tmp_path, field) -> None:
+    doc = {**BASE, "findings": [{**F1, field: "Z" * 9_000}]}
+    err = _error(_write(tmp_path, doc))
+    assert f"'{'Z' * 80}…'" in err.problem and "Z" * 81 not in str(err)

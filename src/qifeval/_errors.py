@@ -7,6 +7,7 @@ finding id) and compute their message from it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -60,7 +61,19 @@ def _escaped(text: str) -> str:
     )
 
 
+# A quoted value (a repr) longer than MAX_SHOWN_CHARS inside a message.
+_LONG_QUOTED = re.compile(
+    rf"'((?:[^'\\\n]|\\.){{{MAX_SHOWN_CHARS}}})(?:[^'\\\n]|\\.)+'"
+    rf'|"((?:[^"\\\n]|\\.){{{MAX_SHOWN_CHARS}}})(?:[^"\\\n]|\\.)+"'
+)
+
+
 def _clean(text: str, limit: int = MAX_PROBLEM_CHARS) -> str:
+    """*text* fit for a message: a long quoted value in a long message cut
+    to :data:`MAX_SHOWN_CHARS` with "…", the whole cut to *limit*, and
+    non-printable characters escaped."""
+    if len(text) > 2 * MAX_SHOWN_CHARS:
+        text = _LONG_QUOTED.sub(lambda m: f"'{m[1]}…'" if m[1] is not None else f'"{m[2]}…"', text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return _escaped(text)
