@@ -108,7 +108,7 @@ class InputError(QifevalError, ValueError):
 
     The error lists every problem found (:attr:`problems`), up to the limit
     of problems checked (see :class:`~qifeval.InputLimits`); its
-    :attr:`problem`, :attr:`path` and :attr:`finding_id` are those of the
+    ``problem``, ``path`` and ``finding_id`` are those of the
     first. Echoed input values are cut short and control characters
     escaped, so a message is always short enough to read and safe to print.
 
