@@ -448,3 +448,11 @@ def test_values_echoed_by_later_checks_are_cut_short(tmp_path, field) -> None:
     doc = {**BASE, "findings": [{**F1, field: "Z" * 9_000}]}
     err = _error(_write(tmp_path, doc))
     assert f"'{'Z' * 80}…'" in err.problem and "Z" * 81 not in str(err)
+
+
+def test_bundled_data_is_read_within_the_default_limits_whatever_is_in_force() -> None:
+    with input_limits(max_text=5, max_depth=2, max_items=1, max_bytes=100):
+        assert qifeval._loading._bundled.__wrapped__("qif-2018").id == "qif-2018"
+        assert qifeval.rules._model._bundled.__wrapped__("grading.toml").rules
+        with pytest.raises(InputError, match="at most 5 are allowed"):
+            parse_document(b'a = "longer"', fmt="toml", file="mine.toml")

@@ -71,6 +71,9 @@ class InputLimits:
     max_problems: int = attrs.field(default=50, validator=_at_least_one)
 
 
+#: How the loaders name qifeval's own data files (``<qifeval>/rules/grading.toml``).
+BUNDLED_PREFIX = "<qifeval>/"
+
 _LIMITS: contextvars.ContextVar[InputLimits] = contextvars.ContextVar(
     "qifeval_input_limits",
     default=InputLimits(),  # noqa: B039 - frozen, so immutable
@@ -511,7 +514,10 @@ def parse_document(
     over-long lists and strings, duplicate JSON keys and text that is not
     valid Unicode, each problem named by its path.
     """
-    limits = current_input_limits()
+    # qifeval's own data files lie within the default limits, whatever
+    # limits are in force
+    bundled = str(file).startswith(BUNDLED_PREFIX)
+    limits = InputLimits() if bundled else current_input_limits()
     if len(data) > limits.max_bytes:
         raise error(
             f"the file is {len(data):,} bytes; at most {limits.max_bytes:,} are read "
