@@ -104,7 +104,8 @@ def _write(tmp_path, mutate, name="findings.toml"):
     mutate(raw)
     path = tmp_path / name
     path.write_text(
-        json.dumps(raw) if name.endswith(".json") else qifeval._toml.dumps(raw), encoding="utf-8"
+        json.dumps(raw) if name.endswith(".json") else qifeval._convert.dumps_document(raw, "toml"),
+        encoding="utf-8",
     )
     return path
 

@@ -124,7 +124,11 @@ def test_minimal_framework_and_navigation() -> None:
             "indicators[0].very_good[0].statements[0]",
             "empty",
         ),
-        (lambda r: r.update(schema_version=2), "schema_version", "this qifeval reads schema_version = 1"),
+        (
+            lambda r: r.update(schema_version=2),
+            "schema_version",
+            "this qifeval reads schema_version = 1",
+        ),
     ],
 )
 def test_invalid_frameworks_name_the_field(mutate, path: str, message: str) -> None:

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import qifeval
-from qifeval import _toml
 from qifeval._cli import main
+from qifeval._convert import dumps_document
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = tomllib.loads((ROOT / "examples" / "findings.toml").read_text(encoding="utf-8"))
@@ -115,7 +115,7 @@ def _deep(n: int, fmt: str) -> str:
 def _encode(doc, fmt):
     if fmt == "json":
         return json.dumps(doc, default=str, allow_nan=True)
-    return _toml.dumps(doc)
+    return dumps_document(doc, "toml")
 
 
 raw_inputs = st.one_of(

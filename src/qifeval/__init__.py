@@ -6,11 +6,13 @@ qifeval suggests; people decide. Every suggested grade is traceable to the
 findings and rules behind it.
 """
 
+from ._convert import InputLimits, current_input_limits, input_limits
 from ._errors import (
     EngineError,
     FrameworkError,
     InconsistentEvaluationError,
     InputError,
+    InputProblem,
     PersonalDataError,
     PersonalDataWarning,
     QifevalError,
@@ -166,6 +168,8 @@ __all__ = [
     "IndicatorResult",
     "IndicatorResults",
     "InputError",
+    "InputLimits",
+    "InputProblem",
     "InspectionProfile",
     "KeyArea",
     "Lever",
@@ -205,6 +209,7 @@ __all__ = [
     "available_frameworks",
     "benchmark_national",
     "compare_evaluations",
+    "current_input_limits",
     "default_capacity_rules",
     "default_rules",
     "dump_evaluation",
@@ -214,6 +219,7 @@ __all__ = [
     "evaluate",
     "html_report",
     "illustration_coverage",
+    "input_limits",
     "inspection_profile",
     "inspection_profiles",
     "json_report",

@@ -2,12 +2,16 @@
 
 One converter, strict about types (a number is never silently turned into a
 string, a string never into a list of characters) and about unknown keys.
-Structuring errors become :class:`~qifeval.InputError` with the dotted path
-of the field.
+Structuring errors become :class:`~qifeval.InputError` listing every
+problem with the dotted path of its field. Documents are checked against
+:class:`InputLimits` before they are structured, so a hostile document is
+refused quickly and with a clear error.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as _dt
 import enum
 import json
@@ -16,52 +20,156 @@ import re
 import stat
 import tempfile
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
+import attrs
 import cattrs
+import tomli_w
 from cattrs.errors import IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from . import _toml
-from ._errors import InputError
+from ._errors import InputError, InputProblem, shown
 
 T = TypeVar("T")
 
 converter = cattrs.Converter(forbid_extra_keys=True)
 
 
+def _at_least_one(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InputError(
+            f"must be a whole number of 1 or more, got {shown(value)}", path=attribute.name
+        )
+
+
+@attrs.frozen(kw_only=True)
+class InputLimits:
+    """The limits within which qifeval reads a document (a findings file, a
+    framework, a rules file or a saved evaluation). A document beyond them
+    is refused with an :class:`~qifeval.InputError` before it is fully
+    read, so that a hostile or broken file costs little time and memory.
+
+    Change them for a block of code with :func:`input_limits`.
+
+    :param max_bytes: the size of a file, in bytes.
+    :param max_depth: how deeply tables and lists may nest (a finding's
+        field such as ``findings[0].statement`` is at depth 3).
+    :param max_items: the number of items in one list, such as the
+        findings of a findings file.
+    :param max_text: the number of characters in one string (a key or a
+        value, such as a finding's statement).
+    :param max_problems: the number of problems reported in one error;
+        checking stops there ("and more not checked").
+    """
+
+    max_bytes: int = attrs.field(factory=lambda: max_file_bytes(), validator=_at_least_one)
+    max_depth: int = attrs.field(default=32, validator=_at_least_one)
+    max_items: int = attrs.field(default=100_000, validator=_at_least_one)
+    max_text: int = attrs.field(default=10_000, validator=_at_least_one)
+    max_problems: int = attrs.field(default=50, validator=_at_least_one)
+
+
+#: How the loaders name qifeval's own data files (``<qifeval>/rules/grading.toml``).
+BUNDLED_PREFIX = "<qifeval>/"
+
+# None: the defaults, made when asked for, so that QIFEVAL_MAX_FILE_BYTES is
+# read at that time.
+_LIMITS: contextvars.ContextVar[InputLimits | None] = contextvars.ContextVar(
+    "qifeval_input_limits", default=None
+)
+
+
+def current_input_limits() -> InputLimits:
+    """The :class:`InputLimits` in force (the defaults, unless changed with
+    :func:`input_limits`)."""
+    return _LIMITS.get() or InputLimits()
+
+
+@contextlib.contextmanager
+def input_limits(limits: InputLimits | None = None, **changes: int) -> Iterator[InputLimits]:
+    """Read documents within other limits inside a ``with`` block: *limits*,
+    or the limits in force with *changes* (keyword arguments named as the
+    attributes of :class:`InputLimits`). The change is local to the current
+    thread (and asyncio task) and undone when the block ends.
+
+    >>> with input_limits(max_items=10) as limits:
+    ...     limits.max_items, current_input_limits().max_items
+    (10, 10)
+    >>> current_input_limits().max_items
+    100000
+    """
+    try:
+        new = attrs.evolve(limits or current_input_limits(), **changes)
+    except TypeError:
+        known = ", ".join(a.name for a in attrs.fields(InputLimits))
+        raise InputError(f"unknown limit among {sorted(changes)}; the limits are {known}") from None
+    token = _LIMITS.set(new)
+    try:
+        yield new
+    finally:
+        _LIMITS.reset(token)
+
+
+class _Budget:
+    """How many more failing items a structuring run examines."""
+
+    def __init__(self, n: int) -> None:
+        self.remaining = n
+        self.stopped = False
+
+
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "qifeval_problem_budget", default=None
+)
+
+
 def _type_name(value: object) -> str:
+    if isinstance(value, Mapping):
+        return "table"
     return {
-        dict: "table",
         list: "list",
+        tuple: "list",
         str: "string",
         int: "integer",
         float: "number",
         bool: "boolean",
-    }.get(type(value), type(value).__name__)
+        _dt.date: "date",
+        _dt.datetime: "date and time",
+        _dt.time: "time of day",
+        type(None): "nothing (null)",
+    }.get(type(value), "value of another kind")
+
+
+def _got(value: object) -> str:
+    """What a message says was found instead: ``a table``, ``a list``, or
+    the kind and (short) value of a scalar."""
+    if isinstance(value, Mapping | list | tuple):
+        return f"a {_type_name(value)}"
+    if value is None:
+        return "nothing (null)"
+    return f"{_type_name(value)} {shown(value)}"
 
 
 class _WrongType(TypeError):
     def __init__(self, expected: str, value: object) -> None:
-        super().__init__(f"expected {expected}, got {_type_name(value)} {_short(value)}")
-
-
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+        super().__init__(f"expected {expected}, got {_got(value)}")
 
 
 def _enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
     parse = getattr(cl, "parse", None)
     if parse is not None:
-        return parse(value)  # type: ignore[no-any-return]
+        try:
+            return parse(value)  # type: ignore[no-any-return]
+        except InputError as exc:  # echo a long value short
+            raise ValueError(exc.problem.replace(repr(value), shown(value))) from None
     try:
         return cl(value)
-    except ValueError:
+    except (ValueError, TypeError):
         allowed = ", ".join(repr(m.value) for m in cl)
-        raise ValueError(f"expected one of {allowed}, got {_short(value)}") from None
+        got = shown(value) if isinstance(value, str) else _got(value)
+        raise ValueError(f"expected one of {allowed}, got {got}") from None
 
 
 def _strict_str(value: object, cl: type) -> str:
@@ -92,16 +200,21 @@ def _strict_bool(value: object, _: type) -> bool:
     return value
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date(value: object, _: type) -> _dt.date:
+    """A TOML date, or a string ``YYYY-MM-DD`` (JSON has no dates); not a
+    number such as ``20260301``, a date and time, or another ISO form."""
     if isinstance(value, _dt.datetime):
-        raise _WrongType("a date (YYYY-MM-DD)", value)
+        raise _WrongType("a date (YYYY-MM-DD) without a time", value)
     if isinstance(value, _dt.date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return _dt.date.fromisoformat(value)
         except ValueError:
-            pass
+            raise ValueError(f"no such date: {shown(value)}") from None
     raise _WrongType("a date (YYYY-MM-DD)", value)
 
 
@@ -138,6 +251,7 @@ def _tuple_hook_factory(cl: Any) -> Callable[[object, Any], tuple[Any, ...]]:
             raise _WrongType("a list", value)
         elem_hook = converter.get_structure_hook(elem)
         out, errors = [], []
+        budget = _BUDGET.get()
         for i, item in enumerate(value):
             try:
                 out.append(elem_hook(item, elem))
@@ -147,6 +261,11 @@ def _tuple_hook_factory(cl: Any) -> Callable[[object, Any], tuple[Any, ...]]:
                     cattrs.IterableValidationNote(f"Structuring {cl} @ index {i}", i, elem),
                 ]
                 errors.append(exc)
+                if budget is not None:  # fail fast: stop after enough problems
+                    budget.remaining -= 1
+                    if budget.remaining <= 0:
+                        budget.stopped = budget.stopped or i < len(value) - 1
+                        break
         if errors:
             raise IterableValidationError(f"While structuring {cl!r}", errors, cl)
         return tuple(out)
@@ -155,6 +274,25 @@ def _tuple_hook_factory(cl: Any) -> Callable[[object, Any], tuple[Any, ...]]:
 
 
 converter.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook_factory)
+
+
+def _table_only(fn: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
+    """Wrap an attrs class's structure function so that anything but a
+    table is refused in plain words (not with cattrs' internals)."""
+
+    def hook(value: Any, cl: Any) -> T:
+        if not isinstance(value, Mapping):
+            raise _WrongType("a table", value)
+        return fn(value, cl)
+
+    return hook
+
+
+def _attrs_hook_factory(cl: Any) -> Callable[[Any, Any], Any]:
+    return _table_only(make_dict_structure_fn(cl, converter, _cattrs_forbid_extra_keys=True))
+
+
+converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
 
 
 # Attribute name -> document key, so error paths name what is in the file.
@@ -174,7 +312,7 @@ def register_renamed(cls: type, **renames: str) -> None:
         **overrides,  # type: ignore[arg-type]
     )
     unstructure: Any = make_dict_unstructure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
-    converter.register_structure_hook(cls, structure)
+    converter.register_structure_hook(cls, _table_only(structure))
     converter.register_unstructure_hook(cls, unstructure)
 
 
@@ -185,7 +323,7 @@ def register_as_attrs(cls: type) -> None:
     """Structure and unstructure *cls* by its attrs fields, even though it is
     also a mapping (cattrs would otherwise treat it as a dict)."""
     converter.register_structure_hook(
-        cls, make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True)
+        cls, _table_only(make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True))
     )
     converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter))
 
@@ -199,19 +337,57 @@ def register_omit_defaults(cls: type) -> None:
 
 def _format_exception(exc: BaseException, type_: type | None) -> str:
     if isinstance(exc, cattrs.ForbiddenExtraKeysError):
-        keys = ", ".join(repr(k) for k in sorted(exc.extra_fields))
-        return f"unknown key(s) {keys}"
+        keys = sorted(exc.extra_fields)
+        listed = ", ".join(shown(k) for k in keys[:10])
+        more = f" and {len(keys) - 10} more" if len(keys) > 10 else ""
+        return f"unknown key(s) {listed}{more}"
     if isinstance(exc, KeyError):
         return "required key is missing"
     if isinstance(exc, _WrongType):
         return str(exc)
     if isinstance(exc, InputError):  # raised by a constructor: carries its own path
         return f"{exc.problem}{_SUBPATH}{exc.path}"
-    if isinstance(exc, ValueError):
-        return str(exc) or "invalid value"
-    if isinstance(exc, TypeError):
-        return str(exc) or "wrong type"
-    return f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, ValueError) and str(exc):
+        return str(exc)
+    # Anything else comes from inside cattrs or Python, not from qifeval's
+    # checks: say what was expected without Python's internals.
+    if type_ is not None:
+        return f"expected {_expected(type_)}"
+    return "invalid value"
+
+
+def _expected(type_: Any) -> str:
+    """What a value of *type_* is, in the words of the file formats."""
+    if type_ is None or type_ is type(None):
+        return "nothing"
+    args = get_args(type_)
+    if type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        return _expected(rest[0]) if len(rest) == 1 else "a value"
+    if get_origin(type_) in (tuple, list):
+        return (
+            f"a list of {_expected(args[0]).removeprefix('a ').removeprefix('an ')}s"
+            if args
+            else "a list"
+        )
+    if get_origin(type_) is not None and issubclass(get_origin(type_), Mapping):
+        return "a table"
+    if isinstance(type_, type):
+        if issubclass(type_, enum.Enum):
+            return "one of " + ", ".join(repr(m.value) for m in type_)
+        if issubclass(type_, bool):
+            return "true or false"
+        if issubclass(type_, int):
+            return "an integer"
+        if issubclass(type_, float):
+            return "a number"
+        if issubclass(type_, str):
+            return "a string"
+        if issubclass(type_, _dt.date):
+            return "a date (YYYY-MM-DD)"
+        if attrs.has(type_) or issubclass(type_, Mapping):
+            return "a table"
+    return "a value of another kind"
 
 
 def _join(prefix: str, path: str) -> str:
@@ -244,31 +420,41 @@ def structure(
     finding_id: Callable[[str], str | None] | None = None,
 ) -> T:
     """Structure *raw* into *cls*, turning every failure into *error* that
-    names *file* and the dotted path of the first bad field (and how many
-    more there are).
+    names *file* and lists every problem with the dotted path of its field,
+    up to :attr:`InputLimits.max_problems` (then checking stops).
 
     :param finding_id: given the failing path, return the id of the finding
         it lies in, if any.
     """
     if not isinstance(raw, Mapping):
         raise error(f"expected a table, got {_type_name(raw)}", file=file, path=path)
+    limit = current_input_limits().max_problems
+    budget = _Budget(limit)
+    token = _BUDGET.set(budget)
     try:
         return converter.structure(raw, cls)
     except cattrs.BaseValidationError as exc:
-        problems = validation_problems(exc, path)
-        where, problem = problems[0]
-        if len(problems) > 1:
-            problem += f" (and {len(problems) - 1} more problem(s))"
-        raise error(
-            problem, file=file, path=where, finding_id=finding_id(where) if finding_id else None
+        found = validation_problems(exc, path)
+        problems = [
+            InputProblem(
+                problem=problem, path=where, finding_id=finding_id(where) if finding_id else None
+            )
+            for where, problem in found[:limit]
+        ]
+        raise error.from_problems(
+            problems, file=file, more_not_checked=budget.stopped or len(found) > limit
         ) from None
     except InputError as exc:
-        raise error(
-            exc.problem,
+        raise error.from_problems(
+            [
+                InputProblem(problem=p.problem, path=_join(path, p.path), finding_id=p.finding_id)
+                for p in exc.problems
+            ],
             file=file,
-            path=_join(path, exc.path),
-            finding_id=exc.finding_id,
+            more_not_checked=exc.more_not_checked,
         ) from None
+    finally:
+        _BUDGET.reset(token)
 
 
 def without_schema_version(
@@ -284,12 +470,12 @@ def without_schema_version(
         raise error(f"expected a table, got {_type_name(raw)}", file=file)
     rest = dict(raw)
     version = rest.pop("schema_version", None)
-    if version != expected or type(version) is not int:
+    if type(version) is not int or version != expected:  # true is not 1
         newer = type(version) is int and version > expected
         why = "it was written by a newer qifeval" if newer else "no migration exists for it"
+        got = "no schema_version" if version is None else f"schema_version {_got(version)}"
         raise error(
-            f"schema_version {version!r} is not supported ({why}); this qifeval reads "
-            f"schema_version = {expected}",
+            f"{got} is not supported ({why}); this qifeval reads schema_version = {expected}",
             file=file,
             path="schema_version",
         )
@@ -297,8 +483,9 @@ def without_schema_version(
 
 
 #: The largest file qifeval reads, in bytes, unless the environment
-#: variable ``QIFEVAL_MAX_FILE_BYTES`` sets another limit.
-DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024
+#: variable ``QIFEVAL_MAX_FILE_BYTES`` sets another default (and
+#: :func:`input_limits` can change it for a block of code).
+DEFAULT_MAX_FILE_BYTES = 20_000_000
 
 MAX_FILE_BYTES_VARIABLE = "QIFEVAL_MAX_FILE_BYTES"
 
@@ -309,8 +496,9 @@ _TEMP_NAME = re.compile(r"\A\..+\.qifeval-[^.]+\.tmp\Z", re.DOTALL)
 
 
 def max_file_bytes() -> int:
-    """The size limit for files qifeval reads: ``QIFEVAL_MAX_FILE_BYTES``
-    if set (a positive whole number of bytes), else 50 MB."""
+    """The default size limit for files qifeval reads (``InputLimits.max_bytes``):
+    ``QIFEVAL_MAX_FILE_BYTES`` if set (a positive whole number of bytes),
+    else 20 MB."""
     value = os.environ.get(MAX_FILE_BYTES_VARIABLE)
     if value is None or not value.strip():
         return DEFAULT_MAX_FILE_BYTES
@@ -321,7 +509,7 @@ def max_file_bytes() -> int:
     if limit <= 0:
         raise InputError(
             f"{MAX_FILE_BYTES_VARIABLE} must be a positive whole number of bytes, "
-            f"got {_short(value)}"
+            f"got {shown(value)}"
         )
     return limit
 
@@ -366,7 +554,7 @@ def read_file_bytes(
     :raises InputError: naming the file and what is wrong with it.
     """
     path = Path(path)
-    limit = max_file_bytes()
+    limit = current_input_limits().max_bytes
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -409,7 +597,7 @@ def read_file_bytes(
 def _too_big(what: str, limit: int) -> str:
     return (
         f"cannot read {what}: it is larger than the limit of {limit:,} bytes "
-        f"(set {MAX_FILE_BYTES_VARIABLE} to raise it)"
+        f"(InputLimits.max_bytes; {MAX_FILE_BYTES_VARIABLE} sets its default)"
     )
 
 
@@ -447,7 +635,25 @@ def document_format(path: str | Path, *, error: type[InputError] = InputError) -
 def parse_document(
     data: bytes, *, fmt: str, file: str | Path | None = None, error: type[InputError] = InputError
 ) -> dict[str, Any]:
-    """Parse TOML or JSON bytes into a dict, with errors naming *file*."""
+    """Parse TOML or JSON bytes into a dict, with errors naming *file*.
+
+    The document must lie within the :class:`InputLimits` in force: its
+    size and nesting are checked before it is parsed (a TOML file is
+    scanned for deep nesting first, because the parser would build it
+    before it could be checked), and the parsed document is checked for
+    over-long lists and strings, duplicate JSON keys and text that is not
+    valid Unicode, each problem named by its path.
+    """
+    # qifeval's own data files lie within the default limits, whatever
+    # limits are in force
+    bundled = str(file).startswith(BUNDLED_PREFIX)
+    limits = InputLimits() if bundled else current_input_limits()
+    if len(data) > limits.max_bytes:
+        raise error(
+            f"the file is {len(data):,} bytes; at most {limits.max_bytes:,} are read "
+            "(see InputLimits.max_bytes)",
+            file=file,
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -456,9 +662,16 @@ def parse_document(
         ) from None
     if "\x00" in text:
         raise error("not a text file (it contains NUL bytes)", file=file)
+    too_deep = fmt != "json" and _toml_nesting_beyond(text, limits.max_depth)
+    if too_deep:
+        raise error(
+            f"nested more than {limits.max_depth} levels deep ({too_deep}; "
+            "see InputLimits.max_depth)",
+            file=file,
+        )
     try:
         if fmt == "json":
-            doc = json.loads(text, parse_constant=_reject_constant)
+            doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_json_object)
         else:
             doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -468,11 +681,19 @@ def parse_document(
             f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", file=file
         ) from None
     except RecursionError:
-        raise error(f"invalid {fmt.upper()}: nested too deeply", file=file) from None
+        raise error(
+            f"nested more than {limits.max_depth} levels deep (see InputLimits.max_depth)",
+            file=file,
+        ) from None
     except ValueError as exc:
         raise error(f"invalid {fmt.upper()}: {exc}", file=file) from None
     if not isinstance(doc, dict):
         raise error(f"expected a table (object) at the top, got {_type_name(doc)}", file=file)
+    # JSON strings can hold lone surrogates only through \\uD800-\\uDFFF escapes
+    surrogates = fmt == "json" and _SURROGATE_ESCAPE.search(text) is not None
+    problems, more = _tree_problems(doc, limits, surrogates=surrogates)
+    if problems:
+        raise error.from_problems(problems, file=file, more_not_checked=more)
     return doc
 
 
@@ -480,11 +701,188 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not allowed")
 
 
+class _JSONTable(dict[str, Any]):
+    """A JSON object given some keys more than once (``json`` would
+    silently keep the last value); :func:`_tree_problems` reports them."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    table = dict(pairs)
+    if len(table) == len(pairs):
+        return table
+    seen: set[str] = set()
+    dups = []
+    for key, _ in pairs:
+        if key in seen and key not in dups:
+            dups.append(key)
+        seen.add(key)
+    dup = _JSONTable(table)
+    dup.duplicates = tuple(dups)
+    return dup
+
+
+# TOML strings and comments, blanked before the nesting scan so that
+# brackets and dots inside them do not count.
+_TOML_OPAQUE = re.compile(
+    r'"{3}[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*"{3}"{0,2}'  # multi-line basic string
+    r"|'{3}[^']*(?:'(?!'')[^']*)*'{3}'{0,2}"  # multi-line literal string
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'  # basic string
+    r"|'[^'\n]*'"  # literal string
+    r"|#[^\n]*"  # comment
+)
+_BRACKET_PAIR = re.compile(r"\[\]|\{\}")
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _toml_nesting_beyond(text: str, limit: int) -> str:
+    """A cheap scan of TOML text for nesting deeper than *limit*, before the
+    parser builds it: how it is too deep, or ``""``. Each measure is a
+    lower bound of the true depth, so a document within the limit is never
+    refused here; the parsed document's depth is checked exactly later."""
+    blank = _TOML_OPAQUE.sub('""', text)
+    # a dotted key a.b.c (in a table header or before "=") nests a table
+    # per dot; no other TOML value has more than one dot in a row
+    segment = r'[ \t]*(?:[A-Za-z0-9_-]+|"")[ \t]*'
+    if re.search(f"{segment}(?:\\.{segment}){{{limit},}}", blank):
+        return f"a dotted key of more than {limit} parts"
+    # brackets: remove innermost pairs, one level per round
+    brackets = _NOT_BRACKET.sub("", blank)
+    for _ in range(limit):
+        brackets, n = _BRACKET_PAIR.subn("", brackets)
+        if not n:
+            return ""
+    if _BRACKET_PAIR.search(brackets):
+        return f"lists or tables inside each other more than {limit} times"
+    return ""
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _tree_problems(
+    doc: dict[str, Any], limits: InputLimits, *, surrogates: bool
+) -> tuple[list[InputProblem], bool]:
+    """Walk a parsed document for what the parser let through: nesting
+    deeper than the limit, over-long lists and strings, duplicate JSON keys
+    and, if *surrogates*, lone surrogates (JSON escapes such as
+    ``"\\ud800"``, which are not valid Unicode text and could not be
+    saved). Returns the problems (up to the limit of problems) and whether
+    checking stopped early."""
+    problems: list[InputProblem] = []
+    max_depth, max_items, max_text = limits.max_depth, limits.max_items, limits.max_text
+
+    def report(problem: str, path: Any) -> bool:
+        parts = _path_parts(path)
+        problems.append(
+            InputProblem(
+                problem=problem, path=_render_path(parts), finding_id=_finding_at(doc, parts)
+            )
+        )
+        return len(problems) >= limits.max_problems
+
+    def text_problem(value: str, what: str) -> str:
+        if len(value) > max_text:
+            return (
+                f"{what} of {len(value):,} characters; at most {max_text:,} are allowed "
+                "(see InputLimits.max_text)"
+            )
+        bad = _SURROGATE.search(value)
+        assert bad is not None
+        return f"{what} holds a lone surrogate ({shown(bad[0])}), which is not valid Unicode text"
+
+    def bad_text(value: str) -> bool:
+        return len(value) > max_text or (
+            surrogates and not value.isascii() and _SURROGATE.search(value) is not None
+        )
+
+    # Containers to visit: (container, depth, path), the path a linked
+    # tuple (parent path, key) rendered only for a problem.
+    stack: list[tuple[Any, int, Any]] = [(doc, 1, None)]
+    while stack:
+        node, depth, path = stack.pop()
+        if depth > max_depth:
+            message = f"nested more than {max_depth} levels deep (see InputLimits.max_depth)"
+            if report(message, path):
+                return problems, bool(stack)
+            continue
+        if isinstance(node, list):
+            if len(node) > max_items:
+                message = (
+                    f"{len(node):,} items; at most {max_items:,} are allowed "
+                    "(see InputLimits.max_items)"
+                )
+                if report(message, path):
+                    return problems, bool(stack)
+                continue
+            items: Iterator[tuple[Any, Any]] = enumerate(node)
+        else:
+            for key in getattr(node, "duplicates", ()):
+                message = f"duplicate key {shown(key)} (the value given last would silently win)"
+                if report(message, (path, key)):
+                    return problems, bool(stack)
+            items = iter(node.items())
+        children = []
+        for key, value in items:
+            if type(key) is str and bad_text(key):
+                if report(text_problem(key, "a key"), (path, key)):
+                    return problems, bool(stack)
+            elif isinstance(value, str):
+                if bad_text(value) and report(text_problem(value, "text"), (path, key)):
+                    return problems, bool(stack)
+            elif isinstance(value, dict | list):
+                children.append((value, depth + 1, (path, key)))
+        stack.extend(reversed(children))
+    return problems, False
+
+
+def _path_parts(path: Any) -> list[str | int]:
+    parts: list[str | int] = []
+    while path is not None:
+        path, key = path
+        parts.append(key)
+    return parts[::-1]
+
+
+def _render_path(parts: list[str | int]) -> str:
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            key = part if len(part) <= 80 else part[:79] + "…"
+            out += f".{key}" if out else key
+    return out
+
+
+def _finding_at(doc: Mapping[str, Any], parts: list[str | int]) -> str | None:
+    """The id of the finding at ``findings[i]`` that *parts* lie in, if any."""
+    if len(parts) >= 2 and parts[0] == "findings" and isinstance(parts[1], int):
+        findings = doc.get("findings")
+        if isinstance(findings, list) and parts[1] < len(findings):
+            item = findings[parts[1]]
+            if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+                return str(item["id"])[:80]
+    return None
+
+
 def dumps_document(data: Mapping[str, Any], fmt: str) -> str:
     """Serialise a document as ``"toml"`` or ``"json"`` text."""
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
-    return _toml.dumps(data)
+    return tomli_w.dumps(_without_none(data))
+
+
+def _without_none(value: Any) -> Any:
+    """*value* with ``None`` left out of every table (TOML has no null; the
+    loaders read a missing optional key as ``None``)."""
+    if isinstance(value, Mapping):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_without_none(v) for v in value]
+    return value
 
 
 def dump_document(

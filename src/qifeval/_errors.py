@@ -7,8 +7,11 @@ finding id) and compute their message from it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
+
+import attrs
 
 from ._ids import did_you_mean
 
@@ -17,6 +20,7 @@ __all__ = [
     "FrameworkError",
     "InconsistentEvaluationError",
     "InputError",
+    "InputProblem",
     "PersonalDataError",
     "PersonalDataWarning",
     "QifevalError",
@@ -29,15 +33,103 @@ class QifevalError(Exception):
     """Base class of every error qifeval raises on purpose."""
 
 
+#: The longest problem text a message shows; longer text is cut with "…".
+MAX_PROBLEM_CHARS = 500
+#: How many characters of an input value a message echoes (see :func:`shown`).
+MAX_SHOWN_CHARS = 80
+
+
+def shown(value: object, limit: int = MAX_SHOWN_CHARS) -> str:
+    """*value* as a message shows it: its ``repr`` (strings in quotes, control
+    characters escaped), cut to *limit* characters with "…" so that a huge
+    input is never echoed whole."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + "…"
+    if isinstance(value, list | tuple | dict) and len(value) > limit:
+        return f"a {type(value).__name__} of {len(value)} items"
+    if isinstance(value, int) and value.bit_length() > 4 * limit:
+        return "an integer too large to show"
+    text = repr(value)
+    return _escaped(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _escaped(text: str) -> str:
+    """*text* with every non-printable character (control characters such as
+    ANSI escapes, invisible formatting characters, line breaks, lone
+    surrogates) written as its escape sequence, so a message cannot redraw
+    a terminal or hide text."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
+# A quoted value (a repr) longer than MAX_SHOWN_CHARS inside a message.
+_LONG_QUOTED = re.compile(
+    rf"'((?:[^'\\\n]|\\.){{{MAX_SHOWN_CHARS}}})(?:[^'\\\n]|\\.)+'"
+    rf'|"((?:[^"\\\n]|\\.){{{MAX_SHOWN_CHARS}}})(?:[^"\\\n]|\\.)+"'
+)
+
+
+def _clean(text: str, limit: int = MAX_PROBLEM_CHARS) -> str:
+    """*text* fit for a message: a long quoted value in a long message cut
+    to :data:`MAX_SHOWN_CHARS` with "…", the whole cut to *limit*, and
+    non-printable characters escaped."""
+    if len(text) > 2 * MAX_SHOWN_CHARS:
+        text = _LONG_QUOTED.sub(lambda m: f"'{m[1]}…'" if m[1] is not None else f'"{m[2]}…"', text)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return _escaped(text)
+
+
+@attrs.frozen(kw_only=True)
+class InputProblem:
+    """One problem found in an input: what is wrong and where.
+
+    :param problem: what is wrong, in plain words.
+    :param path: the dotted field path, e.g. ``findings[3].weight`` (empty
+        for the document as a whole).
+    :param finding_id: the id of the finding concerned, if any.
+    """
+
+    problem: str
+    path: str = ""
+    finding_id: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.path:
+            where.append(f"at {self.path}")
+        if self.finding_id:
+            where.append(f"(finding {self.finding_id!r})")
+        prefix = " ".join(where)
+        return f"{prefix}: {self.problem}" if prefix else self.problem
+
+
 class InputError(QifevalError, ValueError):
     """A file or value given to qifeval is not valid.
+
+    The error lists every problem found (:attr:`problems`), up to the limit
+    of problems checked (see :class:`~qifeval.InputLimits`); its
+    ``problem``, ``path`` and ``finding_id`` are those of the
+    first. Echoed input values are cut short and control characters
+    escaped, so a message is always short enough to read and safe to print.
 
     :param problem: what is wrong, in plain words.
     :param file: the file it came from, if any.
     :param path: the dotted field path inside that file, e.g.
         ``findings[3].weight``.
     :param finding_id: the id of the finding concerned, if any.
+    :param more_problems: further problems found in the same input.
+    :param more_not_checked: whether checking stopped at the limit of
+        problems, so that the input may have more.
     """
+
+    #: Every problem found, the first one first.
+    problems: tuple[InputProblem, ...]
+    #: True when checking stopped at the limit of problems.
+    more_not_checked: bool
 
     def __init__(
         self,
@@ -46,33 +138,88 @@ class InputError(QifevalError, ValueError):
         file: str | Path | None = None,
         path: str = "",
         finding_id: str | None = None,
+        more_problems: Sequence[InputProblem] = (),
+        more_not_checked: bool = False,
     ) -> None:
-        self.problem = problem
+        self.problem = _clean(problem)
         self.file = None if file is None else str(file)
-        self.path = path
-        self.finding_id = finding_id
+        self.path = _clean(path)
+        self.finding_id = None if finding_id is None else _clean(finding_id, MAX_SHOWN_CHARS)
+        first = InputProblem(problem=self.problem, path=self.path, finding_id=self.finding_id)
+        self.problems = (
+            first,
+            *(
+                InputProblem(
+                    problem=_clean(p.problem),
+                    path=_clean(p.path),
+                    finding_id=None if p.finding_id is None else _clean(p.finding_id, 80),
+                )
+                for p in more_problems
+            ),
+        )
+        self.more_not_checked = more_not_checked
         super().__init__(self._message())
 
+    @classmethod
+    def from_problems(
+        cls,
+        problems: Sequence[InputProblem],
+        *,
+        file: str | Path | None = None,
+        more_not_checked: bool = False,
+    ) -> InputError:
+        """An error listing *problems* (at least one)."""
+        first, *rest = problems
+        return cls(
+            first.problem,
+            file=file,
+            path=first.path,
+            finding_id=first.finding_id,
+            more_problems=rest,
+            more_not_checked=more_not_checked,
+        )
+
     def _message(self) -> str:
-        where = []
-        if self.file:
-            where.append(self.file)
-        if self.path:
-            where.append(f"at {self.path}")
-        if self.finding_id:
-            where.append(f"(finding {self.finding_id!r})")
-        prefix = " ".join(where)
-        return f"{prefix}: {self.problem}" if prefix else self.problem
+        file = _clean(self.file) if self.file else ""
+        if len(self.problems) == 1 and not self.more_not_checked:
+            where = str(self.problems[0])
+            if not file:
+                return where
+            return f"{file} {where}" if self.path or self.finding_id else f"{file}: {where}"
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n > 1 else ''}"
+        lines = [f"{file}: {head}:" if file else f"{head}:"]
+        lines.extend(f"  {p}" for p in self.problems)
+        if self.more_not_checked:
+            lines.append(f"  and more not checked (checking stops after {n} problems)")
+        return "\n".join(lines)
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (
             _rebuild_input_error,
-            (type(self), self.problem, self.file, self.path, self.finding_id),
+            (
+                type(self),
+                self.problem,
+                self.file,
+                self.path,
+                self.finding_id,
+                self.problems[1:],
+                self.more_not_checked,
+            ),
         )
 
 
-def _rebuild_input_error(cls, problem, file, path, finding_id):  # type: ignore[no-untyped-def]
-    return cls(problem, file=file, path=path, finding_id=finding_id)
+def _rebuild_input_error(  # type: ignore[no-untyped-def]
+    cls, problem, file, path, finding_id, more_problems=(), more_not_checked=False
+):
+    return cls(
+        problem,
+        file=file,
+        path=path,
+        finding_id=finding_id,
+        more_problems=more_problems,
+        more_not_checked=more_not_checked,
+    )
 
 
 class FrameworkError(InputError):

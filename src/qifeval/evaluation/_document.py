@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from .. import _convert
-from .._errors import InconsistentEvaluationError, InputError, QifevalError
+from .._errors import InconsistentEvaluationError, InputError, QifevalError, shown
 from ..frameworks._grade import Grade
 from ..frameworks._loading import available_frameworks, load_framework
 from ..frameworks._model import Framework
@@ -81,7 +81,7 @@ def evaluation_from_dict(
             else ""
         )
         raise InputError(
-            f"not a saved qifeval evaluation: kind is {kind!r}{hint}", file=file, path="kind"
+            f"not a saved qifeval evaluation: kind is {shown(kind)}{hint}", file=file, path="kind"
         )
     raw = _convert.without_schema_version(raw, EVALUATION_SCHEMA_VERSION, file=file)
     decisions = _convert.structure(

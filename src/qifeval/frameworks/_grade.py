@@ -134,7 +134,7 @@ class Grade(enum.IntEnum):
                 return cls(value)
         elif isinstance(value, str):
             text = " ".join(value.replace("_", " ").replace("-", " ").split()).lower()
-            if text.isdigit() and 1 <= int(text) <= 6:
+            if text.isascii() and text.isdigit() and 1 <= int(text) <= 6:
                 return cls(int(text))
             for grade in cls:
                 if text == grade.label.lower():
