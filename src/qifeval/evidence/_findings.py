@@ -24,13 +24,14 @@ from .._tuples import to_tuple
 from ..frameworks._grade import quantifier
 from ..frameworks._model import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
 from ._context import Context
-from ._kinds import SourceKind, Valence, Weight
+from ._kinds import SourceKind, Valence, Voice, Weight
 
 __all__ = [
     "EvidenceSet",
     "Finding",
     "SourceKind",
     "Valence",
+    "Voice",
     "Weight",
     "dump_findings",
     "load_findings",
@@ -48,6 +49,17 @@ def _finding_problems(f: Finding) -> Iterator[tuple[str, str]]:
         yield (
             "proportion",
             f"must be from 0 to 1 (a share of records or respondents), got {f.proportion!r}",
+        )
+    if f.sample is not None and f.sample < 1:
+        yield (
+            "sample",
+            f"must be at least 1 (the number of records or respondents), got {f.sample!r}",
+        )
+    if f.voice is not None and f.source is not SourceKind.STAKEHOLDER_VIEWS:
+        yield (
+            "voice",
+            "is for findings from stakeholders' views (source = 'stakeholder_views'), "
+            f"not {f.source.value!r}",
         )
     if f.valence is Valence.STRENGTH and f.critical:
         yield (
@@ -82,6 +94,12 @@ class Finding:
     :param illustration: the reference of the framework illustration it
         evidences, such as ``"5.2/very_good/3"``
         (see :meth:`QualityIndicator.illustrations`).
+    :param sample: how many records or respondents *proportion* is a share
+        of (for example the 60 records read).
+    :param voice: whose views a finding from stakeholders' views reports.
+    :param key_factor: the key factor of the indicator the finding is
+        about, as ``"QI/key_factor/N"`` (the N-th key factor, from 1), such
+        as ``"5.2/key_factor/2"``; see :meth:`QualityIndicator.key_factor_ref`.
 
     >>> f = Finding(id="F1", qi="5.2", statement="records show a chronology",
     ...             valence="strength", weight="important", source="practice",
@@ -104,6 +122,9 @@ class Finding:
     sustained: bool = False
     sector_leading: bool = False
     illustration: str | None = None
+    sample: int | None = None
+    voice: Voice | None = attrs.field(default=None, converter=attrs.converters.optional(Voice))
+    key_factor: str | None = None
 
     def __attrs_post_init__(self) -> None:
         for path, problem in _finding_problems(self):
@@ -215,6 +236,8 @@ class EvidenceSet:
                 )
             if f.illustration is not None:
                 _check_illustration(f, framework, file=file, path=f"{where}.illustration")
+            if f.key_factor is not None:
+                _check_key_factor(f, framework, file=file, path=f"{where}.key_factor")
 
 
 _ILLUSTRATION_REF = re.compile(r"^(?P<qi>[0-9.]+)/(?P<kind>very_good|weak)/(?P<n>[1-9][0-9]*)$")
@@ -247,6 +270,31 @@ def _check_illustration(
             path=path,
             finding_id=f.id,
         )
+
+
+_KEY_FACTOR_REF = re.compile(r"^(?P<qi>[0-9.]+)/key_factor/(?P<n>[1-9][0-9]*)$")
+
+
+def _check_key_factor(
+    f: Finding, framework: Framework, *, file: str | Path | None, path: str
+) -> None:
+    m = _KEY_FACTOR_REF.match(f.key_factor or "")
+    problem = None
+    if not m:
+        problem = (
+            f"expected a key factor reference like '{f.qi}/key_factor/1', got {f.key_factor!r}"
+        )
+    elif m["qi"] != f.qi:
+        problem = f"key factor {f.key_factor!r} belongs to indicator {m['qi']}, not {f.qi}"
+    else:
+        count = len(framework.indicator(f.qi).key_factors)
+        if not 1 <= int(m["n"]) <= count:
+            problem = (
+                f"{framework.id} indicator {f.qi} has {count} key factor(s); "
+                f"{f.key_factor!r} does not exist"
+            )
+    if problem is not None:
+        raise InputError(problem, file=file, path=path, finding_id=f.id)
 
 
 # Optional fields left at their defaults are not written, so a saved file

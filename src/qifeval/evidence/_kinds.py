@@ -6,7 +6,7 @@ import enum
 
 from .. import _convert
 
-__all__ = ["SourceKind", "Valence", "Weight"]
+__all__ = ["SourceKind", "Valence", "Voice", "Weight"]
 
 
 class Valence(enum.StrEnum):
@@ -58,4 +58,25 @@ class SourceKind(enum.StrEnum):
         )
 
 
-_convert.register_enums(Valence, Weight, SourceKind)
+class Voice(enum.StrEnum):
+    """Whose views a finding from stakeholders' views reports (the
+    respondents of a survey, the members of a focus group).
+
+    - ``children_and_young_people``
+    - ``parents_and_carers``
+    - ``staff``
+    - ``leaders_and_partners``
+    """
+
+    CHILDREN_AND_YOUNG_PEOPLE = "children_and_young_people"
+    PARENTS_AND_CARERS = "parents_and_carers"
+    STAFF = "staff"
+    LEADERS_AND_PARTNERS = "leaders_and_partners"
+
+    @property
+    def label(self) -> str:
+        """The voice in words, e.g. ``"parents and carers"``."""
+        return self.value.replace("_", " ")
+
+
+_convert.register_enums(Valence, Weight, SourceKind, Voice)

@@ -156,6 +156,16 @@ class QualityIndicator:
         """Whether this is the global indicator 10, capacity for improvement."""
         return self.id == GLOBAL_INDICATOR_ID
 
+    def key_factor_ref(self, n: int) -> str:
+        """The reference of the *n*-th key factor (from 1), as findings
+        name it: ``"5.2/key_factor/2"``.
+
+        :raises IndexError: if the indicator has no such key factor.
+        """
+        if not 1 <= n <= len(self.key_factors):
+            raise IndexError(f"{self.id} has {len(self.key_factors)} key factor(s), not {n}")
+        return f"{self.id}/key_factor/{n}"
+
     def illustrations(self, kind: IllustrationKind | str | None = None) -> tuple[Illustration, ...]:
         """The illustration bullets, each with its reference, optionally only
         those of one *kind* (``"very_good"`` or ``"weak"``)."""
