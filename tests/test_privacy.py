@@ -930,7 +930,8 @@ def test_valid_chis_in_new_groupings_are_found(digits: str, style: str, sep: str
 
 SECRET = "CHI 0101011237 Jamie Smith (aged 7)"
 # Fields that are checked against the framework (an indicator id, an
-# illustration reference) or a fixed vocabulary, so cannot carry free text.
+# illustration or key factor reference) or a fixed vocabulary, so cannot
+# carry free text.
 NOT_FREE_TEXT = {"qi", "illustration", "key_factor", "framework"}
 
 
