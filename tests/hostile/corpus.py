@@ -227,7 +227,14 @@ class Builder:
         reports: bool = True,
         api: bool = True,
     ) -> None:
-        self.add(cat, f"{name}/validate", steps=[["validate", path]], guard=[path], expect=expect, forbid=forbid)
+        self.add(
+            cat,
+            f"{name}/validate",
+            steps=[["validate", path]],
+            guard=[path],
+            expect=expect,
+            forbid=forbid,
+        )
         if reports:
             d = self.case_dir()
             md, html, save = str(d / "r.md"), str(d / "r.html"), str(d / "s.json")
@@ -248,7 +255,13 @@ class Builder:
                 cwd=str(d),
             )
         if api:
-            self.add(cat, f"{name}/load_findings", call={"fn": "load_findings", "path": path}, guard=[path], expect=expect)
+            self.add(
+                cat,
+                f"{name}/load_findings",
+                call={"fn": "load_findings", "path": path},
+                guard=[path],
+                expect=expect,
+            )
 
     def finalise(self) -> list[Case]:
         for case in self.cases:
@@ -297,24 +310,83 @@ def special_files(b: Builder) -> None:
         g = [*guard, path] if not path.startswith("/dev/") else guard
         b.add("special", f"{name}/validate", steps=[["validate", path]], guard=g, expect="error")
         b.add("special", f"{name}/evaluate", steps=[["evaluate", path]], guard=g, expect="error")
-        b.add("special", f"{name}/rules", steps=[["evaluate", b.small, "--rules", path]], guard=g, expect="error")
-        b.add("special", f"{name}/capacity-rules", steps=[["evaluate", b.small, "--capacity-rules", path]], guard=g, expect="error")
-        b.add("special", f"{name}/previous", steps=[["evaluate", b.small, "--previous", path]], guard=g, expect="error")
-        b.add("special", f"{name}/names", steps=[["evaluate", b.small, "--names", path]], guard=g, expect="error" if "null" not in name else "any")
-        b.add("special", f"{name}/framework-option", steps=[["validate", b.small, "--framework", path]], guard=g, expect="error")
+        b.add(
+            "special",
+            f"{name}/rules",
+            steps=[["evaluate", b.small, "--rules", path]],
+            guard=g,
+            expect="error",
+        )
+        b.add(
+            "special",
+            f"{name}/capacity-rules",
+            steps=[["evaluate", b.small, "--capacity-rules", path]],
+            guard=g,
+            expect="error",
+        )
+        b.add(
+            "special",
+            f"{name}/previous",
+            steps=[["evaluate", b.small, "--previous", path]],
+            guard=g,
+            expect="error",
+        )
+        b.add(
+            "special",
+            f"{name}/names",
+            steps=[["evaluate", b.small, "--names", path]],
+            guard=g,
+            expect="error" if "null" not in name else "any",
+        )
+        b.add(
+            "special",
+            f"{name}/framework-option",
+            steps=[["validate", b.small, "--framework", path]],
+            guard=g,
+            expect="error",
+        )
         b.add("special", f"{name}/report", steps=[["report", path]], guard=g, expect="error")
         b.add("special", f"{name}/diff", steps=[["diff", path, b.small]], guard=g, expect="error")
-        b.add("special", f"{name}/show-framework", steps=[["show", "5.2", "--framework", path]], guard=g, expect="error")
-        fw_key = b.put(f"fw-key-{name}.toml", findings_toml({**TOP, "framework": path}, base_findings()))
-        b.add("special", f"{name}/framework-key", steps=[["validate", fw_key], ["evaluate", fw_key]], guard=[*g, fw_key], expect="error")
+        b.add(
+            "special",
+            f"{name}/show-framework",
+            steps=[["show", "5.2", "--framework", path]],
+            guard=g,
+            expect="error",
+        )
+        fw_key = b.put(
+            f"fw-key-{name}.toml", findings_toml({**TOP, "framework": path}, base_findings())
+        )
+        b.add(
+            "special",
+            f"{name}/framework-key",
+            steps=[["validate", fw_key], ["evaluate", fw_key]],
+            guard=[*g, fw_key],
+            expect="error",
+        )
         for fn in ("load_findings", "load_evaluation", "load_rules", "load_framework"):
             b.add("special", f"{name}/{fn}", call={"fn": fn, "path": path}, guard=g, expect="error")
     # A file outside the project named as the framework: must be refused
     # without echoing its content.
     for name, path in (("etc-passwd", "/etc/passwd"), ("etc-hostname", "/etc/hostname")):
-        fw_key = b.put(f"fw-key-{name}.toml", findings_toml({**TOP, "framework": path}, base_findings()))
-        b.add("special", f"{name}/framework-key", steps=[["validate", fw_key], ["evaluate", fw_key]], guard=[fw_key], forbid=[":0:0:"], expect="error")
-        b.add("special", f"{name}/framework-option", steps=[["validate", b.small, "--framework", path]], forbid=[":0:0:"], expect="error")
+        fw_key = b.put(
+            f"fw-key-{name}.toml", findings_toml({**TOP, "framework": path}, base_findings())
+        )
+        b.add(
+            "special",
+            f"{name}/framework-key",
+            steps=[["validate", fw_key], ["evaluate", fw_key]],
+            guard=[fw_key],
+            forbid=[":0:0:"],
+            expect="error",
+        )
+        b.add(
+            "special",
+            f"{name}/framework-option",
+            steps=[["validate", b.small, "--framework", path]],
+            forbid=[":0:0:"],
+            expect="error",
+        )
 
 
 def outputs(b: Builder) -> None:
@@ -324,28 +396,67 @@ def outputs(b: Builder) -> None:
         for ext in ("toml", "json"):
             d = b.case_dir()
             src = b.put(f"in.{ext}", EXAMPLE.read_bytes() if ext == "toml" else _example_json(), d)
-            b.add("output", f"o-is-input/{fmt}/{ext}", steps=[["evaluate", src, "--format", fmt, "-o", src]], guard=[src], expect="error", cwd=str(d))
+            b.add(
+                "output",
+                f"o-is-input/{fmt}/{ext}",
+                steps=[["evaluate", src, "--format", fmt, "-o", src]],
+                guard=[src],
+                expect="error",
+                cwd=str(d),
+            )
             d = b.case_dir()
             src = b.put(f"in.{ext}", EXAMPLE.read_bytes() if ext == "toml" else _example_json(), d)
-            b.add("output", f"save-is-input/{fmt}/{ext}", steps=[["evaluate", src, "--format", fmt, "--save", src]], guard=[src], expect="error", cwd=str(d))
+            b.add(
+                "output",
+                f"save-is-input/{fmt}/{ext}",
+                steps=[["evaluate", src, "--format", fmt, "--save", src]],
+                guard=[src],
+                expect="error",
+                cwd=str(d),
+            )
             d = b.case_dir()
             src = b.put(f"in.{ext}", EXAMPLE.read_bytes() if ext == "toml" else _example_json(), d)
             link = str(d / f"link.{ext}")
             os.symlink(src, link)
-            b.add("output", f"o-symlink-to-input/{fmt}/{ext}", steps=[["evaluate", src, "--format", fmt, "-o", link]], guard=[src, link], expect="error", cwd=str(d))
+            b.add(
+                "output",
+                f"o-symlink-to-input/{fmt}/{ext}",
+                steps=[["evaluate", src, "--format", fmt, "-o", link]],
+                guard=[src, link],
+                expect="error",
+                cwd=str(d),
+            )
             d = b.case_dir()
             src = b.put(f"in.{ext}", EXAMPLE.read_bytes() if ext == "toml" else _example_json(), d)
             link = str(d / f"link.{ext}")
             os.symlink(src, link)
-            b.add("output", f"save-symlink-to-input/{fmt}/{ext}", steps=[["evaluate", link, "--format", fmt, "--save", src]], guard=[src, link], expect="error", cwd=str(d))
+            b.add(
+                "output",
+                f"save-symlink-to-input/{fmt}/{ext}",
+                steps=[["evaluate", link, "--format", fmt, "--save", src]],
+                guard=[src, link],
+                expect="error",
+                cwd=str(d),
+            )
             d = b.case_dir()
             src = b.put(f"in.{ext}", EXAMPLE.read_bytes() if ext == "toml" else _example_json(), d)
             rel = f"./in.{ext}"
-            b.add("output", f"o-same-file-other-spelling/{fmt}/{ext}", steps=[["evaluate", src, "--format", fmt, "-o", rel]], guard=[src], expect="error", cwd=str(d))
+            b.add(
+                "output",
+                f"o-same-file-other-spelling/{fmt}/{ext}",
+                steps=[["evaluate", src, "--format", fmt, "-o", rel]],
+                guard=[src],
+                expect="error",
+                cwd=str(d),
+            )
     # The rules, names and previous files are inputs too.
     for opt, content, name in (
         ("--rules", (ROOT / "docs/examples/rules-amendment.toml").read_bytes(), "rules.toml"),
-        ("--capacity-rules", (ROOT / "docs/examples/capacity-amendment.toml").read_bytes(), "capacity.toml"),
+        (
+            "--capacity-rules",
+            (ROOT / "docs/examples/capacity-amendment.toml").read_bytes(),
+            "capacity.toml",
+        ),
         ("--names", b"Alex Example\n", "names.txt"),
         ("--previous", (ROOT / "examples/findings-2024.toml").read_bytes(), "prev.toml"),
     ):
@@ -353,13 +464,30 @@ def outputs(b: Builder) -> None:
             d = b.case_dir()
             other = b.put(name, content, d)
             src = b.put("in.toml", EXAMPLE.read_bytes(), d)
-            b.add("output", f"{out_opt}-is{opt}", steps=[["evaluate", src, opt, other, out_opt, other]], guard=[src, other], expect="error", cwd=str(d))
+            b.add(
+                "output",
+                f"{out_opt}-is{opt}",
+                steps=[["evaluate", src, opt, other, out_opt, other]],
+                guard=[src, other],
+                expect="error",
+                cwd=str(d),
+            )
     # Report over the saved evaluation it reads.
     for out_opt in ("-o",):
         d = b.case_dir()
         src = b.put("in.toml", EXAMPLE.read_bytes(), d)
         save = str(d / "s.json")
-        b.add("output", "report-over-its-evaluation", steps=[["evaluate", src, "--save", save, "-o", str(d / "r.md")], ["report", save, out_opt, save]], guard=[src], expect="error", cwd=str(d))
+        b.add(
+            "output",
+            "report-over-its-evaluation",
+            steps=[
+                ["evaluate", src, "--save", save, "-o", str(d / "r.md")],
+                ["report", save, out_opt, save],
+            ],
+            guard=[src],
+            expect="error",
+            cwd=str(d),
+        )
     # Special files as outputs: they must stay what they are.
     sp = b.root / "special-out"
     sp.mkdir(exist_ok=True)
@@ -374,7 +502,11 @@ def outputs(b: Builder) -> None:
         devices.append(dev)
     except OSError:
         pass
-    specials = {"fifo": fifo, "directory": directory, "missing-dir": str(sp / "no" / "such" / "r.md")}
+    specials = {
+        "fifo": fifo,
+        "directory": directory,
+        "missing-dir": str(sp / "no" / "such" / "r.md"),
+    }
     for dev in devices:
         specials["device"] = dev
         link = str(sp / "device-link.md")
@@ -386,8 +518,13 @@ def outputs(b: Builder) -> None:
     for name, path in specials.items():
         guard = [p for p in specials.values() if "missing" not in p]
         for out_opt in ("-o", "--save"):
-            target = path if out_opt == "-o" or path.endswith((".json", ".toml")) else path
-            b.add("output", f"{out_opt}-{name}", steps=[["evaluate", b.small, out_opt, target]], guard=guard, expect="any")
+            b.add(
+                "output",
+                f"{out_opt}-{name}",
+                steps=[["evaluate", b.small, out_opt, path]],
+                guard=guard,
+                expect="any",
+            )
 
 
 def _example_json() -> bytes:
@@ -422,9 +559,19 @@ def escapes(b: Builder) -> None:
         b.commands_on("escape", f"{pname}/statement-json", path, reports=False)
     # Escapes in command-line arguments echoed back in errors.
     for pname, payload in ESCAPES.items():
-        b.add("escape", f"{pname}/argv-path", steps=[["validate", str(b.shared / f"{payload}.toml")]], expect="error")
+        b.add(
+            "escape",
+            f"{pname}/argv-path",
+            steps=[["validate", str(b.shared / f"{payload}.toml")]],
+            expect="error",
+        )
         b.add("escape", f"{pname}/argv-qi", steps=[["show", payload]], expect="error")
-        b.add("escape", f"{pname}/argv-framework", steps=[["show", "5.2", "--framework", payload]], expect="error")
+        b.add(
+            "escape",
+            f"{pname}/argv-framework",
+            steps=[["show", "5.2", "--framework", payload]],
+            expect="error",
+        )
 
 
 def encodings(b: Builder) -> None:
@@ -438,7 +585,11 @@ def encodings(b: Builder) -> None:
         "utf32": ("toml", text.encode("utf-32"), "any"),
         "utf8-bom-toml": ("toml", b"\xef\xbb\xbf" + text.encode(), "any"),
         "utf8-bom-json": ("json", b"\xef\xbb\xbf" + js.encode(), "any"),
-        "latin1": ("toml", text.replace(raw_statement, "caf\u00e9 practice").encode("latin-1"), "error"),
+        "latin1": (
+            "toml",
+            text.replace(raw_statement, "caf\u00e9 practice").encode("latin-1"),
+            "error",
+        ),
         "invalid-utf8": ("toml", text.encode().replace(b"about", b"ab\xffout"), "error"),
         "overlong-slash": ("toml", text.encode().replace(b"about", b"ab\xc0\xafout"), "error"),
         "overlong-nul": ("toml", text.encode().replace(b"about", b"ab\xc0\x80out"), "error"),
@@ -446,11 +597,25 @@ def encodings(b: Builder) -> None:
         "nul-raw": ("toml", text.encode().replace(b"about", b"ab\x00out"), "error"),
         "nul-json-escape": ("json", js.replace("about", "ab\\u0000out").encode(), "any"),
         "nul-toml-escape": ("toml", text.replace("about", "ab\\u0000out").encode(), "any"),
-        "lone-surrogate-json-statement": ("json", js.replace("about", "ab\\ud800out").encode(), "error"),
+        "lone-surrogate-json-statement": (
+            "json",
+            js.replace("about", "ab\\ud800out").encode(),
+            "error",
+        ),
         "lone-low-surrogate-json": ("json", js.replace("about", "ab\\udfffout").encode(), "error"),
         "lone-surrogate-json-id": ("json", js.replace('"F1"', '"F\\ud800"').encode(), "error"),
-        "lone-surrogate-json-partnership": ("json", js.replace("Example partnership", "Ex\\udc80").encode(), "error"),
-        "lone-surrogate-json-key": ("json", js.replace('"title', '"ti\\ud800tle').replace('"partnership"', '"partnership", "x\\ud800": 1, "p2"', 0).encode(), "error"),
+        "lone-surrogate-json-partnership": (
+            "json",
+            js.replace("Example partnership", "Ex\\udc80").encode(),
+            "error",
+        ),
+        "lone-surrogate-json-key": (
+            "json",
+            js.replace('"title', '"ti\\ud800tle')
+            .replace('"partnership"', '"partnership", "x\\ud800": 1, "p2"', 0)
+            .encode(),
+            "error",
+        ),
         "surrogate-pair-json": ("json", js.replace("about", "ab\\ud83d\\ude00out").encode(), "any"),
         "truncated-utf8": ("toml", text.encode()[:-3] + "é".encode()[:1], "error"),
         "raw-c1": ("toml", text.replace("about", "ab\u0085\u009bout").encode(), "any"),
@@ -461,42 +626,132 @@ def encodings(b: Builder) -> None:
         "whitespace": ("toml", b"   \n\t\n", "error"),
         "json-array-top": ("json", b"[]", "error"),
         "json-string-top": ("json", b'"x"', "error"),
-        "json-nan": ("json", js.replace('"findings"', '"proportion": NaN, "findings"').encode(), "error"),
-        "json-infinity-proportion": ("json", js.replace('"source": "practice"', '"source": "practice", "proportion": Infinity', 1).encode(), "error"),
-        "json-huge-int": ("json", js.replace('"schema_version": 1', '"schema_version": ' + "9" * 5000).encode(), "error"),
-        "json-huge-float": ("json", js.replace('"source": "practice"', '"source": "practice", "proportion": 1e999', 1).encode(), "error"),
-        "toml-huge-int": ("toml", text.replace("schema_version = 1", "schema_version = " + "9" * 5000).encode(), "error"),
+        "json-nan": (
+            "json",
+            js.replace('"findings"', '"proportion": NaN, "findings"').encode(),
+            "error",
+        ),
+        "json-infinity-proportion": (
+            "json",
+            js.replace(
+                '"source": "practice"', '"source": "practice", "proportion": Infinity', 1
+            ).encode(),
+            "error",
+        ),
+        "json-huge-int": (
+            "json",
+            js.replace('"schema_version": 1', '"schema_version": ' + "9" * 5000).encode(),
+            "error",
+        ),
+        "json-huge-float": (
+            "json",
+            js.replace(
+                '"source": "practice"', '"source": "practice", "proportion": 1e999', 1
+            ).encode(),
+            "error",
+        ),
+        "toml-huge-int": (
+            "toml",
+            text.replace("schema_version = 1", "schema_version = " + "9" * 5000).encode(),
+            "error",
+        ),
     }
     # Duplicate keys.
-    dup_stmt = js.replace('"statement": "finding number 1 about practice"', '"statement": "finding number 1 about practice", "statement": "a different statement"')
+    dup_stmt = js.replace(
+        '"statement": "finding number 1 about practice"',
+        '"statement": "finding number 1 about practice", "statement": "a different statement"',
+    )
     variants["json-duplicate-statement"] = ("json", dup_stmt.encode(), "error")
     dup_id = js.replace('"id": "F2"', '"id": "F2", "id": "F9"')
     variants["json-duplicate-id-key"] = ("json", dup_id.encode(), "error")
-    dup_top = js.replace('"framework": "qif-2018"', '"framework": "qif-2018", "framework": "qif-2014"')
+    dup_top = js.replace(
+        '"framework": "qif-2018"', '"framework": "qif-2018", "framework": "qif-2014"'
+    )
     variants["json-duplicate-top"] = ("json", dup_top.encode(), "error")
     dup_findings = js[:-1] + ', "findings": []}'
     variants["json-duplicate-findings"] = ("json", dup_findings.encode(), "error")
-    variants["toml-duplicate-key"] = ("toml", text.replace('statement = "finding number 1 about practice"', 'statement = "a"\nstatement = "b"').encode(), "error")
+    variants["toml-duplicate-key"] = (
+        "toml",
+        text.replace(
+            'statement = "finding number 1 about practice"', 'statement = "a"\nstatement = "b"'
+        ).encode(),
+        "error",
+    )
     # Types that Python would quietly accept.
-    variants["schema-version-true"] = ("toml", text.replace("schema_version = 1", "schema_version = true").encode(), "error")
-    variants["schema-version-true-json"] = ("json", js.replace('"schema_version": 1', '"schema_version": true').encode(), "error")
-    variants["schema-version-float"] = ("toml", text.replace("schema_version = 1", "schema_version = 1.0").encode(), "error")
-    variants["schema-version-string"] = ("json", js.replace('"schema_version": 1', '"schema_version": "1"').encode(), "error")
-    for where, val in (("top", "20260301"), ("top", "2026.0301"), ("finding", "20260301"), ("finding", "1e3")):
+    variants["schema-version-true"] = (
+        "toml",
+        text.replace("schema_version = 1", "schema_version = true").encode(),
+        "error",
+    )
+    variants["schema-version-true-json"] = (
+        "json",
+        js.replace('"schema_version": 1', '"schema_version": true').encode(),
+        "error",
+    )
+    variants["schema-version-float"] = (
+        "toml",
+        text.replace("schema_version = 1", "schema_version = 1.0").encode(),
+        "error",
+    )
+    variants["schema-version-string"] = (
+        "json",
+        js.replace('"schema_version": 1', '"schema_version": "1"').encode(),
+        "error",
+    )
+    for where, val in (
+        ("top", "20260301"),
+        ("top", "2026.0301"),
+        ("finding", "20260301"),
+        ("finding", "1e3"),
+    ):
         if where == "top":
             t = text.replace('framework = "qif-2018"', f'framework = "qif-2018"\ndate = {val}')
         else:
             t = text.replace('source = "practice"', f'source = "practice"\ndate = {val}', 1)
         variants[f"integer-date-{where}-{val}"] = ("toml", t.encode(), "error")
-        j = js.replace('"source": "practice"', f'"source": "practice", "date": {val}', 1) if where == "finding" else js.replace('"framework"', f'"date": {val}, "framework"')
+        j = (
+            js.replace('"source": "practice"', f'"source": "practice", "date": {val}', 1)
+            if where == "finding"
+            else js.replace('"framework"', f'"date": {val}, "framework"')
+        )
         variants[f"integer-date-{where}-{val}-json"] = ("json", j.encode(), "error")
-    variants["date-string-nonsense"] = ("json", js.replace('"source": "practice"', '"source": "practice", "date": "2026-02-30"', 1).encode(), "error")
-    variants["proportion-bool"] = ("toml", text.replace('source = "practice"', 'source = "practice"\nproportion = true', 1).encode(), "error")
-    variants["critical-int"] = ("json", js.replace('"source": "practice"', '"source": "practice", "critical": 1', 1).encode(), "error")
-    variants["weight-number"] = ("json", js.replace('"weight": "minor"', '"weight": 1', 1).encode(), "error")
-    variants["valence-arabic-digit"] = ("json", js.replace('"valence": "strength"', '"valence": "\u0663"', 1).encode(), "error")
-    variants["qi-fullwidth"] = ("json", js.replace('"qi": "5.2"', '"qi": "\uff15.\uff12"', 1).encode(), "error")
-    variants["qi-arabic-digits"] = ("json", js.replace('"qi": "5.2"', '"qi": "\u0665.\u0662"', 1).encode(), "error")
+    variants["date-string-nonsense"] = (
+        "json",
+        js.replace(
+            '"source": "practice"', '"source": "practice", "date": "2026-02-30"', 1
+        ).encode(),
+        "error",
+    )
+    variants["proportion-bool"] = (
+        "toml",
+        text.replace('source = "practice"', 'source = "practice"\nproportion = true', 1).encode(),
+        "error",
+    )
+    variants["critical-int"] = (
+        "json",
+        js.replace('"source": "practice"', '"source": "practice", "critical": 1', 1).encode(),
+        "error",
+    )
+    variants["weight-number"] = (
+        "json",
+        js.replace('"weight": "minor"', '"weight": 1', 1).encode(),
+        "error",
+    )
+    variants["valence-arabic-digit"] = (
+        "json",
+        js.replace('"valence": "strength"', '"valence": "\u0663"', 1).encode(),
+        "error",
+    )
+    variants["qi-fullwidth"] = (
+        "json",
+        js.replace('"qi": "5.2"', '"qi": "\uff15.\uff12"', 1).encode(),
+        "error",
+    )
+    variants["qi-arabic-digits"] = (
+        "json",
+        js.replace('"qi": "5.2"', '"qi": "\u0665.\u0662"', 1).encode(),
+        "error",
+    )
     variants["qi-number"] = ("json", js.replace('"qi": "5.2"', '"qi": 5.2', 1).encode(), "error")
     variants["id-number"] = ("json", js.replace('"id": "F1"', '"id": 1', 1).encode(), "error")
     for name, (fmt, data, expect) in variants.items():
@@ -508,15 +763,27 @@ def depth(b: Builder) -> None:
     ftext = findings_toml(TOP, base_findings()[:2])
     js_base = {**TOP, "findings": base_findings()[:2]}
     cases: dict[str, tuple[str, str]] = {
-        "dotted-key-20000-top": ("toml", ftext + "\n" if False else "a" + ".a" * 19999 + " = 1\n" + ftext),
+        "dotted-key-20000-top": (
+            "toml",
+            ftext + "\n" if False else "a" + ".a" * 19999 + " = 1\n" + ftext,
+        ),
         "dotted-key-20000-finding": ("toml", ftext + "x" + ".x" * 19999 + " = 1\n"),
         "dotted-key-3000-finding": ("toml", ftext + "x" + ".x" * 2999 + " = 1\n"),
         "dotted-key-20000-quoted": ("toml", '"a"' + '."a"' * 19999 + " = 1\n" + ftext),
         "table-header-20000": ("toml", ftext + "[" + "t." * 19999 + "t]\nv = 1\n"),
         "array-nesting-5000": ("toml", "x = " + "[" * 5000 + "]" * 5000 + "\n" + ftext),
         "array-nesting-100000": ("toml", "x = " + "[" * 100000 + "]" * 100000 + "\n" + ftext),
-        "inline-table-nesting-5000": ("toml", "x = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n" + ftext),
-        "statement-array-nesting": ("toml", ftext.replace('statement = "finding number 1 about practice"', "statement = " + "[" * 3000 + "]" * 3000)),
+        "inline-table-nesting-5000": (
+            "toml",
+            "x = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n" + ftext,
+        ),
+        "statement-array-nesting": (
+            "toml",
+            ftext.replace(
+                'statement = "finding number 1 about practice"',
+                "statement = " + "[" * 3000 + "]" * 3000,
+            ),
+        ),
         "unclosed-arrays": ("toml", "x = " + "[" * 100000 + "\n"),
     }
     for name, (fmt, data) in cases.items():
@@ -538,10 +805,27 @@ def depth(b: Builder) -> None:
             path = b.put(f"depth-{name}-{where}.json", doc)
             b.commands_on("depth", f"{name}/{where}", path, expect="error", reports=False)
     # Deep structures inside a saved evaluation and a rules file.
-    path = b.put("depth-rules.toml", 'schema_version = 1\nname = "deep"\n' + "r" + ".r" * 19999 + " = 1\n")
-    b.add("depth", "rules-dotted-20000", steps=[["evaluate", b.small, "--rules", path]], guard=[path], expect="error")
-    path = b.put("depth-rules.json", '{"schema_version": 1, "name": "deep", "rules": ' + "[" * 100000 + "]" * 100000 + "}")
-    b.add("depth", "rules-json-nesting", steps=[["evaluate", b.small, "--rules", path]], guard=[path], expect="error")
+    path = b.put(
+        "depth-rules.toml", 'schema_version = 1\nname = "deep"\n' + "r" + ".r" * 19999 + " = 1\n"
+    )
+    b.add(
+        "depth",
+        "rules-dotted-20000",
+        steps=[["evaluate", b.small, "--rules", path]],
+        guard=[path],
+        expect="error",
+    )
+    path = b.put(
+        "depth-rules.json",
+        '{"schema_version": 1, "name": "deep", "rules": ' + "[" * 100000 + "]" * 100000 + "}",
+    )
+    b.add(
+        "depth",
+        "rules-json-nesting",
+        steps=[["evaluate", b.small, "--rules", path]],
+        guard=[path],
+        expect="error",
+    )
 
 
 def sizes(b: Builder) -> None:
@@ -553,32 +837,86 @@ def sizes(b: Builder) -> None:
     b.add(
         "size",
         "statement-10mb",
-        steps=[["evaluate", path, "--format", "markdown", "-o", str(d / "r.md")], ["evaluate", path, "--format", "html", "-o", str(d / "r.html")]],
+        steps=[
+            ["evaluate", path, "--format", "markdown", "-o", str(d / "r.md")],
+            ["evaluate", path, "--format", "html", "-o", str(d / "r.html")],
+        ],
         guard=[path],
         cwd=str(d),
         extra={"timeout": 60},
     )
-    long_qi = b.put("size-qi-1mb.json", json.dumps({**TOP, "findings": [finding(1, qi="5." + "9" * 1_000_000)]}))
+    long_qi = b.put(
+        "size-qi-1mb.json", json.dumps({**TOP, "findings": [finding(1, qi="5." + "9" * 1_000_000)]})
+    )
     b.commands_on("size", "qi-1mb", long_qi, expect="error", reports=False)
-    long_id = b.put("size-id-dup-1mb.json", json.dumps({**TOP, "findings": [finding(1, id="F" * 1_000_000), finding(2, id="F" * 1_000_000)]}))
+    long_id = b.put(
+        "size-id-dup-1mb.json",
+        json.dumps(
+            {**TOP, "findings": [finding(1, id="F" * 1_000_000), finding(2, id="F" * 1_000_000)]}
+        ),
+    )
     b.commands_on("size", "duplicate-id-1mb", long_id, expect="error", reports=False)
-    long_val = b.put("size-valence-1mb.json", json.dumps({**TOP, "findings": [finding(1, valence="s" * 1_000_000)]}))
+    long_val = b.put(
+        "size-valence-1mb.json",
+        json.dumps({**TOP, "findings": [finding(1, valence="s" * 1_000_000)]}),
+    )
     b.commands_on("size", "valence-1mb", long_val, expect="error", reports=False)
-    long_key = b.put("size-key-1mb.json", json.dumps({**TOP, "k" * 1_000_000: 1, "findings": [finding(1)]}))
+    long_key = b.put(
+        "size-key-1mb.json", json.dumps({**TOP, "k" * 1_000_000: 1, "findings": [finding(1)]})
+    )
     b.commands_on("size", "unknown-key-1mb", long_key, expect="error", reports=False)
     path = b.put("size-invalid-200000.json", json.dumps({**TOP, "findings": [{}] * 200_000}))
-    b.add("size", "invalid-findings-200000", steps=[["validate", path]], guard=[path], expect="error", extra={"timeout": 60})
-    path = b.put("size-bad-weight-200000.json", json.dumps({**TOP, "findings": [finding(i, weight="huge") for i in range(200_000)]}))
-    b.add("size", "bad-weight-200000", steps=[["validate", path]], guard=[path], expect="error", extra={"timeout": 60})
-    path = b.put("size-dup-ids-50000.json", json.dumps({**TOP, "findings": [finding(i, id="F1") for i in range(50_000)]}))
-    b.add("size", "duplicate-ids-50000", steps=[["validate", path]], guard=[path], expect="error", extra={"timeout": 60})
-    path = b.put("size-findings-20000.json", json.dumps({**TOP, "findings": [finding(i) for i in range(20_000)]}))
+    b.add(
+        "size",
+        "invalid-findings-200000",
+        steps=[["validate", path]],
+        guard=[path],
+        expect="error",
+        extra={"timeout": 60},
+    )
+    path = b.put(
+        "size-bad-weight-200000.json",
+        json.dumps({**TOP, "findings": [finding(i, weight="huge") for i in range(200_000)]}),
+    )
+    b.add(
+        "size",
+        "bad-weight-200000",
+        steps=[["validate", path]],
+        guard=[path],
+        expect="error",
+        extra={"timeout": 60},
+    )
+    path = b.put(
+        "size-dup-ids-50000.json",
+        json.dumps({**TOP, "findings": [finding(i, id="F1") for i in range(50_000)]}),
+    )
+    b.add(
+        "size",
+        "duplicate-ids-50000",
+        steps=[["validate", path]],
+        guard=[path],
+        expect="error",
+        extra={"timeout": 60},
+    )
+    path = b.put(
+        "size-findings-20000.json",
+        json.dumps({**TOP, "findings": [finding(i) for i in range(20_000)]}),
+    )
     d = b.case_dir()
     b.add(
         "size",
         "findings-20000-reports",
         steps=[
-            ["evaluate", path, "--format", "markdown", "-o", str(d / "r.md"), "--save", str(d / "s.json")],
+            [
+                "evaluate",
+                path,
+                "--format",
+                "markdown",
+                "-o",
+                str(d / "r.md"),
+                "--save",
+                str(d / "s.json"),
+            ],
             ["report", str(d / "s.json"), "--format", "html", "-o", str(d / "r.html")],
             ["report", str(d / "s.json"), "--format", "position-statement", "-o", str(d / "ps.md")],
         ],
@@ -587,7 +925,13 @@ def sizes(b: Builder) -> None:
         extra={"timeout": 60},
     )
     names = b.put("size-names-100000.txt", "\n".join(f"Name{i} Surname{i}" for i in range(100_000)))
-    b.add("size", "names-100000", steps=[["evaluate", b.small, "--names", names, "-o", str(b.case_dir() / "r.md")]], guard=[names], extra={"timeout": 60})
+    b.add(
+        "size",
+        "names-100000",
+        steps=[["evaluate", b.small, "--names", names, "-o", str(b.case_dir() / "r.md")]],
+        guard=[names],
+        extra={"timeout": 60},
+    )
 
 
 def personal_ids(b: Builder) -> None:
@@ -600,8 +944,20 @@ def personal_ids(b: Builder) -> None:
             else:
                 fs[0][field] = f"pre {pd}" if field != "id" else pd
             path = b.put(f"pd-{pname}-{field}.toml", findings_toml(top, fs))
-            b.add("personal", f"{pname}/{field}/strict-validate", steps=[["validate", path, "--strict"]], guard=[path], expect="error")
-            b.add("personal", f"{pname}/{field}/strict-evaluate", steps=[["evaluate", path, "--strict"]], guard=[path], expect="error")
+            b.add(
+                "personal",
+                f"{pname}/{field}/strict-validate",
+                steps=[["validate", path, "--strict"]],
+                guard=[path],
+                expect="error",
+            )
+            b.add(
+                "personal",
+                f"{pname}/{field}/strict-evaluate",
+                steps=[["evaluate", path, "--strict"]],
+                guard=[path],
+                expect="error",
+            )
             d = b.case_dir()
             outs = [str(d / "r.md"), str(d / "r.html"), str(d / "r.json"), str(d / "ps.md")]
             b.add(
@@ -636,20 +992,41 @@ def rule_sets(b: Builder) -> None:
         "huge-value": 'schema_version = 1\nname = "u"\n[[rules]]\nname = "u"\neffect = "suggest"\ngrade = 4\npriority = 1\nreason = "u"\nwhen = [{ field = "findings", op = ">", value = 99999999999999999999 }]\n',
         "schema-true": 'schema_version = true\nname = "u"\n',
         "name-escape": 'schema_version = 1\nname = "\\u001b]0;qxosc\\u0007"\n',
-        "many-rules-2000": 'schema_version = 1\nname = "many"\n' + "".join(f'[[rules]]\nname = "r{i}"\neffect = "suggest"\ngrade = {i % 6 + 1}\npriority = {i}\nreason = "r{i}"\nwhen = [{{ field = "findings", op = ">=", value = {i} }}]\n' for i in range(2000)),
+        "many-rules-2000": 'schema_version = 1\nname = "many"\n'
+        + "".join(
+            f'[[rules]]\nname = "r{i}"\neffect = "suggest"\ngrade = {i % 6 + 1}\npriority = {i}\nreason = "r{i}"\nwhen = [{{ field = "findings", op = ">=", value = {i} }}]\n'
+            for i in range(2000)
+        ),
     }
     amend = (ROOT / "src/qifeval/rules/grading.toml").read_text(encoding="utf-8")
     import tomllib
 
     names = [r["name"] for r in tomllib.loads(amend)["rules"]]
-    rules["amendment-removes-all"] = 'schema_version = 1\nbase = "default"\nname = "none"\nremove = ' + json.dumps(names) + "\n"
+    rules["amendment-removes-all"] = (
+        'schema_version = 1\nbase = "default"\nname = "none"\nremove = ' + json.dumps(names) + "\n"
+    )
     cap = (ROOT / "src/qifeval/rules/capacity.toml").read_text(encoding="utf-8")
     cap_names = [r["name"] for r in tomllib.loads(cap)["rules"]]
-    rules["capacity-amendment-removes-all"] = 'schema_version = 1\nbase = "default"\nname = "none"\nremove = ' + json.dumps(cap_names) + "\n"
+    rules["capacity-amendment-removes-all"] = (
+        'schema_version = 1\nbase = "default"\nname = "none"\nremove = '
+        + json.dumps(cap_names)
+        + "\n"
+    )
     # The crash on a rule set that matches nothing is intermittent: repeat.
     for name, text in rules.items():
         path = b.put(f"rules-{name}.toml", text)
-        repeats = 8 if name in ("empty", "empty-rules-array", "never-matches", "amendment-removes-all", "capacity-amendment-removes-all") else 1
+        repeats = (
+            8
+            if name
+            in (
+                "empty",
+                "empty-rules-array",
+                "never-matches",
+                "amendment-removes-all",
+                "capacity-amendment-removes-all",
+            )
+            else 1
+        )
         for k in range(repeats):
             for opt in ("--rules", "--capacity-rules"):
                 for src in (b.small, b.example):
@@ -657,7 +1034,19 @@ def rule_sets(b: Builder) -> None:
                     b.add(
                         "rules",
                         f"{name}/{opt.strip('-')}/{Path(src).stem}/{k}",
-                        steps=[["evaluate", src, opt, path, "-o", str(d / "r.md"), "--save", str(d / "s.json")], ["report", str(d / "s.json"), "-o", str(d / "r.html")]],
+                        steps=[
+                            [
+                                "evaluate",
+                                src,
+                                opt,
+                                path,
+                                "-o",
+                                str(d / "r.md"),
+                                "--save",
+                                str(d / "s.json"),
+                            ],
+                            ["report", str(d / "s.json"), "-o", str(d / "r.html")],
+                        ],
                         guard=[path],
                         outputs=[str(d / "r.md"), str(d / "r.html")],
                         cwd=str(d),
@@ -666,7 +1055,11 @@ def rule_sets(b: Builder) -> None:
     # Findings on an indicator no rule mentions, through the API with an empty rule set.
     path = b.put("rules-empty-api.toml", rules["empty"])
     for k in range(10):
-        b.add("rules", f"empty/api-evaluate/{k}", call={"fn": "evaluate_with_rules", "path": b.small, "rules": path})
+        b.add(
+            "rules",
+            f"empty/api-evaluate/{k}",
+            call={"fn": "evaluate_with_rules", "path": b.small, "rules": path},
+        )
 
 
 def tampering(b: Builder) -> None:
@@ -679,10 +1072,21 @@ def tampering(b: Builder) -> None:
 
     ev = qifeval.evaluate(qifeval.load_findings(EXAMPLE))
     qi = next(r.qi for r in ev.results if r.suggested_grade is not None)
-    ev = ev.override(qi, 1 if ev.result(qi).suggested_grade != 1 else 2, role="Lead officer", rationale="a reason", date=datetime.date(2026, 3, 1))
+    ev = ev.override(
+        qi,
+        1 if ev.result(qi).suggested_grade != 1 else 2,
+        role="Lead officer",
+        rationale="a reason",
+        date=datetime.date(2026, 3, 1),
+    )
     saved = json.loads(qifeval.dump_evaluation(ev))
     reference = b.put("saved.json", json.dumps(saved, indent=1))
-    b.add("tamper", "untouched", steps=[["report", reference, "-o", str(b.case_dir() / "r.md")]], guard=[reference])
+    b.add(
+        "tamper",
+        "untouched",
+        steps=[["report", reference, "-o", str(b.case_dir() / "r.md")]],
+        guard=[reference],
+    )
 
     def grade_index() -> int:
         return next(i for i, r in enumerate(saved["results"]) if r["suggested_grade"] is not None)
@@ -693,13 +1097,42 @@ def tampering(b: Builder) -> None:
         edits[name] = (fn, expect)
 
     gi = grade_index()
-    edit("suggested-grade-up", lambda d: d["results"][gi].__setitem__("suggested_grade", (d["results"][gi]["suggested_grade"] % 6) + 1))
+    edit(
+        "suggested-grade-up",
+        lambda d: d["results"][gi].__setitem__(
+            "suggested_grade", (d["results"][gi]["suggested_grade"] % 6) + 1
+        ),
+    )
     edit("suggested-grade-none", lambda d: d["results"][gi].__setitem__("suggested_grade", None))
-    edit("no-grade-reason-added", lambda d: d["results"][gi].__setitem__("no_grade_reason", "made up"))
-    edit("fired-rules-dropped", lambda d: d["results"][gi].__setitem__("fired", []) if "fired" in d["results"][gi] else d["results"][gi].__setitem__("suggested_grade", 6))
-    edit("capacity-grade", lambda d: d["capacity"].__setitem__("grade", (d["capacity"]["grade"] or 1) % 6 + 1))
-    edit("capacity-confidence", lambda d: d["capacity"].__setitem__("confidence", "very confident" if d["capacity"]["confidence"] != "very confident" else "not yet confident"))
-    edit("profile-counts", lambda d: d["results"][gi]["profile"]["counts"].__setitem__("strengths", 999))
+    edit(
+        "no-grade-reason-added",
+        lambda d: d["results"][gi].__setitem__("no_grade_reason", "made up"),
+    )
+    edit(
+        "fired-rules-dropped",
+        lambda d: (
+            d["results"][gi].__setitem__("fired", [])
+            if "fired" in d["results"][gi]
+            else d["results"][gi].__setitem__("suggested_grade", 6)
+        ),
+    )
+    edit(
+        "capacity-grade",
+        lambda d: d["capacity"].__setitem__("grade", (d["capacity"]["grade"] or 1) % 6 + 1),
+    )
+    edit(
+        "capacity-confidence",
+        lambda d: d["capacity"].__setitem__(
+            "confidence",
+            "very confident"
+            if d["capacity"]["confidence"] != "very confident"
+            else "not yet confident",
+        ),
+    )
+    edit(
+        "profile-counts",
+        lambda d: d["results"][gi]["profile"]["counts"].__setitem__("strengths", 999),
+    )
     edit("result-dropped", lambda d: d["results"].pop(gi))
     edit("result-duplicated", lambda d: d["results"].append(copy.deepcopy(d["results"][gi])))
 
@@ -720,13 +1153,35 @@ def tampering(b: Builder) -> None:
     edit("kind-missing", lambda d: d.pop("kind"))
     edit("schema-true", lambda d: d.__setitem__("schema_version", True))
     edit("schema-float", lambda d: d.__setitem__("schema_version", 1.0))
-    for label, value in (("arabic-3", "\u0663"), ("fullwidth-3", "\uff13"), ("string-3", "3"), ("float-3", 3.0), ("true", True), ("seven", 7), ("zero", 0), ("minus", -1), ("nan-string", "NaN")):
-        edit(f"decision-grade-{label}", lambda d, v=value: d["decisions"][0].__setitem__("grade", v))
+    for label, value in (
+        ("arabic-3", "\u0663"),
+        ("fullwidth-3", "\uff13"),
+        ("string-3", "3"),
+        ("float-3", 3.0),
+        ("true", True),
+        ("seven", 7),
+        ("zero", 0),
+        ("minus", -1),
+        ("nan-string", "NaN"),
+    ):
+        edit(
+            f"decision-grade-{label}", lambda d, v=value: d["decisions"][0].__setitem__("grade", v)
+        )
     edit("decision-date-int", lambda d: d["decisions"][0].__setitem__("date", 20260301))
     edit("decision-unknown-qi", lambda d: d["decisions"][0].__setitem__("qi", "99.9"))
     edit("decision-rationale-dropped", lambda d: d["decisions"][0].__setitem__("rationale", ""))
-    edit("decision-role-escape", lambda d: d["decisions"][0].__setitem__("role", "\x1b]0;qxosc\x07"), "any")
-    edit("decision-rationale-markup", lambda d: d["decisions"][0].__setitem__("rationale", MARKUP["md-heading"] + " " + MARKUP["html-tag"]), "any")
+    edit(
+        "decision-role-escape",
+        lambda d: d["decisions"][0].__setitem__("role", "\x1b]0;qxosc\x07"),
+        "any",
+    )
+    edit(
+        "decision-rationale-markup",
+        lambda d: d["decisions"][0].__setitem__(
+            "rationale", MARKUP["md-heading"] + " " + MARKUP["html-tag"]
+        ),
+        "any",
+    )
     edit("evidence-date-int", lambda d: d["evidence"].__setitem__("date", 20260301))
     edit("decisions-duplicated", lambda d: d["decisions"].append(copy.deepcopy(d["decisions"][0])))
     for name, (fn, expect) in edits.items():
@@ -737,7 +1192,9 @@ def tampering(b: Builder) -> None:
                 data = json.dumps(doc, indent=1)
             else:
                 try:
-                    data = qifeval.dump_evaluation.__globals__["_convert"].dumps_document(doc, "toml")
+                    data = qifeval.dump_evaluation.__globals__["_convert"].dumps_document(
+                        doc, "toml"
+                    )
                 except Exception:  # noqa: BLE001 - some edits have no TOML form (None)
                     continue
             path = b.put(f"tamper-{name}.{fmt}", data)
@@ -759,12 +1216,23 @@ def tampering(b: Builder) -> None:
                 expect=expect,
                 cwd=str(d),
             )
-            b.add("tamper", f"{name}/{fmt}/load_evaluation", call={"fn": "load_evaluation", "path": path}, guard=[path], expect=expect)
+            b.add(
+                "tamper",
+                f"{name}/{fmt}/load_evaluation",
+                call={"fn": "load_evaluation", "path": path},
+                guard=[path],
+                expect=expect,
+            )
 
 
 def concurrency(b: Builder) -> None:
     for k in range(6):
-        b.add("threads", f"cache-clear/{k}", kind="threads", call={"path": b.example, "threads": 4, "rounds": 6, "seed": k})
+        b.add(
+            "threads",
+            f"cache-clear/{k}",
+            kind="threads",
+            call={"path": b.example, "threads": 4, "rounds": 6, "seed": k},
+        )
 
 
 def interrupts(b: Builder) -> None:

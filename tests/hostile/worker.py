@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import fingerprint  # noqa: E402
+from corpus import fingerprint
 
 # Terminal control: C0 except tab and newline, DEL, C1 (ESC starts CSI and
 # OSC sequences; U+009B and U+009D are their one-character forms).
@@ -284,7 +284,18 @@ def strays(directory: str) -> set[str]:
         return set()
 
 
-RANK = ["ok", "error", "unclear", "wrong", "accepted", "injection", "leak", "litter", "traceback", "lost"]
+RANK = [
+    "ok",
+    "error",
+    "unclear",
+    "wrong",
+    "accepted",
+    "injection",
+    "leak",
+    "litter",
+    "traceback",
+    "lost",
+]
 
 
 def run_case(case: dict[str, Any], shared: str) -> dict[str, Any]:
