@@ -90,9 +90,11 @@ def run_corpus(cases_file: Path, cases: list[dict[str, Any]]) -> list[dict[str, 
             cwd=ROOT,
         )
         q: queue.Queue[tuple[str, Any] | None] = queue.Queue()
-        threading.Thread(target=_reader, args=(proc.stdout, q), daemon=True).start()
+        reader = threading.Thread(target=_reader, args=(proc.stdout, q), daemon=True)
+        reader.start()
         err_lines: collections.deque[str] = collections.deque(maxlen=5)
-        threading.Thread(target=_drain, args=(proc.stderr, err_lines), daemon=True).start()
+        drain = threading.Thread(target=_drain, args=(proc.stderr, err_lines), daemon=True)
+        drain.start()
         current: int | None = None
         while True:
             timeout = (
@@ -142,6 +144,10 @@ def run_corpus(cases_file: Path, cases: list[dict[str, Any]]) -> list[dict[str, 
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        reader.join(10)
+        drain.join(10)
+        proc.stdout.close()  # type: ignore[union-attr]
+        proc.stderr.close()  # type: ignore[union-attr]
     return [results[i] for i in sorted(results)]
 
 
@@ -159,11 +165,16 @@ def summary(cases: list[dict[str, Any]], results: list[dict[str, Any]], seconds:
             f"{cat:<10}{sum(counts.values()):>10}" + "".join(f"{counts[c]:>10}" for c in cols)
         )
     lines.append(f"{'all':<10}{sum(total.values()):>10}" + "".join(f"{total[c]:>10}" for c in cols))
-    bad = [r for r in results if r["outcome"] in BAD]
-    for r in bad[:60]:
-        lines.append(f"  {r['outcome']:<9} {r['id']}: {r['detail']}")
-    if len(bad) > 60:
-        lines.append(f"  ... and {len(bad) - 60} more")
+    # Failures grouped by outcome and by the first two parts of the case id,
+    # with one example each.
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = collections.defaultdict(list)
+    for r in results:
+        if r["outcome"] in BAD:
+            groups[(r["outcome"], "/".join(r["id"].split("/")[:2]))].append(r)
+    for (outcome, prefix), rs in sorted(groups.items()):
+        lines.append(
+            f"  {outcome:<9} {prefix} ({len(rs)}): e.g. {rs[0]['id']}: {rs[0]['detail'][:200]}"
+        )
     slow = sorted(results, key=lambda r: -r["seconds"])[:3]
     lines.append("slowest: " + ", ".join(f"{r['id']} {r['seconds']:.1f} s" for r in slow))
     return "\n".join(lines)
@@ -216,6 +227,10 @@ def test_hostile_inputs(corpus: tuple[Path, list[dict[str, Any]]]) -> None:
     started = time.monotonic()
     results = run_corpus(cases_file, cases)
     report = summary(cases, results, time.monotonic() - started)
+    if os.environ.get("HOSTILE_RESULTS"):  # every outcome, for a closer look
+        Path(os.environ["HOSTILE_RESULTS"]).write_text(
+            json.dumps(results, indent=0), encoding="utf-8"
+        )
     print("\n" + report)
     counts = collections.Counter(r["outcome"] for r in results)
     assert len(results) == len(cases) and not any(counts[c] for c in BAD), report

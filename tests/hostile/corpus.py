@@ -75,7 +75,7 @@ MARKUP = {
 PERSONAL = {
     "email": "jane.doe@example.com",
     "phone": "07700 900123",
-    "dob": "01/02/2015",
+    "dob": "DOB 01/02/2015",
 }
 
 
@@ -936,10 +936,10 @@ def sizes(b: Builder) -> None:
 
 def personal_ids(b: Builder) -> None:
     for pname, pd in PERSONAL.items():
-        for field in ("id", "statement", "source_detail", "ref", "partnership", "title"):
+        for field in ("id", "statement", "source_detail", "ref", "title"):
             fs = base_findings()
             top = dict(TOP)
-            if field in ("partnership", "title"):
+            if field == "title":
                 top[field] = f"Partnership {pd}"
             else:
                 fs[0][field] = f"pre {pd}" if field != "id" else pd
@@ -1013,33 +1013,36 @@ def rule_sets(b: Builder) -> None:
         + "\n"
     )
     # The crash on a rule set that matches nothing is intermittent: repeat.
+    intermittent = ("empty", "empty-rules-array", "never-matches", "amendment-removes-all")
     for name, text in rules.items():
         path = b.put(f"rules-{name}.toml", text)
-        repeats = (
-            8
-            if name
-            in (
-                "empty",
-                "empty-rules-array",
-                "never-matches",
-                "amendment-removes-all",
-                "capacity-amendment-removes-all",
-            )
-            else 1
+        as_capacity = 'schema_version = 1\nsubject = "capacity"\n' + text.split("\n", 1)[1].replace(
+            'field = "findings"', 'field = "graded"'
         )
-        for k in range(repeats):
-            for opt in ("--rules", "--capacity-rules"):
+        variants = [("rules", path)]
+        if name == "capacity-amendment-removes-all":
+            variants = [("capacity-rules", b.put(f"rules-{name}.toml", as_capacity))]
+        elif name != "amendment-removes-all":
+            variants.append(("capacity-rules", b.put(f"capacity-rules-{name}.toml", as_capacity)))
+        if name == "empty":
+            variants.append(("capacity-rules-wrong-subject", path))
+        for opt, rules_path in variants:
+            repeats = 6 if name in intermittent or name.startswith("capacity-amendment") else 1
+            if opt.endswith("wrong-subject"):
+                repeats = 1
+            for k in range(repeats):
                 for src in (b.small, b.example):
                     d = b.case_dir()
+                    flag = "--capacity-rules" if opt.startswith("capacity") else "--rules"
                     b.add(
                         "rules",
-                        f"{name}/{opt.strip('-')}/{Path(src).stem}/{k}",
+                        f"{name}/{opt}/{Path(src).stem}/{k}",
                         steps=[
                             [
                                 "evaluate",
                                 src,
-                                opt,
-                                path,
+                                flag,
+                                rules_path,
                                 "-o",
                                 str(d / "r.md"),
                                 "--save",
@@ -1047,7 +1050,7 @@ def rule_sets(b: Builder) -> None:
                             ],
                             ["report", str(d / "s.json"), "-o", str(d / "r.html")],
                         ],
-                        guard=[path],
+                        guard=[rules_path],
                         outputs=[str(d / "r.md"), str(d / "r.html")],
                         cwd=str(d),
                     )
@@ -1249,6 +1252,29 @@ def interrupts(b: Builder) -> None:
         )
 
 
+def mutations(b: Builder) -> None:
+    """Truncations and byte edits of a valid findings file, TOML and JSON."""
+    rng = random.Random(11)
+    sources = {
+        "toml": findings_toml(TOP, base_findings()[:3]).encode(),
+        "json": json.dumps({**TOP, "findings": base_findings()[:3]}).encode(),
+    }
+    for fmt, data in sources.items():
+        for k in range(150):
+            cut = rng.randrange(len(data))
+            path = b.put(f"mut-{fmt}-cut-{k}.{fmt}", data[:cut])
+            b.add("mutation", f"{fmt}/cut-{k}", steps=[["validate", path]], guard=[path])
+        for k in range(250):
+            edited = bytearray(data)
+            for _ in range(rng.randint(1, 4)):
+                pos = rng.randrange(len(edited))
+                edited[pos] = rng.choice(
+                    [0, 0x1B, 0x22, 0x5B, 0x7B, 0x5C, 0x0A, 0xFF, 0xC0, rng.randrange(256)]
+                )
+            path = b.put(f"mut-{fmt}-edit-{k}.{fmt}", bytes(edited))
+            b.add("mutation", f"{fmt}/edit-{k}", steps=[["validate", path]], guard=[path])
+
+
 def usage(b: Builder) -> None:
     argvs = [
         [],
@@ -1286,6 +1312,7 @@ def build(root: Path) -> list[Case]:
     tampering(b)
     concurrency(b)
     interrupts(b)
+    mutations(b)
     usage(b)
     return b.finalise()
 
