@@ -38,7 +38,7 @@ INTERNALS = re.compile(
 MAX_MESSAGE = 2000
 HTML_INJECTION = re.compile(r"<qxinj|<script>\s*qxinj|href=[\"']?javascript:", re.I)
 MD_RENDERED_INJECTION = re.compile(
-    r"<qxinj|<script>\s*qxinj|href=\"javascript:|<h[1-6]>[^<]*qxinj|<img[^>]*qxinj|"
+    r"<qxinj|<script>\s*qxinj|href=\"javascript:|<h[1-6]>\s*qxinj|<img[^>]*qxinj|"
     r"<strong>qxinjbold|<em>qxinjem|<t[dh][^>]*>\s*qxinjpipe|<!-- qxinj|<pre><code>qxinj|"
     r"<blockquote>\s*<p>qxinj|<li>qxinj|<hr />\s*<p>qxinj",
     re.I,
@@ -106,7 +106,9 @@ def names_in(argv: list[str]) -> list[str]:
     for a in argv:
         if a.startswith("-"):
             names.append(a.split("=", 1)[0])
-        elif a:
+        elif not a:
+            names.append(".")  # an empty path is the current directory
+        else:
             for form in (a, repr(a)[1:-1], ascii(a)[1:-1]):
                 names.extend([form, os.path.basename(form.rstrip("/")) or form])
     return [n for n in names if n]
@@ -266,6 +268,11 @@ def run_interrupt(case: dict[str, Any]) -> tuple[str, str]:
         pass
     if outcome != "ok":
         return outcome, detail
+    if not call["api"]:
+        # The next run must succeed and clear up after the interrupted one.
+        code, out, err = run_cli(case["steps"][0])
+        if code != 0:
+            return "traceback", f"the run after an interrupt failed: exit {code!r}: {err[-200:]}"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
