@@ -1027,7 +1027,7 @@ def rule_sets(b: Builder) -> None:
         if name == "empty":
             variants.append(("capacity-rules-wrong-subject", path))
         for opt, rules_path in variants:
-            repeats = 6 if name in intermittent or name.startswith("capacity-amendment") else 1
+            repeats = 4 if name in intermittent or name.startswith("capacity-amendment") else 1
             if opt.endswith("wrong-subject"):
                 repeats = 1
             for k in range(repeats):
@@ -1065,6 +1065,16 @@ def rule_sets(b: Builder) -> None:
         )
 
 
+TOML_TAMPERS = {
+    "suggested-grade-up",
+    "findings-valence-flipped",
+    "decision-grade-arabic-3",
+    "decision-date-int",
+    "schema-true",
+    "capacity-grade",
+}
+
+
 def tampering(b: Builder) -> None:
     """Saved evaluations edited by hand. Consistent edits are the caller's
     business; edits that contradict the findings and rules must not load."""
@@ -1072,6 +1082,7 @@ def tampering(b: Builder) -> None:
     import datetime
 
     import qifeval
+    from qifeval import _convert
 
     ev = qifeval.evaluate(qifeval.load_findings(EXAMPLE))
     qi = next(r.qi for r in ev.results if r.suggested_grade is not None)
@@ -1190,16 +1201,12 @@ def tampering(b: Builder) -> None:
     for name, (fn, expect) in edits.items():
         doc = copy.deepcopy(saved)
         fn(doc)
-        for fmt in ("json", "toml"):
+        # TOML is slow to write: a sample of the edits in TOML too.
+        for fmt in ("json", "toml") if name in TOML_TAMPERS else ("json",):
             if fmt == "json":
                 data = json.dumps(doc, indent=1)
             else:
-                try:
-                    data = qifeval.dump_evaluation.__globals__["_convert"].dumps_document(
-                        doc, "toml"
-                    )
-                except Exception:  # noqa: BLE001 - some edits have no TOML form (None)
-                    continue
+                data = _convert.dumps_document(doc, "toml")
             path = b.put(f"tamper-{name}.{fmt}", data)
             d = b.case_dir()
             outs = [str(d / "r.md"), str(d / "r.html"), str(d / "ps.md")]
@@ -1260,11 +1267,11 @@ def mutations(b: Builder) -> None:
         "json": json.dumps({**TOP, "findings": base_findings()[:3]}).encode(),
     }
     for fmt, data in sources.items():
-        for k in range(150):
+        for k in range(100):
             cut = rng.randrange(len(data))
             path = b.put(f"mut-{fmt}-cut-{k}.{fmt}", data[:cut])
             b.add("mutation", f"{fmt}/cut-{k}", steps=[["validate", path]], guard=[path])
-        for k in range(250):
+        for k in range(200):
             edited = bytearray(data)
             for _ in range(rng.randint(1, 4)):
                 pos = rng.randrange(len(edited))
