@@ -843,7 +843,7 @@ def sizes(b: Builder) -> None:
         ],
         guard=[path],
         cwd=str(d),
-        extra={"timeout": 60},
+        extra={"timeout": 30},
     )
     long_qi = b.put(
         "size-qi-1mb.json", json.dumps({**TOP, "findings": [finding(1, qi="5." + "9" * 1_000_000)]})
@@ -872,7 +872,7 @@ def sizes(b: Builder) -> None:
         steps=[["validate", path]],
         guard=[path],
         expect="error",
-        extra={"timeout": 60},
+        extra={"timeout": 15},
     )
     path = b.put(
         "size-bad-weight-200000.json",
@@ -884,7 +884,7 @@ def sizes(b: Builder) -> None:
         steps=[["validate", path]],
         guard=[path],
         expect="error",
-        extra={"timeout": 60},
+        extra={"timeout": 15},
     )
     path = b.put(
         "size-dup-ids-50000.json",
@@ -896,7 +896,7 @@ def sizes(b: Builder) -> None:
         steps=[["validate", path]],
         guard=[path],
         expect="error",
-        extra={"timeout": 60},
+        extra={"timeout": 15},
     )
     path = b.put(
         "size-findings-20000.json",
@@ -922,7 +922,7 @@ def sizes(b: Builder) -> None:
         ],
         guard=[path],
         cwd=str(d),
-        extra={"timeout": 60},
+        extra={"timeout": 30},
     )
     names = b.put("size-names-100000.txt", "\n".join(f"Name{i} Surname{i}" for i in range(100_000)))
     b.add(
@@ -930,7 +930,7 @@ def sizes(b: Builder) -> None:
         "names-100000",
         steps=[["evaluate", b.small, "--names", names, "-o", str(b.case_dir() / "r.md")]],
         guard=[names],
-        extra={"timeout": 60},
+        extra={"timeout": 30},
     )
 
 
