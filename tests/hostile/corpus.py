@@ -992,10 +992,10 @@ def rule_sets(b: Builder) -> None:
         "huge-value": 'schema_version = 1\nname = "u"\n[[rules]]\nname = "u"\neffect = "suggest"\ngrade = 4\npriority = 1\nreason = "u"\nwhen = [{ field = "findings", op = ">", value = 99999999999999999999 }]\n',
         "schema-true": 'schema_version = true\nname = "u"\n',
         "name-escape": 'schema_version = 1\nname = "\\u001b]0;qxosc\\u0007"\n',
-        "many-rules-2000": 'schema_version = 1\nname = "many"\n'
+        "many-rules-300": 'schema_version = 1\nname = "many"\n'
         + "".join(
             f'[[rules]]\nname = "r{i}"\neffect = "suggest"\ngrade = {i % 6 + 1}\npriority = {i}\nreason = "r{i}"\nwhen = [{{ field = "findings", op = ">=", value = {i} }}]\n'
-            for i in range(2000)
+            for i in range(300)
         ),
     }
     amend = (ROOT / "src/qifeval/rules/grading.toml").read_text(encoding="utf-8")
