@@ -488,42 +488,46 @@ def outputs(b: Builder) -> None:
             expect="error",
             cwd=str(d),
         )
-    # Special files as outputs: they must stay what they are.
-    sp = b.root / "special-out"
-    sp.mkdir(exist_ok=True)
-    fifo = str(sp / "out-fifo.md")
-    os.mkfifo(fifo)
-    directory = str(sp / "outdir")
-    os.mkdir(directory)
-    devices = []
-    try:
-        dev = str(sp / "null-device")
-        os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
-        devices.append(dev)
-    except OSError:
-        pass
-    specials = {
-        "fifo": fifo,
-        "directory": directory,
-        "missing-dir": str(sp / "no" / "such" / "r.md"),
-    }
-    for dev in devices:
-        specials["device"] = dev
-        link = str(sp / "device-link.md")
-        os.symlink(dev, link)
-        specials["device-link"] = link
-    link = str(sp / "fifo-link.md")
-    os.symlink(fifo, link)
-    specials["fifo-link"] = link
-    for name, path in specials.items():
-        guard = [p for p in specials.values() if "missing" not in p]
+
+    # Special files as outputs: they must stay what they are. Each case has
+    # its own, so that one case's damage does not spill into the next.
+    def make(kind: str, d: Path) -> tuple[str, list[str]] | None:
+        if kind == "missing-dir":
+            return str(d / "no" / "such" / "r.md"), []
+        target = str(
+            d
+            / {"fifo": "out.md", "directory": "outdir", "device": "null-device"}[
+                kind.removesuffix("-link")
+            ]
+        )
+        if kind.startswith("fifo"):
+            os.mkfifo(target)
+        elif kind.startswith("directory"):
+            os.mkdir(target)
+        else:
+            try:
+                os.mknod(target, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+            except OSError:
+                return None  # no permission to make devices here
+        if not kind.endswith("-link"):
+            return target, [target]
+        link = str(d / "link.md")
+        os.symlink(target, link)
+        return link, [target, link]
+
+    for kind in ("fifo", "fifo-link", "directory", "device", "device-link", "missing-dir"):
         for out_opt in ("-o", "--save"):
+            d = b.case_dir()
+            made = make(kind, d)
+            if made is None:
+                continue
+            path, guard = made
             b.add(
                 "output",
-                f"{out_opt}-{name}",
+                f"{out_opt}-{kind}",
                 steps=[["evaluate", b.small, out_opt, path]],
                 guard=guard,
-                expect="any",
+                cwd=str(d),
             )
 
 
