@@ -195,7 +195,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[st
     return cases_file, json.loads(cases_file.read_text(encoding="utf-8"))
 
 
-def test_corpus_is_deterministic_and_broad(corpus: tuple[Path, list[dict[str, Any]]]) -> None:
+def test_corpus_covers_every_category_with_unique_ids(
+    corpus: tuple[Path, list[dict[str, Any]]],
+) -> None:
     _, cases = corpus
     ids = [c["id"] for c in cases]
     assert len(ids) == len(set(ids))
