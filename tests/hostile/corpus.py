@@ -1312,19 +1312,21 @@ def usage(b: Builder) -> None:
 
 def build(root: Path) -> list[Case]:
     b = Builder(root)
-    special_files(b)
+    # Quick categories first, those that hang on blocking reads last: a run
+    # stopped after too many hangs has still tried most of the corpus.
     outputs(b)
     escapes(b)
     encodings(b)
-    depth(b)
-    sizes(b)
-    personal_ids(b)
-    rule_sets(b)
-    tampering(b)
-    concurrency(b)
-    interrupts(b)
     mutations(b)
     usage(b)
+    personal_ids(b)
+    tampering(b)
+    rule_sets(b)
+    concurrency(b)
+    interrupts(b)
+    sizes(b)
+    depth(b)
+    special_files(b)
     return b.finalise()
 
 
