@@ -26,7 +26,13 @@ from ._convert import (
     read_file_bytes,
     write_text_atomic,
 )
-from ._errors import InputError, PersonalDataWarning, QifevalError, UnknownIndicatorError
+from ._errors import (
+    InputError,
+    PersonalDataError,
+    PersonalDataWarning,
+    QifevalError,
+    UnknownIndicatorError,
+)
 from ._privacy import PersonalDataGuard
 from .evaluation._compare import compare_evaluations
 from .evaluation._document import (
@@ -389,15 +395,22 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
         args.file, framework=load_framework(args.framework) if args.framework else None
     )
     previous = _evaluation_from(args.previous) if args.previous else None
-    evaluation = evaluate(
-        evidence,
-        framework=args.framework,
-        rules=args.rules,
-        capacity_rules=args.capacity_rules,
-        previous=previous,
-        strict=args.strict,
-        guard=guard,
-    )
+    try:
+        evaluation = evaluate(
+            evidence,
+            framework=args.framework,
+            rules=args.rules,
+            capacity_rules=args.capacity_rules,
+            previous=previous,
+            strict=args.strict,
+            guard=guard,
+        )
+    except PersonalDataError as exc:
+        if exc.file is not None:
+            raise
+        # The evidence came from FILE (a previous evaluation's label is
+        # scanned too, and named as "previous" in the matches).
+        raise PersonalDataError(exc.matches, file=args.file) from None
     if args.save:
         _check_outputs(args, only="save")
         try:

@@ -84,11 +84,17 @@ def _framework(framework: Framework | str | Path | None, default: str) -> Framew
 def _rules(rules: RuleSet | str | Path | None, subject: str) -> RuleSet:
     if rules is None:
         rules = default_rules() if subject == "indicator" else default_capacity_rules()
-    elif not isinstance(rules, RuleSet):
+    file = None
+    if rules is not None and not isinstance(rules, RuleSet):
+        file = rules
         rules = load_rules(rules)
     if rules.subject != subject:
+        argument = "rules" if subject == "indicator" else "capacity_rules"
         raise InputError(
-            f"rule set {rules.name!r} has subject {rules.subject!r}; {subject} rules are needed here"
+            f"rule set {rules.name!r} has subject {rules.subject!r}; {subject} rules are "
+            f"needed here ({argument}=)",
+            file=file,
+            path="subject",
         )
     return rules
 
