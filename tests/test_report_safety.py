@@ -494,3 +494,23 @@ def test_ids_and_roles_are_redacted_in_every_report(render: str) -> None:
     }[render]()
     assert "0101011237" not in out
     assert "Jamie" not in out
+
+
+CONTROLS = "".join(map(chr, [*range(0x20), 0x7F, *range(0x80, 0xA0)]))
+
+
+@pytest.mark.parametrize("render", ["markdown", "html", "position"])
+def test_no_control_character_reaches_a_report(render: str) -> None:
+    texts = benign()
+    for key in ("partnership", "f0.statement", "f1.source_detail", "rationale", "rule_name"):
+        texts[key] = f"a{CONTROLS}b \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ \x1b[2J"
+    e = evaluation(texts)
+    out = {
+        "markdown": lambda: qifeval.markdown_report(e),
+        "html": lambda: qifeval.html_report(e),
+        "position": lambda: qifeval.position_statement(e).text,
+    }[render]()
+    # HTML keeps tabs and line breaks as the white space they are.
+    allowed = {"\n", "\t", "\r"} if render == "html" else {"\n"}
+    assert not set(out) & (set(CONTROLS) - allowed)
+    assert "\u241b" in out  # ESC shown as its picture

@@ -109,8 +109,12 @@ def names_in(argv: list[str]) -> list[str]:
         elif not a:
             names.append(".")  # an empty path is the current directory
         else:
-            for form in (a, repr(a)[1:-1], ascii(a)[1:-1]):
-                names.extend([form, os.path.basename(form.rstrip("/")) or form])
+            from qifeval._cli import printable
+
+            # as given, as Python or the command line escapes it, and the
+            # start of a long one (messages cut echoed names short)
+            for form in (a, repr(a)[1:-1], ascii(a)[1:-1], printable(a)):
+                names.extend([form, os.path.basename(form.rstrip("/")) or form, form[:120]])
     return [n for n in names if n]
 
 
@@ -269,8 +273,11 @@ def run_interrupt(case: dict[str, Any]) -> tuple[str, str]:
     if outcome != "ok":
         return outcome, detail
     if not call["api"]:
-        # The next run must succeed and clear up after the interrupted one.
-        code, out, err = run_cli(case["steps"][0])
+        # The next run must succeed and clear up after the interrupted one
+        # (the interrupted run may have written its outputs already, so the
+        # rerun replaces them as a user would, with --force).
+        argv = case["steps"][0]
+        code, out, err = run_cli(argv if "--force" in argv else [*argv, "--force"])
         if code != 0:
             return "traceback", f"the run after an interrupt failed: exit {code!r}: {err[-200:]}"
     try:

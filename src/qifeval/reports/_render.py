@@ -66,6 +66,19 @@ _MD_BREAKS = re.compile("[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
 # images, tables, strikethrough, a heading's closing #s, attributes, the escape
 # itself) are backslash-escaped; "<", ">" and "&" become character references,
 # so no Markdown dialect reads raw HTML, an autolink or an entity.
+# Control characters have no place in a report and could act on a terminal
+# that shows it: each becomes its visible picture (U+2400 onwards for C0,
+# U+2421 for DEL) or, for the C1 controls, the replacement character.
+_CONTROLS = str.maketrans(
+    {c: chr(0x2400 + c) for c in range(0x20)}
+    | {0x7F: "\u2421"}
+    | {c: "\ufffd" for c in range(0x80, 0xA0)}
+)
+# In HTML, tabs and line breaks are ordinary white space, and so are the
+# other characters that break or separate lines (shown as a space).
+_HTML_CONTROLS = {k: v for k, v in _CONTROLS.items() if k not in (9, 10, 13)} | {
+    c: " " for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x85)
+}
 _MD_INLINE = str.maketrans(
     {c: "\\" + c for c in "\\`*_[]{}|~#!"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 )
@@ -87,7 +100,7 @@ def markdown_escape(text: str) -> str:
     >>> print(markdown_escape("1. first [see](javascript:x)"))
     1\. first \[see\](javascript:x)
     """
-    text = _MD_BREAKS.sub(" ", text).translate(_MD_INLINE)
+    text = _MD_BREAKS.sub(" ", text).translate(_CONTROLS).translate(_MD_INLINE)
     m = _MD_LEADING.match(text)
     if m is None:
         return text
@@ -97,7 +110,7 @@ def markdown_escape(text: str) -> str:
 
 def _md_code(text: str) -> _Markup:
     """*text* as a Markdown code span, fenced by more backticks than it holds."""
-    text = _MD_BREAKS.sub(" ", text).strip()
+    text = _MD_BREAKS.sub(" ", text).translate(_CONTROLS).strip()
     if not text:
         return _Markup("")
     fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
@@ -473,7 +486,7 @@ section.qi{border-top:2px solid #999;margin-top:1.5rem}
 
 def _h(text: str) -> str:
     """*text* as HTML text, safe in element content and in quoted attributes."""
-    return html.escape(text, quote=True)
+    return html.escape(text.translate(_HTML_CONTROLS), quote=True)
 
 
 _html = _Escaping(_h)
