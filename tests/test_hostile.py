@@ -256,6 +256,7 @@ def test_kill_9_leaves_no_temporary_files_and_no_half_written_output(tmp_path: P
         str(out),
         "--save",
         str(save),
+        "--force",  # each run replaces the outputs of the one before
     ]
     subprocess.run(argv, check=True, env=_env(), timeout=120, capture_output=True)
     full_out, full_save = out.read_bytes(), save.read_bytes()
