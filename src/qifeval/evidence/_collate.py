@@ -532,7 +532,9 @@ def _question_problems(
         "not_applicable": q.not_applicable if q.not_applicable is not None else r.not_applicable,
     }
     if not lists["positive"]:
-        yield InputError("at least one positive answer is needed", file=file, path=f"{qat}.positive")
+        yield InputError(
+            "at least one positive answer is needed", file=file, path=f"{qat}.positive"
+        )
     seen: dict[str, str] = {}
     for name, answers in lists.items():
         for answer in answers:
@@ -777,9 +779,7 @@ _HEADER_WORDS: tuple[tuple[re.Pattern[str], PersonalDataKind], ...] = (
     (re.compile(r"\b(?:tele)?phone\b|\bmobile\b", re.I), PersonalDataKind.PHONE),
 )
 # A value shaped like a person's name: two to four capitalised words.
-_NAME_SHAPE = re.compile(
-    r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:[ \-][A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’]+|\.)){1,3}"
-)
+_NAME_SHAPE = re.compile(r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’]+(?:[ \-][A-ZÀ-ÖØ-Þ](?:[a-zß-öø-ÿ'’]+|\.)){1,3}")
 
 
 def _returns_personal_data(
@@ -953,7 +953,9 @@ def _tally(
 ) -> tuple[int, int, int, list[ReturnsError]]:
     pos = {_norm(a) for a in (q.positive if q.positive is not None else r.positive)}
     neg = {_norm(a) for a in (q.negative if q.negative is not None else r.negative)}
-    na = {_norm(a) for a in (q.not_applicable if q.not_applicable is not None else r.not_applicable)}
+    na = {
+        _norm(a) for a in (q.not_applicable if q.not_applicable is not None else r.not_applicable)
+    }
     counts = [0, 0, 0]
     problems: list[ReturnsError] = []
     for number, cells in table.rows:
@@ -1147,8 +1149,8 @@ def merge_evidence(
     and every set's findings in order.
 
     :param files: the file each set came from, for error messages.
-    :raises InputError: if the sets name different frameworks, a later set
-        has a context, or a finding id is used twice.
+    :raises InputError: if the sets name different partnerships or
+        frameworks, a later set has a context, or a finding id is used twice.
     """
     if not sets:
         raise InputError("no evidence sets to merge")
@@ -1166,6 +1168,13 @@ def merge_evidence(
                 f"the first file's for {first.framework!r}",
                 file=file,
                 path="framework",
+            )
+        if evidence.partnership != first.partnership:
+            raise InputError(
+                f"the findings are for partnership {shown(evidence.partnership)}, "
+                f"the first file's for {shown(first.partnership)}",
+                file=file,
+                path="partnership",
             )
         if evidence.context != type(first.context)():
             raise InputError(
