@@ -798,7 +798,8 @@ def _returns_personal_data(
             where = f"{where_sheet}row {n}, column {shown(header)}"
             flagged += [(n, m) for m in guard.scan(value, field=where)]
         if header not in questions:
-            kind = next((k for p, k in _HEADER_WORDS if p.search(header)), None)
+            words = re.sub(r"[_\-]+", " ", header)
+            kind = next((k for p, k in _HEADER_WORDS if p.search(words)), None)
             if kind is not None:
                 found.append(
                     PersonalDataMatch(
