@@ -170,7 +170,7 @@ class CollationBand:
     valence: Valence = attrs.field(converter=Valence)
     weight: Weight = attrs.field(converter=Weight)
 
-    def holds(self, p: Fraction) -> bool:
+    def _holds(self, p: Fraction) -> bool:
         """Whether share *p* is at or above this band's lower edge."""
         edge = _fraction(self.lower)
         return p >= edge if self.inclusive else p > edge
@@ -202,7 +202,7 @@ class CollationPolicy:
         in words (``"75% ≤ p ≤ 90%"``)."""
         p = Fraction(positive, n)
         for i, band in enumerate(self.bands):
-            if band.holds(p):
+            if band._holds(p):
                 return band, self._range(i)
         raise AssertionError("the last band starts at 0")  # pragma: no cover - checked
 

@@ -135,7 +135,7 @@ class Finding:
     @property
     def departs_from_proposal(self) -> bool:
         """Whether a person changed the valence or weight from what was
-        :attr:`proposed` (false when nothing was proposed)."""
+        ``proposed`` (false when nothing was proposed)."""
         p = self.proposed
         return p is not None and (p.valence is not self.valence or p.weight is not self.weight)
 
