@@ -383,6 +383,15 @@ def test_every_unknown_answer_is_listed(tmp_path: Path) -> None:
     assert [p.path for p in info.value.problems] == ["row 2, column 'q1'", "row 4, column 'q1'"]
 
 
+def test_an_unknown_answer_that_may_be_personal_data_is_not_echoed(tmp_path: Path) -> None:
+    template = write_returns(tmp_path, rows_from(["yes", "Amy Smith", "0101011237"]))
+    with pytest.raises(ReturnsError) as info:
+        collate(template)
+    message = str(info.value)
+    assert "Amy" not in message and "0101011237" not in message
+    assert [p.path for p in info.value.problems] == ["row 3, column 'q1'", "row 4, column 'q1'"]
+
+
 def test_input_limits_apply_to_returns(tmp_path: Path) -> None:
     template = write_returns(tmp_path, rows_from(["yes"] * 200))
     assert template.stat().st_size < 1500 < (tmp_path / "returns.csv").stat().st_size

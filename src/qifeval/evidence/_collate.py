@@ -950,7 +950,7 @@ def _finding(
 
 
 def _tally(
-    table: _Table, r: CollationReturns, q: CollationQuestion, index: int
+    table: _Table, r: CollationReturns, q: CollationQuestion, index: int, guard: PersonalDataGuard
 ) -> tuple[int, int, int, list[ReturnsError]]:
     pos = {_norm(a) for a in (q.positive if q.positive is not None else r.positive)}
     neg = {_norm(a) for a in (q.negative if q.negative is not None else r.negative)}
@@ -973,7 +973,13 @@ def _tally(
                 for name, s in (("positive", pos), ("negative", neg), ("not applicable", na))
                 if s
             )
-            got = "a blank cell" if not answer else f"unknown answer {shown(cells[index].strip())}"
+            value = cells[index].strip()
+            if not answer:
+                got = "a blank cell"
+            elif _NAME_SHAPE.fullmatch(value) or guard.scan(value):
+                got = "an unknown answer (not shown: it may be personal data)"
+            else:
+                got = f"unknown answer {shown(value)}"
             problems.append(
                 ReturnsError(
                     f"{got} (known answers, ignoring case: {known})",
@@ -1112,7 +1118,7 @@ def collate(
             warnings.warn(str(error), PersonalDataWarning, stacklevel=2)
         errors: list[ReturnsError] = []
         for q in r.questions:
-            pos, neg, na, bad = _tally(table, r, q, table.header.index(q.column))
+            pos, neg, na, bad = _tally(table, r, q, table.header.index(q.column), guard)
             errors += bad
             n = pos + neg
             proposal = policy.propose(pos, n) if n else None
