@@ -594,3 +594,24 @@ def test_cli_collate_errors_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert "row 2, column 'q1': unknown answer 'maybe'" in err
     assert "Traceback" not in err
+
+
+@given(
+    st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(',"\n\r'),
+        max_size=200,
+    )
+)
+def test_any_returns_text_collates_or_ends_in_a_clear_error(content: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        template = write_returns(Path(folder), [])
+        (Path(folder) / "returns.csv").write_text("id,q1,q2\n" + content, encoding="utf-8")
+        try:
+            c = collate(template)
+        except ReturnsError as exc:
+            assert exc.row is not None or "UTF-8" in exc.problem or "NUL" in exc.problem
+            assert "returns.csv" in str(exc)
+        else:
+            assert all(t.n + t.not_applicable <= len(content.splitlines()) for t in c.tallies)
