@@ -794,9 +794,15 @@ def _returns_personal_data(
     for i, header in enumerate(table.header):
         values = [(n, cells[i]) for n, cells in table.rows if cells[i].strip()]
         flagged: list[tuple[int, PersonalDataMatch]] = []
+        # Answers repeat: each distinct value is scanned once.
+        seen: dict[str, tuple[PersonalDataMatch, ...]] = {}
+        column = shown(header)
         for n, value in values:
-            where = f"{where_sheet}row {n}, column {shown(header)}"
-            flagged += [(n, m) for m in guard.scan(value, field=where)]
+            if value not in seen:
+                seen[value] = guard.scan(value)
+            if seen[value]:
+                where = f"{where_sheet}row {n}, column {column}"
+                flagged += [(n, attrs.evolve(m, field=where)) for m in seen[value]]
         if header not in questions:
             words = re.sub(r"[_\-]+", " ", header)
             kind = next((k for p, k in _HEADER_WORDS if p.search(words)), None)
