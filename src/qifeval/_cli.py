@@ -42,7 +42,14 @@ from .evaluation._document import (
     load_evaluation,
 )
 from .evaluation._evaluate import Evaluation, check_personal_data, evaluate
-from .evidence._findings import EvidenceSet, evidence_from_document, load_findings
+from .evidence._collate import collate, load_collation_template, merge_evidence
+from .evidence._findings import (
+    EvidenceSet,
+    dump_findings,
+    evidence_from_document,
+    evidence_to_dict,
+    load_findings,
+)
 from .frameworks._loading import available_frameworks, load_framework
 from .frameworks._model import Framework
 from .reports._render import RENDERERS, position_statement
@@ -100,7 +107,14 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--names", type=Path, help=_NAMES_HELP)
 
     ev = sub.add_parser("evaluate", help="evaluate a findings file and write a report")
-    ev.add_argument("file", type=Path, help="findings file (.toml or .json)")
+    ev.add_argument(
+        "file",
+        type=Path,
+        nargs="+",
+        help="findings file (.toml or .json); several are evaluated as one evidence set "
+        "(e.g. hand-written and collated findings), the first giving the partnership and "
+        "context",
+    )
     ev.add_argument(
         "--framework", help="framework id or TOML file (default: the one the file names)"
     )
@@ -128,6 +142,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     diff.add_argument("before", type=Path)
     diff.add_argument("after", type=Path)
+
+    col = sub.add_parser(
+        "collate",
+        help="turn record-reading and survey returns (CSV or XLSX) into quantified findings",
+    )
+    col.add_argument("file", type=Path, help="collation template (.toml or .json)")
+    col.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write the findings here, .toml or .json (default, or -: TOML to standard output)",
+    )
+    col.add_argument(
+        "--framework", help="framework id or TOML file (default: the one the template names)"
+    )
+    col.add_argument(
+        "--policy", type=Path, help="collation policy file (default: the bundled policy)"
+    )
+    col.add_argument(
+        "--strict", action="store_true", help="refuse returns that look like personal data"
+    )
+    col.add_argument("--names", type=Path, help=_NAMES_HELP)
+    _output_options(col)
 
     rep = sub.add_parser("report", help="write a report of a saved evaluation")
     rep.add_argument("file", type=Path, help="saved evaluation (.json or .toml)")
@@ -223,11 +260,14 @@ _INPUTS = {
     "validate": ("file", "framework", "names"),
     "evaluate": ("file", "framework", "rules", "capacity_rules", "previous", "names"),
     "report": ("file", "names"),
+    "collate": ("file", "framework", "policy", "names"),
 }
-_OUTPUTS = {"evaluate": ("output", "save"), "report": ("output",)}
+_OUTPUTS = {"evaluate": ("output", "save"), "report": ("output",), "collate": ("output",)}
 
 
 def _option(dest: str) -> str:
+    if dest == "returns":
+        return "a returns file"
     return "FILE" if dest == "file" else "--" + dest.replace("_", "-")
 
 
@@ -244,7 +284,11 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _check_outputs(args: argparse.Namespace, only: str | None = None) -> None:
+def _check_outputs(
+    args: argparse.Namespace,
+    only: str | None = None,
+    more_inputs: Sequence[tuple[str, Path]] = (),
+) -> None:
     """Refuse before anything is written: an output over an input of the
     same command or over another output, a target that is not a regular
     file, a symbolic link (without ``--follow-symlinks``) and an existing
@@ -254,7 +298,9 @@ def _check_outputs(args: argparse.Namespace, only: str | None = None) -> None:
         value = getattr(args, dest, None)
         if value is None or (dest == "framework" and value in available_frameworks()):
             continue
-        inputs.append((dest, Path(value)))
+        for item in value if isinstance(value, list) else [value]:
+            inputs.append((dest, Path(item)))
+    inputs.extend(more_inputs)
     outputs = []
     for dest in _OUTPUTS.get(args.command, ()):
         value = getattr(args, dest)
@@ -391,9 +437,9 @@ def _cmd_validate(args: argparse.Namespace) -> None:
 def _cmd_evaluate(args: argparse.Namespace) -> None:
     _check_outputs(args)
     guard = _guard(args.names)
-    evidence = load_findings(
-        args.file, framework=load_framework(args.framework) if args.framework else None
-    )
+    framework = load_framework(args.framework) if args.framework else None
+    sets = [load_findings(path, framework=framework) for path in args.file]
+    evidence = sets[0] if len(sets) == 1 else merge_evidence(sets, files=args.file)
     previous = _evaluation_from(args.previous) if args.previous else None
     try:
         evaluation = evaluate(
@@ -462,6 +508,50 @@ def _cmd_report(args: argparse.Namespace) -> None:
         _emit(args, _FORMATS[args.format](evaluation, guard=guard))
 
 
+def _cmd_collate(args: argparse.Namespace) -> None:
+    template = load_collation_template(args.file)
+    folder = args.file.parent
+    returns = [("returns", folder / r.file) for r in template.returns]
+    _check_outputs(args, more_inputs=returns)
+    guard = _guard(args.names)
+    collation = collate(
+        args.file,
+        framework=args.framework,
+        policy=args.policy,
+        base=folder,
+        strict=args.strict,
+        guard=guard,
+    )
+    fmt = "toml" if _is_stdout(args.output) else None
+    if _is_stdout(args.output):
+        text = dump_findings(collation.evidence, fmt="toml")
+        sys.stdout.write(printable(text) if sys.stdout.isatty() else text)
+    else:
+        _check_outputs(args, only="output", more_inputs=returns)
+        try:
+            dump_document(
+                evidence_to_dict(collation.evidence),
+                args.output,
+                fmt,
+                "toml",
+                overwrite=args.force,
+                follow_symlinks=args.follow_symlinks,
+            )
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror or exc}", file=args.output) from None
+    empty = [t for t in collation.tallies if t.proposal is None]
+    small = [t for t in collation.tallies if t.proposal is not None and t.proposal.small_sample]
+    summary = (
+        f"qifeval: collated {len(collation.evidence.findings)} findings from "
+        f"{len(template.returns)} returns file(s)"
+    )
+    if small:
+        summary += f"; small sample: {', '.join(t.finding_id for t in small)}"
+    if empty:
+        summary += f"; no applicable answers (no finding): {', '.join(t.finding_id for t in empty)}"
+    _say(clip(summary, 10 * MAX_ECHO), err=True)
+
+
 _COMMANDS = {
     "frameworks": _cmd_frameworks,
     "show": _cmd_show,
@@ -469,6 +559,7 @@ _COMMANDS = {
     "evaluate": _cmd_evaluate,
     "diff": _cmd_diff,
     "report": _cmd_report,
+    "collate": _cmd_collate,
 }
 
 

@@ -4,6 +4,21 @@ profile fields that rules read and triangulation.
 The same names are importable from :mod:`qifeval`.
 """
 
+from ._collate import (
+    Collation,
+    CollationBand,
+    CollationPolicy,
+    CollationQuestion,
+    CollationReturns,
+    CollationTemplate,
+    QuestionTally,
+    ReturnsError,
+    collate,
+    default_collation_policy,
+    load_collation_policy,
+    load_collation_template,
+    merge_evidence,
+)
 from ._context import (
     ChallengeKind,
     Context,
@@ -22,6 +37,7 @@ from ._findings import (
     dump_findings,
     load_findings,
 )
+from ._proposal import Proposal
 from ._triangulation import (
     Contradiction,
     EvidenceProfile,
@@ -35,6 +51,12 @@ from ._triangulation import (
 
 __all__ = [
     "ChallengeKind",
+    "Collation",
+    "CollationBand",
+    "CollationPolicy",
+    "CollationQuestion",
+    "CollationReturns",
+    "CollationTemplate",
     "Context",
     "ContextualChallenge",
     "Contradiction",
@@ -42,8 +64,11 @@ __all__ = [
     "EvidenceSet",
     "Finding",
     "IllustrationCoverage",
+    "Proposal",
+    "QuestionTally",
     "ReadinessAspect",
     "ReadinessEvidence",
+    "ReturnsError",
     "Severity",
     "SourceKind",
     "Triangulation",
@@ -51,9 +76,14 @@ __all__ = [
     "Valence",
     "Voice",
     "Weight",
+    "collate",
+    "default_collation_policy",
     "dump_findings",
     "illustration_coverage",
+    "load_collation_policy",
+    "load_collation_template",
     "load_findings",
+    "merge_evidence",
     "profiles",
     "triangulate",
 ]

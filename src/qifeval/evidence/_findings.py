@@ -25,6 +25,7 @@ from ..frameworks._grade import quantifier
 from ..frameworks._model import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
 from ._context import Context
 from ._kinds import SourceKind, Valence, Voice, Weight
+from ._proposal import Proposal
 
 __all__ = [
     "EvidenceSet",
@@ -125,10 +126,18 @@ class Finding:
     sample: int | None = None
     voice: Voice | None = attrs.field(default=None, converter=attrs.converters.optional(Voice))
     key_factor: str | None = None
+    proposed: Proposal | None = None
 
     def __attrs_post_init__(self) -> None:
         for path, problem in _finding_problems(self):
             raise InputError(problem, path=path, finding_id=self.id or None)
+
+    @property
+    def departs_from_proposal(self) -> bool:
+        """Whether a person changed the valence or weight from what was
+        ``proposed`` (false when nothing was proposed)."""
+        p = self.proposed
+        return p is not None and (p.valence is not self.valence or p.weight is not self.weight)
 
     @property
     def is_strength(self) -> bool:
