@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_venv.sh
-qifeval_venv ""
+qifeval_venv "[xlsx]"
 report="$PWD/report.html"
 "$VENV/bin/qifeval" evaluate examples/findings.toml --previous examples/findings-2024.toml \
     --format html -o "$report" --force

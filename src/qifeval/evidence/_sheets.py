@@ -215,6 +215,11 @@ def _cell_value(value: object, field: _Field, *, typed: bool) -> object:
     column; ``None`` for an empty cell. *typed* is false for CSV text."""
     if value is None:
         return None
+    if isinstance(value, _Formula):
+        raise _CellError(
+            f"a formula ({shown(value.text)}); qifeval reads values, not formulas: "
+            "replace it by its value (copy the cell, then paste it as values)"
+        )
     if isinstance(value, str):
         if field.kind in ("text", "json"):
             if value == "":
@@ -777,30 +782,27 @@ def _merged_ranges(ws: Any) -> list[str]:
     return sorted(found)
 
 
-def _sheet_rows(ws: Any, problems: _Problems, name: str) -> Iterator[tuple[int, list[Any]]]:
-    """The rows of a read-only worksheet as ``(row number, values)``; a
-    formula is a problem naming its cell."""
+@attrs.frozen
+class _Formula:
+    """A cell holding a formula, refused when its value is read."""
+
+    text: str
+
+
+def _sheet_rows(ws: Any) -> Iterator[tuple[int, list[Any]]]:
+    """The rows of a read-only worksheet as ``(row number, values)``."""
     number = 0
     for cells in ws.iter_rows():
         number += 1
         values: list[Any] = []
-        for col, cell in enumerate(cells):
+        for cell in cells:
             row = getattr(cell, "row", None)
             if row is not None:
                 number = row
             if getattr(cell, "data_type", None) == "f":
-                problems.add(
-                    InputProblem(
-                        problem=f"a formula ({shown(str(cell.value))}); qifeval reads values, "
-                        "not formulas: replace it by its value (copy, then paste as values)",
-                        sheet=name,
-                        row=number,
-                        column=_column_letter(col),
-                    )
-                )
-                values.append(None)
-                continue
-            values.append(cell.value)
+                values.append(_Formula(str(cell.value)))
+            else:
+                values.append(cell.value)
         yield number, values
 
 
@@ -863,7 +865,7 @@ def _read_workbook(
     ffields = {f.name: f for f in _finding_fields()}
     table = _table(
         findings_ws.title,
-        _sheet_rows(findings_ws, problems, findings_ws.title),
+        _sheet_rows(findings_ws),
         list(ffields),
         problems,
         required=[f.name for f in ffields.values() if f.required],
@@ -875,7 +877,7 @@ def _read_workbook(
     if about_ws is not None:
         layout.about_sheet = about_ws.title
         about = _about(
-            _sheet_rows(about_ws, problems, about_ws.title),
+            _sheet_rows(about_ws),
             about_ws.title,
             problems,
             layout,
@@ -894,7 +896,7 @@ def _read_workbook(
 
 def _read_context(ws: Any, problems: _Problems, layout: _Layout) -> dict[str, list[dict[str, Any]]]:
     columns = _context_columns()
-    table = _table(ws.title, _sheet_rows(ws, problems, ws.title), columns, problems)
+    table = _table(ws.title, _sheet_rows(ws), columns, problems)
     if not table.headings:
         return {}
     by_item = {
