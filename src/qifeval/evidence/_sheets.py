@@ -387,9 +387,14 @@ def _locate(p: InputProblem, layout: _Layout) -> InputProblem:
             column=layout.about_column,
         )
     if key in {f.name for f in _about_fields()}:
+        place = (
+            f"sheet {layout.about_sheet}" if layout.about_sheet else "the rows above the heading"
+        )
+        missing = p.problem == "required key is missing"
         return InputProblem(
-            problem=f"{problem} (the {key} is not given: add a row {key!r} to the "
-            f"{layout.about_sheet or 'rows above the heading'})",
+            problem=f"the {key} is not given: add a row {key!r} to {place}"
+            if missing
+            else f"{problem} (in the row {key!r} of {place})",
             path=p.path,
             sheet=layout.about_sheet,
         )
@@ -1131,7 +1136,7 @@ def _dumps_csv(evidence: EvidenceSet) -> str:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     for key, value in _about_rows(doc, typed=False):
-        if value is not None:
+        if value is not None and value != "":
             writer.writerow([key, value])
     writer.writerow(finding_columns())
     for row in _finding_rows(doc, typed=False):
