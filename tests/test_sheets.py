@@ -564,6 +564,20 @@ def test_a_broken_workbook_is_a_clear_error(tmp_path: Path, data: bytes) -> None
         qifeval.load_findings(path)
 
 
+@needs_openpyxl
+def test_a_broken_sheet_inside_a_workbook_is_a_clear_error(tmp_path: Path) -> None:
+    good = _workbook(tmp_path, [_row()])
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut short
+            dst.writestr(info, data)
+    with pytest.raises(InputError, match=r"broken\.xlsx: cannot read the workbook \(ParseError"):
+        qifeval.load_findings(path)
+
+
 def test_csv_encodings_and_separators(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
     heading = ";".join(HEADINGS)

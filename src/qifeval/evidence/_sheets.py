@@ -27,16 +27,18 @@ import math
 import re
 import types
 import typing
-import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import attrs
 
 from .. import _convert
 from .._errors import InputError, InputProblem, MissingDependencyError, shown
+from .._ids import close_matches, did_you_mean
 from ..frameworks._grade import quantifier
 from ..frameworks._model import Framework
 from ._context import ContextualChallenge, ReadinessEvidence
@@ -494,8 +496,6 @@ def _table(
             continue
         field = _heading(str(cell))
         if field not in known:
-            from .._ids import close_matches, did_you_mean
-
             problems.add(
                 InputProblem(
                     problem=f"unknown column {shown(str(cell))}"
@@ -638,8 +638,6 @@ def _about(
         if key in ("field", ""):  # the heading row
             continue
         if key not in fields:
-            from .._ids import close_matches, did_you_mean
-
             problems.add(
                 InputProblem(
                     problem=f"unknown field {shown(str(key_cell))}"
@@ -816,20 +814,30 @@ def _load_xlsx(path: str | Path, framework: Framework | None) -> EvidenceSet:
     data = _convert.read_file_bytes(path)
     _check_zip(data, path)
     problems = _Problems(path)
-    with warnings.catch_warnings():
-        # openpyxl warns about formatting it does not keep (extensions,
-        # styles); qifeval reads only values.
-        warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
-        try:
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        except Exception as exc:  # noqa: BLE001 - any failure of the parser is a broken file
-            raise InputError(
-                f"cannot read the workbook ({type(exc).__name__}: {shown(str(exc))})", file=path
-            ) from None
-        try:
-            return _read_workbook(wb, path, framework, problems)
-        finally:
-            wb.close()
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - any failure of the parser is a broken file
+        raise InputError(
+            f"cannot read the workbook ({type(exc).__name__}: {shown(str(exc))})", file=path
+        ) from None
+    try:
+        return _read_workbook(wb, path, framework, problems)
+    except InputError:
+        raise
+    except (
+        ElementTree.ParseError,
+        zipfile.BadZipFile,
+        zlib.error,
+        KeyError,
+        ValueError,
+        EOFError,
+    ) as exc:
+        # a sheet is parsed as it is read: a broken part shows only now
+        raise InputError(
+            f"cannot read the workbook ({type(exc).__name__}: {shown(str(exc))})", file=path
+        ) from None
+    finally:
+        wb.close()
 
 
 def _read_workbook(
