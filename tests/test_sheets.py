@@ -670,3 +670,34 @@ sys.exit(main(["template", {str(tmp_path / "t.xlsx")!r}]))
     assert "Traceback" not in run.stderr
     err = MissingDependencyError("x", package="p", extra="e")
     assert str(pickle.loads(pickle.dumps(err))) == str(err)
+
+
+@needs_openpyxl
+def test_a_framework_of_ones_own(tmp_path: Path) -> None:
+    fw = qifeval.load_framework(str(ROOT / "docs" / "examples" / "framework.toml"))
+    ev = qifeval.EvidenceSet(partnership="P", framework=fw.id, findings=[finding("F1", qi="2.1")])
+    path = tmp_path / "f.xlsx"
+    qifeval.dump_findings(ev, path)  # not bundled: no list of indicators
+    assert openpyxl.load_workbook(path)["Lists"]["A2"].value is None
+    assert qifeval.load_findings(path, framework=fw) == ev
+    assert (
+        main(
+            [
+                "template",
+                str(tmp_path / "t.xlsx"),
+                "--framework",
+                str(ROOT / "docs" / "examples" / "framework.toml"),
+            ]
+        )
+        == 0
+    )
+    wb = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    assert [c.value for c in wb["Lists"]["A"] if c.value][1:] == [
+        f"{qi.id} {qi.title}" for qi in fw.indicators
+    ]
+    ws = wb["Findings"]
+    ws.append(["F1", f"2.1 {fw.indicator('2.1').title}", "s", "strength", "minor", "practice"])
+    wb["About"]["B2"] = "P"
+    wb.save(tmp_path / "t.xlsx")
+    loaded = qifeval.load_findings(tmp_path / "t.xlsx", framework=fw)
+    assert (loaded.framework, loaded.findings[0].qi) == (fw.id, "2.1")

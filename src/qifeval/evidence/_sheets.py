@@ -37,7 +37,7 @@ from xml.etree import ElementTree
 import attrs
 
 from .. import _convert
-from .._errors import InputError, InputProblem, MissingDependencyError, shown
+from .._errors import InputError, InputProblem, MissingDependencyError, QifevalError, shown
 from .._ids import close_matches, did_you_mean
 from ..frameworks._grade import quantifier
 from ..frameworks._model import Framework
@@ -1161,7 +1161,10 @@ def _xlsx_bytes(evidence: EvidenceSet, framework: Framework | None) -> bytes:
     if framework is None:
         from ..frameworks._loading import framework_by_id
 
-        framework = framework_by_id(evidence.framework)
+        try:
+            framework = framework_by_id(evidence.framework)
+        except QifevalError:  # a framework of the user's own: no list of indicators
+            framework = None
     doc = evidence_to_dict(evidence)
     wb = openpyxl.Workbook(write_only=True)
     bold = Font(bold=True)
@@ -1207,7 +1210,7 @@ def _xlsx_bytes(evidence: EvidenceSet, framework: Framework | None) -> bytes:
             field.name, "yes_no" if field.kind == "bool" else field.name
         )
         if field.kind == "enum" or field.kind == "bool" or field.name == "qi":
-            if list_name in lists:
+            if lists.get(list_name):
                 validate(ws, letter, list_name, field.name.replace("_", " "))
     ws.freeze_panes = "B2"
     ws.append([cell(ws, f.name, heading=True) for f in fields])
@@ -1235,7 +1238,8 @@ def _xlsx_bytes(evidence: EvidenceSet, framework: Framework | None) -> bytes:
     ws.append([cell(ws, h, heading=True) for h in ("field", "value", "what it is")])
     notes = {
         "partnership": "the partnership's name (required)",
-        "framework": f"the framework's id (this workbook lists the indicators of {framework.id})",
+        "framework": "the framework's id"
+        + (f" (this workbook lists the indicators of {framework.id})" if framework else ""),
         "date": "the date of the evaluation (YYYY-MM-DD)",
         "title": "a title, such as 'Joint self-evaluation 2026'",
     }
@@ -1264,12 +1268,12 @@ def _xlsx_bytes(evidence: EvidenceSet, framework: Framework | None) -> bytes:
     return buf.getvalue()
 
 
-def _lists(framework: Framework) -> dict[str, list[str]]:
+def _lists(framework: Framework | None) -> dict[str, list[str]]:
     from ._context import ChallengeKind, ReadinessAspect, Severity
     from ._kinds import SourceKind, Valence, Voice, Weight
 
     return {
-        "qi": [f"{qi.id} {qi.title}" for qi in framework.indicators],
+        "qi": [f"{qi.id} {qi.title}" for qi in framework.indicators] if framework else [],
         "valence": [m.value for m in Valence],
         "weight": [m.value for m in Weight],
         "source": [m.value for m in SourceKind],
@@ -1324,7 +1328,7 @@ _TERMS = (
 )
 
 
-def _instructions(framework: Framework) -> list[tuple[str, str]]:
+def _instructions(framework: Framework | None) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = [
         ("How to fill in this workbook", ""),
         (
@@ -1361,7 +1365,7 @@ def _instructions(framework: Framework) -> list[tuple[str, str]]:
         lines.append((quantifier(share), band))
     lines += [
         ("", ""),
-        ("Framework", f"{framework.id}: {framework.info.title}"),
+        ("Framework", f"{framework.id}: {framework.info.title}" if framework else ""),
     ]
     return lines
 
