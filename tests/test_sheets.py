@@ -701,3 +701,15 @@ def test_a_framework_of_ones_own(tmp_path: Path) -> None:
     wb.save(tmp_path / "t.xlsx")
     loaded = qifeval.load_findings(tmp_path / "t.xlsx", framework=fw)
     assert (loaded.framework, loaded.findings[0].qi) == (fw.id, "2.1")
+
+
+def test_importing_qifeval_does_not_import_openpyxl() -> None:
+    code = "import sys, qifeval, qifeval.evidence, qifeval._cli; print('openpyxl' in sys.modules)"
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""},
+        check=True,
+    )
+    assert run.stdout.strip() == "False"
