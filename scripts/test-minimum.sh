@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Run the pytest suite against the declared minimum version of every
-# run-time dependency (each ">=X" in pyproject.toml's dependencies installed
-# as "==X"), in its own environment (.venv-minimum by default).
+# run-time dependency (each ">=X" in pyproject.toml's dependencies and in the
+# xlsx extra installed as "==X"), in its own environment (.venv-minimum by
+# default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_venv.sh
 VENV="${VENV:-.venv-minimum}"
-qifeval_venv "[test]"
+qifeval_venv "[test,xlsx]"
 pins="$("$VENV/bin/python" - <<'PY'
 import re, tomllib
 with open("pyproject.toml", "rb") as fh:
-    deps = tomllib.load(fh)["project"]["dependencies"]
+    project = tomllib.load(fh)["project"]
+deps = project["dependencies"] + project["optional-dependencies"]["xlsx"]
 for dep in deps:
     m = re.fullmatch(r"([A-Za-z0-9_.-]+)(?:\[[^]]*\])?\s*(?:>=|==)\s*([0-9][^,;\s]*).*", dep)
     if m is None:

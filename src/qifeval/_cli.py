@@ -22,6 +22,7 @@ from . import __version__
 from ._convert import (
     check_output_target,
     dump_document,
+    dumps_document,
     read_document,
     read_file_bytes,
     write_text_atomic,
@@ -45,11 +46,11 @@ from .evaluation._evaluate import Evaluation, check_personal_data, evaluate
 from .evidence._collate import collate, load_collation_template, merge_evidence
 from .evidence._findings import (
     EvidenceSet,
-    dump_findings,
     evidence_from_document,
     evidence_to_dict,
     load_findings,
 )
+from .evidence._sheets import sheet_format, template_bytes
 from .frameworks._loading import available_frameworks, load_framework
 from .frameworks._model import Framework
 from .reports._render import RENDERERS, position_statement
@@ -111,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
         "file",
         type=Path,
         nargs="+",
-        help="findings file (.toml or .json); several are evaluated as one evidence set "
+        help="findings file (.toml, .json, .xlsx or .csv); several are evaluated as one evidence set "
         "(e.g. hand-written and collated findings), the first giving the partnership and "
         "context",
     )
@@ -165,6 +166,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     col.add_argument("--names", type=Path, help=_NAMES_HELP)
     _output_options(col)
+    tpl = sub.add_parser(
+        "template",
+        help="write a findings workbook (.xlsx) or CSV file to fill in",
+        description="Write a findings workbook to fill in without knowing TOML: a Findings "
+        "sheet with drop-down lists, a Context sheet, an About sheet and instructions "
+        "(.xlsx needs: pip install 'qifeval[xlsx]'). A .csv file gets the Findings "
+        "columns only.",
+    )
+    tpl.add_argument("file", type=Path, metavar="FILE", help="the file to write (.xlsx or .csv)")
+    tpl.add_argument(
+        "--framework", default="qif-2018", help="framework id or TOML file (default qif-2018)"
+    )
+    tpl.add_argument("--partnership", default="", help="the partnership's name")
+    tpl.add_argument("--title", default="", help='a title, e.g. "Joint self-evaluation 2026"')
+    _output_options(tpl)
 
     rep = sub.add_parser("report", help="write a report of a saved evaluation")
     rep.add_argument("file", type=Path, help="saved evaluation (.json or .toml)")
@@ -233,11 +249,14 @@ def _error_message(exc: BaseException) -> str:
     """The message of *exc* with what it echoes of the input clipped."""
     if isinstance(exc, InputError):
         where = []
-        if exc.file:
+        cell = exc.problems[0].cell()
+        if cell:  # a spreadsheet: "findings.xlsx, sheet Findings, row 14 (F12), column weight"
+            where.append(", ".join(clip(x) for x in (exc.file, cell) if x))
+        elif exc.file:
             where.append(clip(exc.file))
-        if exc.path:
+        if exc.path and not cell:
             where.append(f"at {clip(exc.path)}")
-        if exc.finding_id:
+        if exc.finding_id and not cell:
             where.append(f"(finding {clip(exc.finding_id)!r})")
         prefix = " ".join(where)
         problem = clip(exc.problem, 4 * MAX_ECHO)
@@ -261,8 +280,14 @@ _INPUTS = {
     "evaluate": ("file", "framework", "rules", "capacity_rules", "previous", "names"),
     "report": ("file", "names"),
     "collate": ("file", "framework", "policy", "names"),
+    "template": ("framework",),
 }
-_OUTPUTS = {"evaluate": ("output", "save"), "report": ("output",), "collate": ("output",)}
+_OUTPUTS = {
+    "evaluate": ("output", "save"),
+    "report": ("output",),
+    "collate": ("output",),
+    "template": ("file",),
+}
 
 
 def _option(dest: str) -> str:
@@ -336,7 +361,7 @@ def _check_distinct(
             )
 
 
-def _write(args: argparse.Namespace, dest: str, text: str) -> None:
+def _write(args: argparse.Namespace, dest: str, text: str | bytes) -> None:
     """Write *text* to the output of option *dest* (checked again, as the
     file system may have changed since the command started)."""
     path: Path = getattr(args, dest)
@@ -359,6 +384,8 @@ def _emit(args: argparse.Namespace, text: str) -> None:
 def _load(path: Path, framework: Framework | None = None) -> Evaluation | EvidenceSet:
     """A saved evaluation or a findings file, told apart by the document's
     ``kind``; the file is read once."""
+    if sheet_format(path) is not None:  # a findings workbook or CSV file
+        return load_findings(path, framework=framework)
     raw = read_document(path)
     if raw.get("kind") == DOCUMENT_KIND:
         return evaluation_from_dict(raw, file=path, framework=framework)
@@ -524,7 +551,7 @@ def _cmd_collate(args: argparse.Namespace) -> None:
     )
     fmt = "toml" if _is_stdout(args.output) else None
     if _is_stdout(args.output):
-        text = dump_findings(collation.evidence, fmt="toml")
+        text = dumps_document(evidence_to_dict(collation.evidence), "toml")
         sys.stdout.write(printable(text) if sys.stdout.isatty() else text)
     else:
         _check_outputs(args, only="output", more_inputs=returns)
@@ -552,6 +579,22 @@ def _cmd_collate(args: argparse.Namespace) -> None:
     _say(clip(summary, 10 * MAX_ECHO), err=True)
 
 
+def _cmd_template(args: argparse.Namespace) -> None:
+    fmt = sheet_format(args.file)
+    if fmt is None:
+        raise InputError(
+            f"a template is a workbook (.xlsx) or a CSV file (.csv), not {args.file.suffix!r}",
+            file=args.file,
+        )
+    _check_outputs(args)
+    framework = load_framework(args.framework)
+    data = template_bytes(
+        framework=framework, partnership=args.partnership, title=args.title, fmt=fmt
+    )
+    _write(args, "file", data)
+    _say(f"{clip(str(args.file))}: template written ({framework.id})")
+
+
 _COMMANDS = {
     "frameworks": _cmd_frameworks,
     "show": _cmd_show,
@@ -560,6 +603,7 @@ _COMMANDS = {
     "diff": _cmd_diff,
     "report": _cmd_report,
     "collate": _cmd_collate,
+    "template": _cmd_template,
 }
 
 

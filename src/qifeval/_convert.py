@@ -955,9 +955,9 @@ def check_output_target(
 
 
 def write_text_atomic(
-    path: str | Path, text: str, *, overwrite: bool = True, follow_symlinks: bool = True
+    path: str | Path, text: str | bytes, *, overwrite: bool = True, follow_symlinks: bool = True
 ) -> None:
-    """Write *text* to *path* so that the file is never half-written: write a
+    """Write *text* (UTF-8), or bytes such as a workbook, to *path* so that the file is never half-written: write a
     temporary file beside it (``.NAME.qifeval-XXXXXXXX.tmp``), flush it to
     disk and rename it over *path*. The temporary file is removed if
     anything fails, including an interrupt.
@@ -984,9 +984,9 @@ def write_text_atomic(
         except OSError:
             mode = 0o644
         os.chmod(tmp, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fd, "wb") as fh:
             fd = -1
-            fh.write(text)
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
             fh.flush()
             os.fsync(fh.fileno())
         if overwrite:

@@ -21,6 +21,7 @@ __all__ = [
     "InconsistentEvaluationError",
     "InputError",
     "InputProblem",
+    "MissingDependencyError",
     "PersonalDataError",
     "PersonalDataWarning",
     "QifevalError",
@@ -96,8 +97,30 @@ class InputProblem:
     problem: str
     path: str = ""
     finding_id: str | None = None
+    #: The sheet of a workbook the problem is in, if any.
+    sheet: str | None = None
+    #: The row of a spreadsheet (numbered from 1, as spreadsheets show it).
+    row: int | None = None
+    #: The column of a spreadsheet, by its heading (such as ``weight``).
+    column: str | None = None
+
+    def cell(self) -> str:
+        """Where in a spreadsheet the problem is, as in ``sheet Findings,
+        row 14 (F12), column weight``; empty if it is not in one."""
+        parts = []
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            row = f"row {self.row}"
+            parts.append(f"{row} ({self.finding_id})" if self.finding_id else row)
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
 
     def __str__(self) -> str:
+        cell = self.cell()
+        if cell:
+            return f"{cell}: {self.problem}"
         where = []
         if self.path:
             where.append(f"at {self.path}")
@@ -124,6 +147,11 @@ class InputError(QifevalError, ValueError):
     :param more_problems: further problems found in the same input.
     :param more_not_checked: whether checking stopped at the limit of
         problems, so that the input may have more.
+    :param sheet: the sheet of a workbook the first problem is in, if any.
+    :param row: the spreadsheet row of the first problem (from 1), if any.
+    :param column: the spreadsheet column of the first problem, by its
+        heading, if any. A problem in a spreadsheet is told as
+        ``findings.xlsx, sheet Findings, row 14 (F12), column weight: …``.
     """
 
     #: Every problem found, the first one first.
@@ -140,12 +168,25 @@ class InputError(QifevalError, ValueError):
         finding_id: str | None = None,
         more_problems: Sequence[InputProblem] = (),
         more_not_checked: bool = False,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
     ) -> None:
         self.problem = _clean(problem)
         self.file = None if file is None else str(file)
         self.path = _clean(path)
         self.finding_id = None if finding_id is None else _clean(finding_id, MAX_SHOWN_CHARS)
-        first = InputProblem(problem=self.problem, path=self.path, finding_id=self.finding_id)
+        self.sheet = None if sheet is None else _clean(sheet, MAX_SHOWN_CHARS)
+        self.row = row
+        self.column = None if column is None else _clean(column, MAX_SHOWN_CHARS)
+        first = InputProblem(
+            problem=self.problem,
+            path=self.path,
+            finding_id=self.finding_id,
+            sheet=self.sheet,
+            row=self.row,
+            column=self.column,
+        )
         self.problems = (
             first,
             *(
@@ -153,6 +194,9 @@ class InputError(QifevalError, ValueError):
                     problem=_clean(p.problem),
                     path=_clean(p.path),
                     finding_id=None if p.finding_id is None else _clean(p.finding_id, 80),
+                    sheet=None if p.sheet is None else _clean(p.sheet, MAX_SHOWN_CHARS),
+                    row=p.row,
+                    column=None if p.column is None else _clean(p.column, MAX_SHOWN_CHARS),
                 )
                 for p in more_problems
             ),
@@ -177,6 +221,9 @@ class InputError(QifevalError, ValueError):
             finding_id=first.finding_id,
             more_problems=rest,
             more_not_checked=more_not_checked,
+            sheet=first.sheet,
+            row=first.row,
+            column=first.column,
         )
 
     def _message(self) -> str:
@@ -185,6 +232,8 @@ class InputError(QifevalError, ValueError):
             where = str(self.problems[0])
             if not file:
                 return where
+            if self.problems[0].cell():
+                return f"{file}, {where}"
             return f"{file} {where}" if self.path or self.finding_id else f"{file}: {where}"
         n = len(self.problems)
         head = f"{n} problem{'s' if n > 1 else ''}"
@@ -205,12 +254,24 @@ class InputError(QifevalError, ValueError):
                 self.finding_id,
                 self.problems[1:],
                 self.more_not_checked,
+                self.sheet,
+                self.row,
+                self.column,
             ),
         )
 
 
 def _rebuild_input_error(  # type: ignore[no-untyped-def]
-    cls, problem, file, path, finding_id, more_problems=(), more_not_checked=False
+    cls,
+    problem,
+    file,
+    path,
+    finding_id,
+    more_problems=(),
+    more_not_checked=False,
+    sheet=None,
+    row=None,
+    column=None,
 ):
     return cls(
         problem,
@@ -219,6 +280,9 @@ def _rebuild_input_error(  # type: ignore[no-untyped-def]
         finding_id=finding_id,
         more_problems=more_problems,
         more_not_checked=more_not_checked,
+        sheet=sheet,
+        row=row,
+        column=column,
     )
 
 
@@ -334,3 +398,29 @@ def _rebuild_inconsistent(problem, file, path, finding_id, saved, recomputed):  
     return InconsistentEvaluationError(
         problem, file=file, path=path, finding_id=finding_id, saved=saved, recomputed=recomputed
     )
+
+
+class MissingDependencyError(QifevalError, ImportError):
+    """A feature needs an optional dependency that is not installed.
+
+    :param feature: what needs it, e.g. ``"reading .xlsx files"``.
+    :param package: the package it needs, e.g. ``"openpyxl"``.
+    :param extra: the qifeval extra that installs it, e.g. ``"xlsx"``.
+    """
+
+    def __init__(self, feature: str, *, package: str, extra: str) -> None:
+        self.feature = feature
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"{feature} needs {package}, which is not installed; "
+            f"install it with: pip install 'qifeval[{extra}]'",
+            name=package,
+        )
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (_rebuild_missing, (self.feature, self.package, self.extra))
+
+
+def _rebuild_missing(feature, package, extra):  # type: ignore[no-untyped-def]
+    return MissingDependencyError(feature, package=package, extra=extra)

@@ -337,12 +337,21 @@ def evidence_to_dict(evidence: EvidenceSet) -> dict[str, Any]:
 
 
 def load_findings(path: str | Path, *, framework: Framework | None = None) -> EvidenceSet:
-    """Load an evidence set from a TOML or JSON findings file and check it
-    against its framework (the bundled one named in the file, unless
-    *framework* is given).
+    """Load an evidence set from a findings file, TOML (``.toml``), JSON
+    (``.json``), a workbook (``.xlsx``) or CSV (``.csv``) by its suffix, and
+    check it against its framework (the bundled one named in the file,
+    unless *framework* is given). See :doc:`/howto/spreadsheets` for
+    workbooks and CSV files.
 
-    :raises InputError: naming the file, the field path and the finding id.
+    :raises InputError: naming the file, the field path (in a spreadsheet,
+        the sheet, row and column) and the finding id.
+    :raises MissingDependencyError: for ``.xlsx`` without openpyxl
+        (``pip install 'qifeval[xlsx]'``).
     """
+    from ._sheets import load_sheet, sheet_format
+
+    if sheet_format(path) is not None:
+        return load_sheet(path, framework=framework)
     return evidence_from_document(_convert.read_document(path), file=path, framework=framework)
 
 
@@ -372,8 +381,23 @@ def evidence_from_document(
 
 def dump_findings(
     evidence: EvidenceSet, path: str | Path | None = None, *, fmt: str | None = None
-) -> str:
-    """Return an evidence set as TOML or JSON text (by *fmt*, or by the
-    suffix of *path*, default TOML) and, if *path* is given, write it there
-    atomically. The text loads back into an equal evidence set."""
+) -> str | bytes:
+    """Return an evidence set as TOML, JSON or CSV text, or as the bytes of
+    a workbook for XLSX (by *fmt*: ``"toml"``, ``"json"``, ``"csv"`` or
+    ``"xlsx"``, or by the suffix of *path*; default TOML) and, if *path* is
+    given, write it there atomically. It loads back into an equal evidence
+    set (see :doc:`/howto/spreadsheets` for what CSV cannot hold).
+
+    :raises InputError: for CSV when the evidence set has context.
+    :raises MissingDependencyError: for XLSX without openpyxl.
+    """
+    from ._sheets import dump_sheet, sheet_format
+
+    sheet = fmt if fmt in ("xlsx", "csv") else None
+    if fmt is None and path is not None:
+        sheet = sheet_format(path)
+    if sheet == "csv":
+        return dump_sheet(evidence, path, "csv").decode("utf-8")
+    if sheet == "xlsx":
+        return dump_sheet(evidence, path, "xlsx")
     return _convert.dump_document(evidence_to_dict(evidence), path, fmt, "toml")
