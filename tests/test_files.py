@@ -469,3 +469,26 @@ def test_a_stopped_save_leaves_no_temporary_file(
     assert not target.exists()
     assert leftovers(tmp_path) == []
     assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_the_next_write_removes_what_a_killed_writer_left(capsys, findings, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead_pid = int(dead.stdout)  # a process that has ended
+    left = tmp_path / f".report.md.qifeval-{dead_pid}-x1y2z3.tmp"
+    live = tmp_path / f".report.md.qifeval-{os.getppid()}-a1b2c3.tmp"  # still running
+    other = tmp_path / f".other.md.qifeval-{dead_pid}-q1w2e3.tmp"  # another target's
+    for p in (left, live, other):
+        p.write_text("half", encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", findings, "-o", tmp_path / "report.md")
+    assert code == 0, err
+    assert not left.exists()
+    assert live.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".report")) == [live.name]

@@ -958,7 +958,7 @@ def write_text_atomic(
     path: str | Path, text: str | bytes, *, overwrite: bool = True, follow_symlinks: bool = True
 ) -> None:
     """Write *text* (UTF-8), or bytes such as a workbook, to *path* so that the file is never half-written: write a
-    temporary file beside it (``.NAME.qifeval-XXXXXXXX.tmp``), flush it to
+    temporary file beside it (``.NAME.qifeval-PID-XXXXXXXX.tmp``), flush it to
     disk and rename it over *path*. The temporary file is removed if
     anything fails, including an interrupt.
 
@@ -973,8 +973,9 @@ def write_text_atomic(
     """
     path = Path(path)
     target = check_output_target(path, overwrite=overwrite, follow_symlinks=follow_symlinks)
+    _remove_stale_temporaries(target)
     fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.name}{TEMP_INFIX}", suffix=TEMP_SUFFIX, dir=target.parent
+        prefix=f".{target.name}{TEMP_INFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=target.parent
     )
     try:
         # mkstemp creates the file private (0600): give it the mode an
@@ -1005,6 +1006,40 @@ def write_text_atomic(
         except OSError:
             pass
         raise
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove the temporary files that earlier writes of *target* left
+    behind when their process was killed (``kill -9``, a power cut): each
+    carries its writer's process id, and only those whose process no
+    longer exists are removed, so a write under way elsewhere is left
+    alone."""
+    prefix = f".{target.name}{TEMP_INFIX}"
+    try:
+        names = [n for n in os.listdir(target.parent or ".") if n.startswith(prefix)]
+    except OSError:
+        return
+    for name in names:
+        pid, sep, _ = name[len(prefix) :].partition("-")
+        if not (sep and pid.isdigit() and name.endswith(TEMP_SUFFIX)):
+            continue
+        # This process's own writes (other threads) and live writers stay.
+        if int(pid) == os.getpid() or _process_exists(int(pid)):
+            continue
+        try:
+            os.unlink(target.parent / name)
+        except OSError:
+            pass
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, owned by someone else
+    return True
 
 
 def _link_new(tmp: str, target: Path) -> None:
