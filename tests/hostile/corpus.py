@@ -845,7 +845,9 @@ def sizes(b: Builder) -> None:
         ],
         guard=[path],
         cwd=str(d),
-        extra={"timeout": 30},
+        # three runs over 20,000 findings, each loading and checking them:
+        # a hang is no answer within a minute, whatever else the machine does
+        extra={"timeout": 60},
     )
     long_qi = b.put(
         "size-qi-1mb.json", json.dumps({**TOP, "findings": [finding(1, qi="5." + "9" * 1_000_000)]})
@@ -924,7 +926,9 @@ def sizes(b: Builder) -> None:
         ],
         guard=[path],
         cwd=str(d),
-        extra={"timeout": 30},
+        # three runs over 20,000 findings, each loading and checking them:
+        # a hang is no answer within a minute, whatever else the machine does
+        extra={"timeout": 60},
     )
     names = b.put("size-names-100000.txt", "\n".join(f"Name{i} Surname{i}" for i in range(100_000)))
     b.add(
