@@ -42,6 +42,7 @@ from .evaluation._evaluate import (
     Evaluation,
     IndicatorResult,
     PreviousEvaluation,
+    SafetyConcern,
     evaluate,
 )
 from .evidence._context import (
@@ -196,6 +197,7 @@ __all__ = [
     "Rule",
     "RuleSet",
     "RulesError",
+    "SafetyConcern",
     "Severity",
     "SourceKind",
     "Trend",
