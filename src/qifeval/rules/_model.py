@@ -520,7 +520,7 @@ BUNDLED_RULES: Mapping[str, str] = {
 
 def bundled_rules(name: str) -> RuleSet:
     """A grading rule set bundled with qifeval, by name (see
-    :data:`BUNDLED_RULES`).
+    :data:`qifeval.rules.BUNDLED_RULES`).
 
     >>> bundled_rules("qifeval-2026").name
     'qifeval-2026'
@@ -547,7 +547,7 @@ def load_rules(path: str | Path) -> RuleSet:
 
     A string that is the name of a bundled rule set (``"qifeval-2026"``,
     ``"qifeval-default"`` or its other name ``"qifeval-2018"``; see
-    :data:`BUNDLED_RULES`) gives that rule set, not a file.
+    :data:`qifeval.rules.BUNDLED_RULES`) gives that rule set, not a file.
 
     :raises RulesError: naming the file and the dotted field path.
     """
