@@ -749,3 +749,26 @@ def test_2026_inconsistent_strengths_never_count(e: EvidenceSet) -> None:
     for ra, rb in zip(a.results, b.results, strict=True):
         if ra.suggested_grade is not None and rb.suggested_grade is not None:
             assert ra.suggested_grade == rb.suggested_grade
+
+
+def test_the_command_line_takes_a_bundled_rule_set_by_name(capsys, tmp_path) -> None:
+    import json
+
+    from qifeval._cli import main
+
+    findings = tmp_path / "f.toml"
+    findings.write_text(
+        'schema_version = 1\npartnership = "P"\nframework = "qif-2018"\n'
+        '[[findings]]\nid = "F1"\nqi = "5.2"\nstatement = "s"\nvalence = "weakness"\n'
+        'weight = "minor"\nsource = "practice"\n',
+        encoding="utf-8",
+    )
+    grades = {}
+    for name in ("qifeval-2026", "qifeval-2018"):
+        assert main(["evaluate", str(findings), "--rules", name, "--format", "json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        (qi,) = [i for i in report["indicators"] if i["qi"] == "5.2"]
+        grades[report["rules"]["grading"]] = qi["suggested_grade"]
+    # One minor finding: no grade under qifeval-2026, Weak under the first rule set.
+    assert grades == {"qifeval-2026": None, "qifeval-default": 2}
+    assert main(["evaluate", str(findings), "--rules", "qifeval-2025"]) != 0
