@@ -409,6 +409,11 @@ def _widest_critical_share(x: IndicatorFacts) -> Computed:
     return widest, sorted_ids(fid for pct, fid in shares if pct == widest)
 
 
+def _points_of(x: IndicatorFacts, test: Callable[[Finding], bool]) -> Computed:
+    chosen = [f for f in x.findings if test(f)]
+    return sum(x.points[f.weight] for f in chosen), sorted_ids(f.id for f in chosen)
+
+
 def _counted_kinds(x: IndicatorFacts) -> set[SourceKind]:
     return {f.source for f in x.findings if _counted_strength(f)}
 
@@ -526,11 +531,6 @@ _computed(
         x.ids("critical_weaknesses"),
     ),
 )
-
-
-def _points_of(x: IndicatorFacts, test: Callable[[Finding], bool]) -> Computed:
-    chosen = [f for f in x.findings if test(f)]
-    return sum(x.points[f.weight] for f in chosen), sorted_ids(f.id for f in chosen)
 
 
 # --------------------------------------------------------------------------
