@@ -177,6 +177,82 @@ for _subject in ("indicator", "capacity"):
         _table.write_text(_text, encoding="utf-8")
 
 
+# -- The worked cases, from the calibration cases ----------------------------
+# explanation/worked-cases.md includes a table written here at build time:
+# each calibration case (tests/calibration/cases.toml) with the grade its
+# words call for, the grade qifeval's rules suggest and the rules that
+# decided it, so that the page shows what the rules do today.
+
+
+def _cell(text: str) -> str:
+    return _md(" ".join(text.split()))
+
+
+def _int(grade: qifeval.Grade | None) -> int:
+    return 0 if grade is None else int(grade)
+
+
+def _worked_cases_table() -> str:
+    import tomllib
+
+    cases_file = DOCS_DIR.parent / "tests" / "calibration" / "cases.toml"
+    data = tomllib.loads(cases_file.read_text(encoding="utf-8"))
+    rules = qifeval.load_rules("qifeval-2026")
+    first = qifeval.load_rules("qifeval-default")
+
+    def label(grade: int | None) -> str:
+        return "no grade" if not grade else f"{grade} {qifeval.Grade(grade).label}"
+
+    rows = [
+        "| Case | QI | Findings | Called for | Suggested | Decided by | "
+        f"`{first.name}` | Rationale |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    agree = 0
+    per_level: dict[int, list[int]] = {g: [0, 0, 0] for g in range(7)}
+    for case in data["cases"]:
+        findings = tuple(qifeval.Finding(**{**f, "qi": case["qi"]}) for f in case["findings"])
+        evidence = qifeval.EvidenceSet(partnership=f"Case {case['id']}", findings=findings)
+        result = qifeval.evaluate(evidence, rules=rules, engine="python").result(case["qi"])
+        old = qifeval.evaluate(evidence, rules=first, engine="python").result(case["qi"])
+        got = _int(result.suggested_grade)
+        agree += got == case["grade"]
+        per_level[case["grade"]][0] += 1
+        per_level[case["grade"]][1] += got == case["grade"]
+        per_level[case["grade"]][2] += _int(old.suggested_grade) == case["grade"]
+        called = label(case["grade"])
+        if case.get("acceptable"):
+            called += " (or " + ", ".join(label(g) for g in case["acceptable"]) + ")"
+        shape = ", ".join(
+            f"{f.weight.value} {f.valence.value}" + (" (critical)" if f.critical else "")
+            for f in findings
+        )
+        decided = ", ".join(f"`{r.name}`" for r in result.rules_fired if r.decisive)
+        rows.append(
+            f"| {case['id']} {_cell(case['title'])} | {case['qi']} | {_cell(shape)} | "
+            f"{called} | {label(got)} | {decided} | {label(_int(old.suggested_grade))} | "
+            f"{_cell(case['rationale'])} |"
+        )
+    levels = [
+        f"| Level called for | Cases | `{rules.name}` agrees | `{first.name}` agrees |",
+        "|---|---:|---:|---:|",
+    ]
+    for g in range(6, -1, -1):
+        n, new_ok, old_ok = per_level[g]
+        levels.append(f"| {label(g)} | {n} | {new_ok} | {old_ok} |")
+    summary = (
+        f"`{rules.name}` suggests the grade called for in {agree} of "
+        f"{len(data['cases'])} cases, on both engines (the test suite checks every case).\n\n"
+    )
+    return summary + "\n".join(levels) + "\n\n" + "\n".join(rows) + "\n"
+
+
+_table = DOCS_DIR / "explanation" / "worked-cases.md.inc"
+_text = _worked_cases_table()
+if not _table.exists() or _table.read_text(encoding="utf-8") != _text:
+    _table.write_text(_text, encoding="utf-8")
+
+
 # -- attrs defaults in signatures ----------------------------------------------
 # attrs gives a field with a factory default (an empty tuple, an empty
 # Context) the sentinel ``NOTHING`` as its default in ``__init__``; show it

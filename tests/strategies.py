@@ -126,7 +126,9 @@ def findings(
     v = draw(st.sampled_from(["strength", "weakness"]) if valence is None else valence)
     strength = v == "strength"
     qi_id = draw(st.sampled_from(QI_IDS) if qi is None else qi)
-    illustrations = [i.ref for i in QIF_2018.indicator(qi_id).illustrations()]
+    indicator = QIF_2018.indicator(qi_id)
+    illustrations = [i.ref for i in indicator.illustrations()]
+    key_factors = [indicator.key_factor_ref(n + 1) for n in range(len(indicator.key_factors))]
     return qifeval.Finding(
         id=id if id is not None else draw(finding_ids),
         qi=qi_id,
@@ -142,6 +144,8 @@ def findings(
         sustained=strength and draw(st.booleans()),
         sector_leading=strength and draw(st.booleans()),
         illustration=draw(st.none() | st.sampled_from(illustrations)) if illustrations else None,
+        sample=draw(st.none() | st.integers(1, 300)),
+        key_factor=draw(st.none() | st.sampled_from(key_factors)) if key_factors else None,
     )
 
 

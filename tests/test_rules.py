@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import qifeval
-from qifeval import EvidenceSet, Finding, Grade, RulesError
+from qifeval import EvidenceSet, Finding, Grade, RulesError, SourceKind
 from qifeval.rules import _durable
 from qifeval.rules._model import rules_from_dict, rules_to_dict
 
@@ -571,3 +571,204 @@ def test_every_effect_is_in_the_effects_table_and_limits_follow_it() -> None:
     assert [
         r for r in c.rules_fired if r.effect in (qifeval.Effect.CAP, qifeval.Effect.LIMIT)
     ] == list(c.limiting_rules)
+
+
+# --- The rule set qifeval-2026 ---------------------------------------------------
+
+RULES_2026 = qifeval.load_rules("qifeval-2026")
+QIS = st.sampled_from(["5.2", "2.1"])
+
+
+def evaluate_2026(e: EvidenceSet) -> qifeval.Evaluation:
+    """The plain-Python engine: the properties are of the rules; the
+    engines' parity is its own test."""
+    return qifeval.evaluate(e, FW, RULES_2026, engine="python")
+
+
+def grade_2026(e: EvidenceSet, qi: str) -> Grade | None:
+    return evaluate_2026(e).result(qi).suggested_grade
+
+
+def test_bundled_rule_sets_by_name() -> None:
+    assert qifeval.load_rules("qifeval-2026").name == "qifeval-2026"
+    assert qifeval.load_rules("qifeval-2018") is qifeval.default_rules()
+    with pytest.raises(RulesError, match="did you mean 'qifeval-2026'"):
+        qifeval.rules.bundled_rules("qifeval-2025")
+
+
+def test_saved_evaluations_name_their_bundled_rule_set(tmp_path) -> None:
+    e = EvidenceSet(
+        partnership="P",
+        findings=[f("A", weight="major"), f("W", valence="weakness", weight="minor")],
+    )
+    for rules in ("qifeval-2026", "qifeval-default"):
+        path = tmp_path / f"{rules}.json"
+        qifeval.dump_evaluation(qifeval.evaluate(e, FW, rules), path)
+        assert qifeval.load_evaluation(path).rules == rules
+
+
+@given(evidence_sets(max_size=30), st.randoms())
+def test_2026_permutation_invariance(e: EvidenceSet, rnd) -> None:
+    shuffled = list(e.findings)
+    rnd.shuffle(shuffled)
+    a = evaluate_2026(e)
+    b = evaluate_2026(e.with_findings(shuffled))
+    assert a.results == b.results
+
+
+@given(evidence_sets(qi=QIS, max_size=12), st.data())
+def test_2026_adding_a_strength_never_lowers_a_grade(e: EvidenceSet, data) -> None:
+    extra = data.draw(findings(qi=QIS, valence=st.just("strength"), id="NEW"))
+    before = grade_2026(e, extra.qi)
+    after = grade_2026(e.with_findings([*e.findings, extra]), extra.qi)
+    if before is not None and after is not None:
+        assert after >= before
+
+
+@given(evidence_sets(qi=QIS, max_size=12), st.data())
+def test_2026_adding_a_weakness_never_raises_a_grade(e: EvidenceSet, data) -> None:
+    extra = data.draw(findings(qi=QIS, valence=st.just("weakness"), id="NEW"))
+    before = grade_2026(e, extra.qi)
+    after = grade_2026(e.with_findings([*e.findings, extra]), extra.qi)
+    if before is not None and after is not None:
+        assert after <= before
+
+
+@given(evidence_sets(qi=QIS, max_size=12), st.data())
+def test_2026_more_positive_answers_on_a_strength_never_lower_a_grade(e: EvidenceSet, data) -> None:
+    s = data.draw(findings(qi=QIS, valence=st.just("strength"), id="NEW"))
+    sample = data.draw(st.integers(1, 200))
+    k = data.draw(st.integers(0, sample))
+    more = data.draw(st.integers(k, sample))
+    low = attrs.evolve(s, proportion=k / sample, sample=sample)
+    high = attrs.evolve(s, proportion=more / sample, sample=sample)
+    before = grade_2026(e.with_findings([*e.findings, low]), s.qi)
+    after = grade_2026(e.with_findings([*e.findings, high]), s.qi)
+    if before is not None and after is not None:
+        assert after >= before
+
+
+@given(evidence_sets(qi=QIS, max_size=12), st.data())
+def test_2026_a_larger_share_on_a_critical_weakness_never_raises_a_grade(
+    e: EvidenceSet, data
+) -> None:
+    w = data.draw(findings(qi=QIS, valence=st.just("weakness"), id="NEW"))
+    sample = data.draw(st.none() | st.integers(1, 200))
+    n = sample or 100
+    k = data.draw(st.integers(0, n))
+    more = data.draw(st.integers(k, n))
+    small = attrs.evolve(w, critical=True, proportion=k / n, sample=sample)
+    large = attrs.evolve(w, critical=True, proportion=more / n, sample=sample)
+    before = grade_2026(e.with_findings([*e.findings, small]), w.qi)
+    after = grade_2026(e.with_findings([*e.findings, large]), w.qi)
+    assert before is not None and after is not None  # a critical weakness is never withheld
+    assert after <= before
+
+
+@given(evidence_sets(max_size=25), st.data())
+def test_2026_extent_of_a_critical_weakness(e: EvidenceSet, data) -> None:
+    w = data.draw(findings(valence=st.just("weakness"), id="CRIT"))
+    sample = data.draw(st.integers(20, 300))
+
+    def grade_with(**changes: object) -> Grade | None:
+        bad = attrs.evolve(w, critical=True, **changes)
+        return grade_2026(e.with_findings([*e.findings, bad]), w.qi)
+
+    # Widespread (15% or more of more than one case): Unsatisfactory.
+    wide = data.draw(st.integers(max(2, -(-15 * sample // 100)), sample))
+    assert grade_with(proportion=wide / sample, sample=sample) is Grade.UNSATISFACTORY
+    # A critical weakness with no proportion: at most Weak.
+    unquantified = grade_with(proportion=None, sample=None)
+    assert unquantified is not None and unquantified <= Grade.WEAK
+    # A single case: never Very good or Excellent.
+    single = grade_with(proportion=1 / sample, sample=sample)
+    assert single is not None and single <= Grade.GOOD
+
+
+@given(evidence_sets(max_size=25), st.data())
+def test_2026_critical_weaknesses_in_two_kinds_give_unsatisfactory(e: EvidenceSet, data) -> None:
+    kinds = data.draw(st.lists(st.sampled_from(SourceKind), min_size=2, max_size=2, unique=True))
+    qi = data.draw(st.sampled_from(["5.2", "2.1", "9.4"]))
+    extra = [
+        f(f"CRIT{i}", qi=qi, valence="weakness", source=kind, critical=True)
+        for i, kind in enumerate(kinds)
+    ]
+    assert grade_2026(e.with_findings([*e.findings, *extra]), qi) is Grade.UNSATISFACTORY
+
+
+@given(evidence_sets(max_size=40))
+def test_2026_high_grades_need_consistent_corroborated_strengths(e: EvidenceSet) -> None:
+    ev = evaluate_2026(e)
+    for r in ev.results:
+        counts = r.profile.counts
+        if r.suggested_grade is not None and r.suggested_grade >= Grade.VERY_GOOD:
+            assert counts["consistent_strength_sources"] >= 3
+            assert counts["critical_weaknesses"] == counts["weaknesses_important"] == 0
+            assert (
+                counts["consistent_strengths_major_beyond_documents"] >= 1
+                or counts["consistent_strengths_important_or_major"] >= 4
+            )
+        if r.suggested_grade is Grade.EXCELLENT:
+            assert counts["exemplary_strengths"] >= 1 and counts["weaknesses"] == 0
+
+
+@given(evidence_sets(max_size=40))
+def test_2026_one_minor_finding_gets_no_grade(e: EvidenceSet) -> None:
+    ev = evaluate_2026(e)
+    by_qi: dict[str, list[Finding]] = {}
+    for x in e.findings:
+        by_qi.setdefault(x.qi, []).append(x)
+    for qi, items in by_qi.items():
+        if len(items) == 1 and items[0].weight.value == "minor" and not items[0].critical:
+            r = ev.result(qi)
+            assert r.suggested_grade is None and "one minor finding" in (r.no_grade_reason or "")
+
+
+@given(evidence_sets(max_size=40))
+def test_2026_safety_concerns_are_every_critical_weakness(e: EvidenceSet) -> None:
+    ev = evaluate_2026(e)
+    critical = sorted((x.qi, x.id) for x in e.findings if x.critical)
+    assert sorted((c.qi, c.finding) for c in ev.safety_concerns) == critical
+
+
+@given(evidence_sets(max_size=40))
+def test_2026_durable_engine_equals_python_evaluator(e: EvidenceSet) -> None:
+    assert qifeval.evaluate(e, FW, RULES_2026).results == evaluate_2026(e).results
+
+
+@given(evidence_sets(max_size=40))
+def test_2026_inconsistent_strengths_never_count(e: EvidenceSet) -> None:
+    """Dropping every strength under one half changes no 2026 grade."""
+    kept = [
+        x
+        for x in e.findings
+        if not (x.is_strength and x.proportion is not None and x.proportion < 0.5)
+    ]
+    a = evaluate_2026(e)
+    b = evaluate_2026(e.with_findings(kept))
+    for ra, rb in zip(a.results, b.results, strict=True):
+        if ra.suggested_grade is not None and rb.suggested_grade is not None:
+            assert ra.suggested_grade == rb.suggested_grade
+
+
+def test_the_command_line_takes_a_bundled_rule_set_by_name(capsys, tmp_path) -> None:
+    import json
+
+    from qifeval._cli import main
+
+    findings = tmp_path / "f.toml"
+    findings.write_text(
+        'schema_version = 1\npartnership = "P"\nframework = "qif-2018"\n'
+        '[[findings]]\nid = "F1"\nqi = "5.2"\nstatement = "s"\nvalence = "weakness"\n'
+        'weight = "minor"\nsource = "practice"\n',
+        encoding="utf-8",
+    )
+    grades = {}
+    for name in ("qifeval-2026", "qifeval-2018"):
+        assert main(["evaluate", str(findings), "--rules", name, "--format", "json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        (qi,) = [i for i in report["indicators"] if i["qi"] == "5.2"]
+        grades[report["rules"]["grading"]] = qi["suggested_grade"]
+    # One minor finding: no grade under qifeval-2026, Weak under the first rule set.
+    assert grades == {"qifeval-2026": None, "qifeval-default": 2}
+    assert main(["evaluate", str(findings), "--rules", "qifeval-2025"]) != 0

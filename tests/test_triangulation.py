@@ -44,21 +44,28 @@ def test_statuses() -> None:
 
 
 def test_contradictions_and_corroboration() -> None:
+    kf1, kf2 = "5.2/key_factor/1", "5.2/key_factor/2"
     t = qifeval.triangulate(
         ev(
-            f("S1", source="stakeholder_views", weight="major"),
-            f("S2", source="stakeholder_views", weight="minor"),
-            f("W1", source="practice", valence="weakness", weight="important"),
-            f("W2", source="stakeholder_views", valence="weakness", weight="major"),
+            f("S1", source="stakeholder_views", weight="major", key_factor=kf1),
+            f("S2", source="stakeholder_views", weight="minor", key_factor=kf1),
+            f("W1", source="practice", valence="weakness", weight="important", key_factor=kf1),
+            f("W2", source="stakeholder_views", valence="weakness", weight="major", key_factor=kf1),
+            # Another point: not compared with the findings on the first.
+            f("W3", source="performance_data", valence="weakness", weight="major", key_factor=kf2),
+            # No point named: never compared.
+            f("W4", source="documentation", valence="weakness", weight="major"),
         ),
         FW,
     )["5.2"]
     assert [
-        (c.strength_source, c.weakness_source, c.strengths, c.weaknesses) for c in t.contradictions
+        (c.point, c.strength_source, c.weakness_source, c.strengths, c.weaknesses)
+        for c in t.contradictions
     ] == [
-        (SourceKind.STAKEHOLDER_VIEWS, SourceKind.PRACTICE, ("S1",), ("W1",)),
+        (kf1, SourceKind.STAKEHOLDER_VIEWS, SourceKind.PRACTICE, ("S1",), ("W1",)),
     ]
     assert "conflicts with" in t.contradictions[0].describe()
+    assert kf1 in t.contradictions[0].describe()
     assert t.to_corroborate == ()  # weaknesses from two kinds
     single = qifeval.triangulate(ev(f("W", valence="weakness", source="practice")), FW)["5.2"]
     assert single.to_corroborate == ("W",)
@@ -142,6 +149,40 @@ def test_every_contradiction_cites_both_valences_from_different_kinds(e: Evidenc
                 w = by_id[i]
                 assert not w.is_strength and w.source is c.weakness_source and w.qi == t.qi
                 assert w.weight.rank >= 2
+
+
+def test_contradictions_on_the_same_illustration() -> None:
+    ill = "5.2/very_good/1"
+    t = qifeval.triangulate(
+        ev(
+            f("S", source="practice", illustration=ill),
+            f("W", source="stakeholder_views", valence="weakness", illustration=ill),
+            f("X", source="performance_data", valence="weakness", illustration="5.2/weak/1"),
+        ),
+        FW,
+    )["5.2"]
+    assert [(c.point, c.strengths, c.weaknesses) for c in t.contradictions] == [
+        (ill, ("S",), ("W",))
+    ]
+
+
+@given(evidence_sets(max_size=40))
+def test_contradictions_are_about_one_point(e: EvidenceSet) -> None:
+    """Both sides of a contradiction name its point, and any important
+    strength and weakness from different kinds on a shared point are in one."""
+    by_id = {x.id: x for x in e.findings}
+    for t in qifeval.triangulate(e, FW).values():
+        flagged = set()
+        for c in t.contradictions:
+            for i in (*c.strengths, *c.weaknesses):
+                assert c.point in (by_id[i].key_factor, by_id[i].illustration)
+            flagged |= {(s, w) for s in c.strengths for w in c.weaknesses}
+        mine = [x for x in e.findings if x.qi == t.qi and x.weight.rank >= 2]
+        for s in (x for x in mine if x.is_strength):
+            for w in (x for x in mine if not x.is_strength):
+                points = {s.key_factor, s.illustration} & {w.key_factor, w.illustration} - {None}
+                if points and s.source is not w.source:
+                    assert (s.id, w.id) in flagged
 
 
 @given(evidence_sets(max_size=40))

@@ -43,6 +43,7 @@ from .evaluation._evaluate import (
     Evaluation,
     IndicatorResult,
     PreviousEvaluation,
+    SafetyConcern,
     evaluate,
 )
 from .evidence._collate import (
@@ -223,6 +224,7 @@ __all__ = [
     "Rule",
     "RuleSet",
     "RulesError",
+    "SafetyConcern",
     "Severity",
     "SourceKind",
     "Trend",

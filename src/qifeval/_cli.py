@@ -54,6 +54,7 @@ from .evidence._sheets import sheet_format, template_bytes
 from .frameworks._loading import available_frameworks, load_framework
 from .frameworks._model import Framework
 from .reports._render import RENDERERS, position_statement
+from .rules._model import BUNDLED_RULES, default_rules
 
 __all__ = ["main"]
 
@@ -119,7 +120,11 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--framework", help="framework id or TOML file (default: the one the file names)"
     )
-    ev.add_argument("--rules", type=Path, help="grading rules file (default: the bundled rules)")
+    ev.add_argument(
+        "--rules",
+        help="grading rules file, or the name of a bundled rule set "
+        f"({', '.join(BUNDLED_RULES)}; default: {default_rules().name})",
+    )
     ev.add_argument("--capacity-rules", type=Path, help="capacity rules file")
     ev.add_argument(
         "--previous", type=Path, help="previous evaluation: a findings file or a saved evaluation"
@@ -322,6 +327,8 @@ def _check_outputs(
     for dest in _INPUTS.get(args.command, ()):
         value = getattr(args, dest, None)
         if value is None or (dest == "framework" and value in available_frameworks()):
+            continue
+        if dest == "rules" and value in BUNDLED_RULES:
             continue
         for item in value if isinstance(value, list) else [value]:
             inputs.append((dest, Path(item)))

@@ -29,6 +29,7 @@ from ._evaluate import (
     Evaluation,
     IndicatorResult,
     PreviousEvaluation,
+    SafetyConcern,
     evaluate,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "Lever",
     "NationalComparison",
     "PreviousEvaluation",
+    "SafetyConcern",
     "Trend",
     "benchmark_national",
     "compare_evaluations",

@@ -26,7 +26,13 @@ from ..frameworks._grade import Grade
 from ..frameworks._loading import available_frameworks, load_framework
 from ..frameworks._model import Framework
 from ..rules._firing import FiredRule
-from ..rules._model import RuleSet, default_capacity_rules, default_rules
+from ..rules._model import (
+    BUNDLED_RULES,
+    RuleSet,
+    bundled_rules,
+    default_capacity_rules,
+    default_rules,
+)
 from ._evaluate import (
     Decision,
     Evaluation,
@@ -128,6 +134,8 @@ def _saved_rules(
     """The rule set a document names: *given*, or the bundled one."""
     key = "rules" if subject == "indicator" else "capacity_rules"
     what = "grading rules" if subject == "indicator" else "capacity rules"
+    if given is None and subject == "indicator" and name in BUNDLED_RULES:
+        return bundled_rules(name)
     if given is None:
         bundled = default_rules() if subject == "indicator" else default_capacity_rules()
         if bundled.name != name:

@@ -36,8 +36,28 @@ __all__ = [
     "Evaluation",
     "IndicatorResult",
     "PreviousEvaluation",
+    "SafetyConcern",
     "evaluate",
 ]
+
+
+@attrs.frozen(kw_only=True)
+class SafetyConcern:
+    """An individual safety concern: a weakness in a critical aspect
+    (children's safety), to escalate at once whatever the indicator's grade.
+
+    :param qi: the indicator the finding is about.
+    :param finding: the finding's id.
+    :param statement: the finding's statement.
+    :param proportion: the share it affects, when given.
+    :param sample: how many records or people that share is of, when given.
+    """
+
+    qi: str
+    finding: str
+    statement: str
+    proportion: float | None = None
+    sample: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -59,6 +79,12 @@ class IndicatorResult:
     profile: EvidenceProfile
     rules_fired: tuple[FiredRule, ...]
     findings: tuple[str, ...]
+
+    @property
+    def safety_concerns(self) -> tuple[str, ...]:
+        """The ids of the indicator's critical weaknesses: each is an
+        individual safety concern, whatever the grade."""
+        return self.profile.finding_ids.get("critical_weaknesses", ())
 
     def explain(self) -> str:
         """The explanation as plain text, one line per rule fired."""
@@ -325,6 +351,23 @@ class Evaluation:
             if d.qi == qi:
                 return d
         return None
+
+    @property
+    def safety_concerns(self) -> tuple[SafetyConcern, ...]:
+        """Every individual safety concern (each critical weakness), in
+        framework order, whatever the grades."""
+        by_id = {f.id: f for f in self.evidence.findings}
+        return tuple(
+            SafetyConcern(
+                qi=r.qi,
+                finding=fid,
+                statement=by_id[fid].statement,
+                proportion=by_id[fid].proportion,
+                sample=by_id[fid].sample,
+            )
+            for r in self.results
+            for fid in r.safety_concerns
+        )
 
     @property
     def suggested_grades(self) -> dict[str, Grade | None]:

@@ -11,6 +11,7 @@ all derived from :data:`FIELDS`.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -359,6 +360,176 @@ _computed(
     "it can switch either way: use it in `withhold` rules",
     _N,
     lambda x: (int(x.documentation_only), x.ids("findings") if x.documentation_only else ()),
+)
+
+
+# --------------------------------------------------------------------------
+# Inconsistent strengths, the extent of critical weaknesses and the quality
+# of the evidence behind strengths (read by the rule set ``qifeval-2026``)
+
+#: A strength whose proportion is under this share describes less than
+#: half: it is inconsistent and never counted as a strength.
+STRENGTH_MIN_SHARE = 0.5
+
+
+def _inconsistent(f: Finding) -> bool:
+    """A strength whose proportion is under one half."""
+    return f.valence is _STRENGTH and f.proportion is not None and f.proportion < STRENGTH_MIN_SHARE
+
+
+def _counted_strength(f: Finding) -> bool:
+    return f.valence is _STRENGTH and not _inconsistent(f)
+
+
+def _cases(f: Finding) -> int | None:
+    """How many records or people a weakness affects (``proportion ×
+    sample``, rounded), or ``None`` when the finding does not say."""
+    if f.proportion is None or f.sample is None:
+        return None
+    return round(f.proportion * f.sample)
+
+
+def _spread(f: Finding) -> bool:
+    """A critical weakness about more than a single case, or one whose
+    extent is not known."""
+    cases = _cases(f)
+    return f.critical and (cases is None or cases > 1)
+
+
+def _share_pct(f: Finding) -> int:
+    assert f.proportion is not None
+    return math.floor(f.proportion * 100 + 1e-9)
+
+
+def _widest_critical_share(x: IndicatorFacts) -> Computed:
+    shares = [(_share_pct(f), f.id) for f in x.findings if _spread(f) and f.proportion is not None]
+    if not shares:
+        return 0, ()
+    widest = max(pct for pct, _ in shares)
+    return widest, sorted_ids(fid for pct, fid in shares if pct == widest)
+
+
+def _points_of(x: IndicatorFacts, test: Callable[[Finding], bool]) -> Computed:
+    chosen = [f for f in x.findings if test(f)]
+    return sum(x.points[f.weight] for f in chosen), sorted_ids(f.id for f in chosen)
+
+
+def _counted_kinds(x: IndicatorFacts) -> set[SourceKind]:
+    return {f.source for f in x.findings if _counted_strength(f)}
+
+
+_count(
+    "strengths_inconsistent",
+    "strengths whose proportion is under one half: they describe less than half, "
+    "so they are inconsistent and never counted as strengths",
+    _N,
+    _inconsistent,
+)
+_count(
+    "findings_counted",
+    "findings without the inconsistent strengths",
+    _N,
+    lambda f: not _inconsistent(f),
+)
+_count("consistent_strengths", "strengths that are not inconsistent", _S, _counted_strength)
+_count(
+    "consistent_strengths_important_or_major",
+    "consistent strengths of weight important or major",
+    _S,
+    lambda f: _counted_strength(f) and f.weight is not Weight.MINOR,
+)
+_count(
+    "consistent_strengths_major_beyond_documents",
+    "consistent major strengths from evidence other than documentation "
+    "(practice, stakeholders' views, performance data)",
+    _S,
+    lambda f: (
+        _counted_strength(f)
+        and f.weight is Weight.MAJOR
+        and f.source is not SourceKind.DOCUMENTATION
+    ),
+)
+_count(
+    "exemplary_strengths",
+    "consistent major strengths that are themselves sustained and sector leading, "
+    "from evidence other than documentation",
+    _S,
+    lambda f: (
+        _counted_strength(f)
+        and f.weight is Weight.MAJOR
+        and f.sustained
+        and f.sector_leading
+        and f.source is not SourceKind.DOCUMENTATION
+    ),
+)
+_computed(
+    "consistent_strength_points",
+    "the consistent strengths' points added up",
+    _S,
+    lambda x: (
+        sum(x.points[f.weight] for f in x.findings if _counted_strength(f)),
+        x.ids("consistent_strengths"),
+    ),
+)
+_computed(
+    "consistent_strength_sources",
+    "distinct kinds of evidence behind the consistent strengths (0-4)",
+    _S,
+    lambda x: (len(_counted_kinds(x)), x.ids("consistent_strengths")),
+)
+_computed(
+    "consistent_strengths_triangulated",
+    "1 if the consistent strengths rest on at least the rule set's "
+    "`triangulation.triangulated` distinct kinds of evidence, else 0",
+    _S,
+    lambda x: (
+        int(len(_counted_kinds(x)) >= x.policy.triangulated),
+        x.ids("consistent_strengths"),
+    ),
+)
+_count(
+    "noncritical_weaknesses_major",
+    "major weaknesses outside a critical aspect",
+    _W,
+    lambda f: f.valence is _WEAKNESS and not f.critical and f.weight is Weight.MAJOR,
+)
+_computed(
+    "noncritical_weakness_points",
+    "the points of the weaknesses outside a critical aspect added up "
+    "(critical weaknesses count by their extent instead)",
+    _W,
+    lambda x: _points_of(x, lambda f: f.valence is _WEAKNESS and not f.critical),
+)
+_computed(
+    "noncritical_heavy_weakness_points",
+    "the points of the important and major weaknesses outside a critical aspect added up",
+    _W,
+    lambda x: _points_of(
+        x, lambda f: f.valence is _WEAKNESS and not f.critical and f.weight is not Weight.MINOR
+    ),
+)
+_count(
+    "critical_spread_weaknesses",
+    "critical weaknesses about more than one case (proportion × sample over 1), "
+    "or whose extent is not given (no proportion or no sample)",
+    _W,
+    _spread,
+)
+_computed(
+    "critical_widest_share_pct",
+    "the largest share, as a whole percentage, of the critical weaknesses about more "
+    "than one case that give a proportion (0 if none)",
+    _W,
+    _widest_critical_share,
+)
+_computed(
+    "critical_weakness_sources",
+    "distinct kinds of evidence behind the critical weaknesses (0-4)",
+    _W,
+    lambda x: (
+        len({f.source for f in x.findings if f.critical}),
+        x.ids("critical_weaknesses"),
+    ),
 )
 
 

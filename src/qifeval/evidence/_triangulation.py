@@ -46,15 +46,20 @@ def _kinds(kinds: Iterable[SourceKind]) -> tuple[SourceKind, ...]:
 
 @attrs.frozen(kw_only=True)
 class Contradiction:
-    """Strengths and weaknesses of weight important or more on one indicator
+    """Strengths and weaknesses of weight important or more about the same
+    point of one indicator (the same key factor or the same illustration)
     whose evidence comes from different source kinds: one to discuss, not to
-    resolve by counting.
+    resolve by counting. Findings about different points, or that name no
+    key factor and no illustration, are not compared.
 
+    :param point: the key factor (``"5.2/key_factor/1"``) or illustration
+        (``"5.2/very_good/1"``) reference both sides are about.
     :param strengths: ids of the strengths from *strength_source*.
     :param weaknesses: ids of the weaknesses from *weakness_source*.
     """
 
     qi: str
+    point: str
     strength_source: SourceKind
     weakness_source: SourceKind
     strengths: tuple[str, ...]
@@ -63,7 +68,7 @@ class Contradiction:
     def describe(self) -> str:
         """One sentence for a report."""
         return (
-            f"{self.strength_source.label} evidence of strength "
+            f"on {self.point}, {self.strength_source.label} evidence of strength "
             f"({', '.join(self.strengths)}) conflicts with "
             f"{self.weakness_source.label} evidence of weakness "
             f"({', '.join(self.weaknesses)})"
@@ -182,20 +187,7 @@ def _triangulation(facts: IndicatorFacts) -> Triangulation:
         status = TriangulationStatus.PARTIAL
     else:
         status = TriangulationStatus.SINGLE_SOURCE
-    important_s = _important(facts.findings, Valence.STRENGTH)
-    important_w = _important(facts.findings, Valence.WEAKNESS)
-    contradictions = tuple(
-        Contradiction(
-            qi=facts.qi,
-            strength_source=sk,
-            weakness_source=wk,
-            strengths=important_s[sk],
-            weaknesses=important_w[wk],
-        )
-        for sk in _kinds(important_s)
-        for wk in _kinds(important_w)
-        if sk is not wk
-    )
+    contradictions = _contradictions(facts.qi, facts.findings)
     to_corroborate: tuple[str, ...] = ()
     if len(weaknesses) == 1:
         to_corroborate = sorted_ids(next(iter(weaknesses.values())))
@@ -208,6 +200,45 @@ def _triangulation(facts: IndicatorFacts) -> Triangulation:
         to_corroborate=to_corroborate,
         kinds_needed=policy.triangulated,
     )
+
+
+def _points(f: Finding) -> tuple[str, ...]:
+    """The points of its indicator a finding is about: its key factor and
+    its illustration, where it names them."""
+    return tuple(p for p in (f.key_factor, f.illustration) if p is not None)
+
+
+def _point_key(point: str) -> tuple[str, int, str]:
+    head, _, n = point.rpartition("/")
+    return (head, int(n), point) if n.isdigit() else (point, 0, point)
+
+
+def _contradictions(qi: str, findings: list[Finding]) -> tuple[Contradiction, ...]:
+    """Important-or-major strengths and weaknesses from different kinds of
+    evidence about the same point, point by point (in reference order)."""
+    by_point: dict[str, list[Finding]] = {}
+    for f in findings:
+        for point in _points(f):
+            by_point.setdefault(point, []).append(f)
+    out = []
+    for point in sorted(by_point, key=_point_key):
+        on_point = by_point[point]
+        strengths = _important(on_point, Valence.STRENGTH)
+        weaknesses = _important(on_point, Valence.WEAKNESS)
+        out += [
+            Contradiction(
+                qi=qi,
+                point=point,
+                strength_source=sk,
+                weakness_source=wk,
+                strengths=strengths[sk],
+                weaknesses=weaknesses[wk],
+            )
+            for sk in _kinds(strengths)
+            for wk in _kinds(weaknesses)
+            if sk is not wk
+        ]
+    return tuple(out)
 
 
 def _important(findings: list[Finding], valence: Valence) -> dict[SourceKind, tuple[str, ...]]:

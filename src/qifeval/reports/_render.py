@@ -20,7 +20,7 @@ import attrs
 from .._ids import ref_key as _ref_order
 from .._privacy import _DEFAULT_GUARD, PersonalDataGuard
 from ..evaluation._capacity import CapacityJudgement
-from ..evaluation._evaluate import Evaluation, IndicatorResult
+from ..evaluation._evaluate import Evaluation, IndicatorResult, SafetyConcern
 from ..evidence._findings import Finding
 from ..frameworks._grade import Grade
 from ..rules._firing import FiredRule
@@ -170,6 +170,12 @@ def _ids(ids: Iterable[str]) -> list[str]:
     return [redact(i) for i in ids]
 
 
+def _safety_concerns(e: Evaluation) -> list[tuple[SafetyConcern, Finding]]:
+    """Every individual safety concern with its finding, in framework order."""
+    by_id = {f.id: f for f in e.evidence.findings}
+    return [(c, by_id[c.finding]) for c in e.safety_concerns]
+
+
 def _fired(r: FiredRule) -> dict[str, Any]:
     return {
         "name": r.name,
@@ -230,6 +236,7 @@ def _json_report(evaluation: Evaluation) -> dict[str, Any]:
                     "weakness_sources": [k.value for k in t.weakness_sources],
                     "contradictions": [
                         {
+                            "point": redact(c.point),
                             "strength_source": c.strength_source.value,
                             "weakness_source": c.weakness_source.value,
                             "strengths": _ids(c.strengths),
@@ -241,6 +248,7 @@ def _json_report(evaluation: Evaluation) -> dict[str, Any]:
                 },
                 "rules_fired": [_fired(x) for x in r.rules_fired],
                 "findings": _ids(r.findings),
+                "safety_concerns": _ids(r.safety_concerns),
             }
         )
     return {
@@ -251,6 +259,16 @@ def _json_report(evaluation: Evaluation) -> dict[str, Any]:
         "date": None if ev.date is None else ev.date.isoformat(),
         "framework": {"id": evaluation.framework, "version": evaluation.framework_version},
         "rules": {"grading": evaluation.rules, "capacity": evaluation.capacity_rules},
+        "safety_concerns": [
+            {
+                "qi": c.qi,
+                "finding": redact(c.finding),
+                "statement": _sentence(f),
+                "proportion": c.proportion,
+                "sample": c.sample,
+            }
+            for c, f in _safety_concerns(evaluation)
+        ],
         "indicators": indicators,
         "capacity": _capacity_json(evaluation.capacity),
     }
@@ -386,7 +404,18 @@ def _markdown_report(evaluation: Evaluation) -> str:
             e.capacity_rules,
         )
     )
-    out += ["", "Grades are suggestions until a person confirms them.", "", "## Summary", ""]
+    out += ["", "Grades are suggestions until a person confirms them.", ""]
+    concerns = _safety_concerns(e)
+    if concerns:
+        out += ["## Individual safety concerns", ""]
+        out.append(
+            "Each weakness in a critical aspect (children's safety) is a concern to "
+            "escalate at once, whatever the grade."
+        )
+        out.append("")
+        out += [_md("- QI {}, {}: {}", c.qi, redact(c.finding), _sentence(f)) for c, f in concerns]
+        out.append("")
+    out += ["## Summary", ""]
     out.append("| QI | Indicator | Suggested | Decision | Triangulation |")
     out.append("|---|---|---|---|---|")
     for r in e.results:
@@ -542,6 +571,7 @@ def _html_report(evaluation: Evaluation, compare: Sequence[Evaluation]) -> str:
         '<p class="note">Grades are suggestions until a person confirms them. '
         "Each grade is shown as a colour and as its number and label.</p></header>",
         "<main>",
+        *_html_safety_concerns(e),
         '<h2 id="grid">Grades</h2>',
         '<div class="scroll"><table class="grid"><caption>Grades by quality indicator '
         "(confirmed where confirmed, otherwise suggested)</caption>",
@@ -565,6 +595,29 @@ def _html_report(evaluation: Evaluation, compare: Sequence[Evaluation]) -> str:
         parts += _html_indicator(e, r)
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"
+
+
+def _html_safety_concerns(e: Evaluation) -> list[str]:
+    concerns = _safety_concerns(e)
+    if not concerns:
+        return []
+    out = [
+        '<section class="safety"><h2 id="safety">Individual safety concerns</h2>',
+        "<p>Each weakness in a critical aspect (children's safety) is a concern to "
+        "escalate at once, whatever the grade.</p><ul>",
+    ]
+    out += [
+        _html(
+            '<li><a href="#qi-{}">QI {}</a>, {}: {}</li>',
+            c.qi,
+            c.qi,
+            redact(c.finding),
+            _sentence(f),
+        )
+        for c, f in concerns
+    ]
+    out.append("</ul></section>")
+    return out
 
 
 def _html_rules(rules: Sequence[FiredRule]) -> list[str]:

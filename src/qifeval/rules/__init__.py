@@ -6,6 +6,7 @@ with :func:`load_rules`. Only ``_durable`` talks to durable-rules.
 
 from ._firing import FiredRule, engine_cache_clear
 from ._model import (
+    BUNDLED_RULES,
     Comparison,
     Confidence,
     ConfidenceBands,
@@ -15,12 +16,14 @@ from ._model import (
     RulesError,
     RuleSet,
     TriangulationPolicy,
+    bundled_rules,
     default_capacity_rules,
     default_rules,
     load_rules,
 )
 
 __all__ = [
+    "BUNDLED_RULES",
     "Comparison",
     "Confidence",
     "ConfidenceBands",
@@ -31,6 +34,7 @@ __all__ = [
     "RuleSet",
     "RulesError",
     "TriangulationPolicy",
+    "bundled_rules",
     "default_capacity_rules",
     "default_rules",
     "engine_cache_clear",

@@ -22,6 +22,7 @@ from ..evidence._triangulation import EvidenceProfile
 from ..frameworks._grade import Grade
 
 __all__ = [
+    "BUNDLED_RULES",
     "Comparison",
     "Confidence",
     "ConfidenceBands",
@@ -31,6 +32,7 @@ __all__ = [
     "RuleSet",
     "RulesError",
     "TriangulationPolicy",
+    "bundled_rules",
     "default_capacity_rules",
     "default_rules",
     "load_rules",
@@ -506,6 +508,33 @@ def default_rules() -> RuleSet:
     return _bundled("grading.toml")
 
 
+#: The grading rule sets bundled with qifeval: the names :func:`load_rules`
+#: and saved evaluations find them by, and their files. ``qifeval-2018`` is
+#: another name for the first edition, ``qifeval-default``.
+BUNDLED_RULES: Mapping[str, str] = {
+    "qifeval-default": "grading.toml",
+    "qifeval-2018": "grading.toml",
+    "qifeval-2026": "grading-2026.toml",
+}
+
+
+def bundled_rules(name: str) -> RuleSet:
+    """A grading rule set bundled with qifeval, by name (see
+    :data:`qifeval.rules.BUNDLED_RULES`).
+
+    >>> bundled_rules("qifeval-2026").name
+    'qifeval-2026'
+
+    :raises RulesError: if no bundled rule set has that name.
+    """
+    try:
+        filename = BUNDLED_RULES[name]
+    except KeyError:
+        hint = did_you_mean(close_matches(name, BUNDLED_RULES))
+        raise RulesError(f"no bundled rule set named {name!r}{hint}") from None
+    return _bundled(filename)
+
+
 def default_capacity_rules() -> RuleSet:
     """qifeval's default capacity-for-improvement rules
     (``rules/capacity.toml``)."""
@@ -516,7 +545,13 @@ def load_rules(path: str | Path) -> RuleSet:
     """Load a rules file (TOML or JSON): a complete rule set, or with
     ``base = "default"`` an amendment of the default rules.
 
+    A string that is the name of a bundled rule set (``"qifeval-2026"``,
+    ``"qifeval-default"`` or its other name ``"qifeval-2018"``; see
+    :data:`qifeval.rules.BUNDLED_RULES`) gives that rule set, not a file.
+
     :raises RulesError: naming the file and the dotted field path.
     """
+    if isinstance(path, str) and path in BUNDLED_RULES:
+        return bundled_rules(path)
     raw = _convert.read_document(path, error=RulesError)
     return rules_from_dict(raw, file=path)
