@@ -90,9 +90,6 @@ class ReturnsError(InputError):
         more_problems: Sequence[InputProblem] = (),
         more_not_checked: bool = False,
     ) -> None:
-        self.sheet = sheet
-        self.row = row
-        self.column = column
         super().__init__(
             problem,
             file=file,
@@ -100,6 +97,11 @@ class ReturnsError(InputError):
             more_problems=more_problems,
             more_not_checked=more_not_checked,
         )
+        # Set after the base class, which has fields of the same names for
+        # findings workbooks (their message names them differently).
+        self.sheet = sheet
+        self.row = row
+        self.column = column
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         return (
