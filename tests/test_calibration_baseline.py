@@ -80,7 +80,7 @@ LEADS = (
     ("most ", "most"),
     ("the majority of ", "majority"),
     ("less than half of ", "less than half"),
-    ("a few ", "few"),
+    ("a few ", "a few"),
     ("none of ", "none"),
     ("one ", "one"),
 )
