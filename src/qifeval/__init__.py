@@ -9,6 +9,8 @@ findings and rules behind it.
 from ._convert import InputLimits, current_input_limits, input_limits
 from ._errors import (
     EngineError,
+    EvidenceError,
+    EvidenceWarning,
     FrameworkError,
     InconsistentEvaluationError,
     InputError,
@@ -44,6 +46,7 @@ from .evaluation._evaluate import (
     PreviousEvaluation,
     evaluate,
 )
+from .evidence._consistency import check_findings
 from .evidence._context import (
     ChallengeKind,
     Context,
@@ -62,6 +65,7 @@ from .evidence._findings import (
     dump_findings,
     load_findings,
 )
+from .evidence._quantity import WilsonInterval, sample_needed, wilson_interval
 from .evidence._triangulation import (
     Contradiction,
     EvidenceProfile,
@@ -150,8 +154,10 @@ __all__ = [
     "EngineError",
     "Evaluation",
     "EvaluationDiff",
+    "EvidenceError",
     "EvidenceProfile",
     "EvidenceSet",
+    "EvidenceWarning",
     "Finding",
     "FiredRule",
     "Framework",
@@ -207,9 +213,11 @@ __all__ = [
     "Voice",
     "Weight",
     "WellbeingIndicator",
+    "WilsonInterval",
     "__version__",
     "available_frameworks",
     "benchmark_national",
+    "check_findings",
     "compare_evaluations",
     "current_input_limits",
     "default_capacity_rules",
@@ -236,6 +244,8 @@ __all__ = [
     "profiles",
     "quantifier",
     "redact",
+    "sample_needed",
     "scan_text",
     "triangulate",
+    "wilson_interval",
 ]

@@ -26,7 +26,13 @@ from ._convert import (
     read_file_bytes,
     write_text_atomic,
 )
-from ._errors import InputError, PersonalDataWarning, QifevalError, UnknownIndicatorError
+from ._errors import (
+    EvidenceWarning,
+    InputError,
+    PersonalDataWarning,
+    QifevalError,
+    UnknownIndicatorError,
+)
 from ._privacy import PersonalDataGuard
 from .evaluation._compare import compare_evaluations
 from .evaluation._document import (
@@ -36,6 +42,7 @@ from .evaluation._document import (
     load_evaluation,
 )
 from .evaluation._evaluate import Evaluation, check_personal_data, evaluate
+from .evidence._consistency import check_findings, refuse_or_warn
 from .evidence._findings import EvidenceSet, evidence_from_document, load_findings
 from .frameworks._loading import available_frameworks, load_framework
 from .frameworks._model import Framework
@@ -89,7 +96,10 @@ def _parser() -> argparse.ArgumentParser:
         "--framework", help="framework id or TOML file (default: the one the file names)"
     )
     val.add_argument(
-        "--strict", action="store_true", help="treat possible personal data as an error"
+        "--strict",
+        action="store_true",
+        help="treat possible personal data, and findings that fail the consistency checks, "
+        "as errors",
     )
     val.add_argument("--names", type=Path, help=_NAMES_HELP)
 
@@ -113,7 +123,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--save", type=Path, help="also save the whole evaluation (.json or .toml)")
     _output_options(ev)
     ev.add_argument(
-        "--strict", action="store_true", help="refuse input that looks like personal data"
+        "--strict",
+        action="store_true",
+        help="refuse input that looks like personal data, and findings that fail the "
+        "consistency checks (unless marked checked)",
     )
     ev.add_argument("--names", type=Path, help=_NAMES_HELP)
 
@@ -378,8 +391,14 @@ def _cmd_validate(args: argparse.Namespace) -> None:
         return
     evidence = loaded
     check_personal_data(evidence, strict=args.strict, guard=_guard(args.names), file=args.file)
+    found = check_findings(evidence)
+    if args.strict:
+        refuse_or_warn(found, strict=True, file=args.file)
     qis = len({f.qi for f in evidence.findings})
     _say(f"{name}: valid ({len(evidence.findings)} findings on {qis} indicators)")
+    for w in found:
+        checked = " (checked by a person)" if w.checked else ""
+        _say(f"qifeval: warning: {name} {clip(str(w), 10 * MAX_ECHO)}{checked}", err=True)
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> None:
@@ -469,6 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", PersonalDataWarning)
+            warnings.simplefilter("always", EvidenceWarning)
             code = _run(args)
         for w in caught:
             _say(f"qifeval: warning: {clip(str(w.message), 10 * MAX_ECHO)}", err=True)

@@ -4,6 +4,7 @@ profile fields that rules read and triangulation.
 The same names are importable from :mod:`qifeval`.
 """
 
+from ._consistency import CHECKS, SMALL_SAMPLE, check_findings
 from ._context import (
     ChallengeKind,
     Context,
@@ -22,6 +23,7 @@ from ._findings import (
     dump_findings,
     load_findings,
 )
+from ._quantity import BANDS, Band, WilsonInterval, sample_needed, wilson_interval
 from ._triangulation import (
     Contradiction,
     EvidenceProfile,
@@ -34,6 +36,10 @@ from ._triangulation import (
 )
 
 __all__ = [
+    "BANDS",
+    "CHECKS",
+    "SMALL_SAMPLE",
+    "Band",
     "ChallengeKind",
     "Context",
     "ContextualChallenge",
@@ -51,9 +57,13 @@ __all__ = [
     "Valence",
     "Voice",
     "Weight",
+    "WilsonInterval",
+    "check_findings",
     "dump_findings",
     "illustration_coverage",
     "load_findings",
     "profiles",
+    "sample_needed",
     "triangulate",
+    "wilson_interval",
 ]
