@@ -322,3 +322,36 @@ def test_bands_are_what_the_checks_compare_against() -> None:
     assert set(LEADS) == {b.term for b in BANDS} == set(INSIDE)
     for term, p in INSIDE.items():
         assert p in next(b for b in BANDS if b.term == term)
+
+
+def test_reports_list_the_warnings_and_show_the_figures() -> None:
+    ok = _finding(id="F1", proportion=47 / 60, sample=60)
+    ev = _evidence(ok, attrs.evolve(BAD, checked=True), _finding(id="F3", proportion=0.9))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", qifeval.EvidenceWarning)
+        e = qifeval.evaluate(ev, engine="python")
+    md = qifeval.markdown_report(e)
+    section = md.split("## Evidence warnings", 1)[1].split("## ", 1)[0]
+    lines = [x for x in section.splitlines() if x.startswith("- ")]
+    assert len(lines) == 3
+    assert (
+        "F9" in lines[0] and "quantifier-mismatch" in lines[0] and "checked by a person" in lines[0]
+    )
+    assert "F3" in lines[2] and "no-sample" in lines[2] and "checked" not in lines[2]
+    assert "most (78%, 47 of 60; could be a majority)" in md
+    html = qifeval.html_report(e)
+    assert html.count('id="warnings"') == 1 and "no-sample" in html
+    report = qifeval.json_report(e)
+    assert [(w["finding"], w["code"], w["checked"]) for w in report["warnings"]] == [
+        ("F9", "quantifier-mismatch", True),
+        ("F9", "strength-under-half", True),
+        ("F3", "no-sample", False),
+    ]
+    assert report["warnings"][2]["path"] == "findings[2].proportion"
+
+
+def test_reports_without_warnings_have_no_warnings_section() -> None:
+    e = qifeval.evaluate(_evidence(_finding(id="F1", proportion=0.8, sample=400)), engine="python")
+    assert "Evidence warnings" not in qifeval.markdown_report(e)
+    assert 'id="warnings"' not in qifeval.html_report(e)
+    assert qifeval.json_report(e)["warnings"] == []
