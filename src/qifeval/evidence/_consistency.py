@@ -116,7 +116,7 @@ def check_findings(
 ) -> tuple[EvidenceWarning, ...]:
     """Check every finding: its statement's evaluative term against its
     proportion, a strength under one half, a proportion without a sample,
-    a sample under *small_sample* (see :data:`CHECKS`). Returns one
+    a sample under *small_sample* (the codes are those of ``CHECKS``). Returns one
     :class:`~qifeval.EvidenceWarning` per problem, in finding order; those
     of findings a person checked have ``checked`` set.
 

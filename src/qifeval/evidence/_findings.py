@@ -112,8 +112,8 @@ class Finding:
     ...             proportion=0.8, sample=60)
     >>> f.quantified()
     'most records show a chronology'
-    >>> attrs.evolve(f, proportion=47 / 60).described()
-    'most (78%, 47 of 60; could be a majority)'
+    >>> f.described()
+    'most (80%, 48 of 60; could be a majority)'
     """
 
     id: str

@@ -140,7 +140,8 @@ def wilson_interval(share: float, sample: int) -> WilsonInterval:
     Unlike the share ± 1.96 standard errors it stays within 0 to 1 and
     is sound for small samples and shares near 0 or 1.
 
-    >>> i = wilson_interval(47 / 60, 60)
+    >>> import qifeval
+    >>> i = qifeval.wilson_interval(47 / 60, 60)
     >>> round(i.low, 3), round(i.high, 3), i.terms
     (0.664, 0.869, ('majority', 'most'))
 
@@ -171,9 +172,10 @@ def sample_needed(share: float, band: str | None = None) -> int | None:
     Returns ``None`` when no sample settles the band: at a share of 0 or
     1 (the interval always reaches "a few" or "almost all"), on a band's
     closed edge (50% is always "could be less than half"), or beyond
-    :data:`MAX_SAMPLE_SEARCHED`.
+    ``MAX_SAMPLE_SEARCHED`` (10**12).
 
-    >>> sample_needed(0.8), sample_needed(0.75)
+    >>> import qifeval
+    >>> qifeval.sample_needed(0.8), qifeval.sample_needed(0.75)
     (289, None)
 
     :raises InputError: for a share outside 0 to 1, an unknown band, or a
