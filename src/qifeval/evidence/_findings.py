@@ -146,8 +146,9 @@ class Finding:
 
     def quantified(self) -> str:
         """The statement led by the evaluative term for its proportion
-        (``"most"``, ``"a majority of"`` …), or the statement alone if it has
-        no proportion."""
+        (``"most"``, ``"the majority of"`` …), or the statement alone if it
+        has no proportion or already leads with an evaluative term (which
+        the consistency checks compare with the proportion)."""
         if self.proportion is None or evaluative_lead(self.statement) is not None:
             return self.statement
         word = quantifier(self.proportion)
