@@ -180,7 +180,7 @@ def test_markdown_report_is_stable() -> None:
         "| 5.2 | Assessing risk and need | 5 Very good | 5 Very good (confirmed) | triangulated |"
         in a
     )
-    assert "Most records read showed A (A; major; practice)" in a
+    assert "Most records read showed A (A; major; practice; most (80%))" in a
     assert "Suggested grade: no grade. An outcome indicator evidenced only by documentation" in a
 
 

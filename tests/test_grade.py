@@ -67,8 +67,8 @@ def test_parse_round_trips_label_and_number(g: Grade) -> None:
     ("p", "word"),
     [
         (0, "none"),
-        (0.0001, "few"),
-        (0.1499, "few"),
+        (0.0001, "a few"),
+        (0.1499, "a few"),
         (0.15, "less than half"),
         (0.4999, "less than half"),
         (0.5, "majority"),
@@ -85,13 +85,37 @@ def test_quantifier_band_edges(p: float, word: str) -> None:
     assert quantifier(p) == word
 
 
+# Each edge of DOMAIN's bands: (edge, term just below it, term at it, term just above it).
+EDGES = [
+    (0.15, "a few", "less than half", "less than half"),
+    (0.5, "less than half", "majority", "majority"),
+    (0.75, "majority", "most", "most"),
+    (0.9, "most", "most", "almost all"),
+]
+
+
+@pytest.mark.parametrize(("edge", "below", "at", "above"), EDGES)
+def test_quantifier_either_side_of_every_edge(edge: float, below: str, at: str, above: str) -> None:
+    assert quantifier(math.nextafter(edge, 0)) == below
+    assert quantifier(edge) == at
+    assert quantifier(math.nextafter(edge, 1)) == above
+
+
+def test_quantifier_ends_are_points_and_the_smallest_band_is_a_few() -> None:
+    assert quantifier(0.0) == "none"
+    assert quantifier(math.nextafter(0, 1)) == "a few"
+    assert quantifier(math.nextafter(1, 0)) == "almost all"
+    assert quantifier(1.0) == "all"
+    assert "few" not in {quantifier(i / 1000) for i in range(1001)}
+
+
 @pytest.mark.parametrize("p", [-0.01, 1.01, math.nan, math.inf, True, "0.5", None])
 def test_quantifier_rejects(p: object) -> None:
     with pytest.raises(InputError, match="proportion"):
         quantifier(p)  # type: ignore[arg-type]
 
 
-ORDER = ["none", "few", "less than half", "majority", "most", "almost all", "all"]
+ORDER = ["none", "a few", "less than half", "majority", "most", "almost all", "all"]
 
 
 @given(st.floats(0, 1), st.floats(0, 1))

@@ -9,6 +9,8 @@ findings and rules behind it.
 from ._convert import InputLimits, current_input_limits, input_limits
 from ._errors import (
     EngineError,
+    EvidenceError,
+    EvidenceWarning,
     FrameworkError,
     InconsistentEvaluationError,
     InputError,
@@ -61,6 +63,7 @@ from .evidence._collate import (
     load_collation_template,
     merge_evidence,
 )
+from .evidence._consistency import check_findings
 from .evidence._context import (
     ChallengeKind,
     Context,
@@ -80,6 +83,7 @@ from .evidence._findings import (
     load_findings,
 )
 from .evidence._proposal import Proposal
+from .evidence._quantity import WilsonInterval, sample_needed, wilson_interval
 from .evidence._triangulation import (
     Contradiction,
     EvidenceProfile,
@@ -174,8 +178,10 @@ __all__ = [
     "EngineError",
     "Evaluation",
     "EvaluationDiff",
+    "EvidenceError",
     "EvidenceProfile",
     "EvidenceSet",
+    "EvidenceWarning",
     "Finding",
     "FiredRule",
     "Framework",
@@ -236,9 +242,11 @@ __all__ = [
     "Voice",
     "Weight",
     "WellbeingIndicator",
+    "WilsonInterval",
     "__version__",
     "available_frameworks",
     "benchmark_national",
+    "check_findings",
     "collate",
     "compare_evaluations",
     "current_input_limits",
@@ -270,6 +278,8 @@ __all__ = [
     "profiles",
     "quantifier",
     "redact",
+    "sample_needed",
     "scan_text",
     "triangulate",
+    "wilson_interval",
 ]

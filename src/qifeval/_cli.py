@@ -28,6 +28,7 @@ from ._convert import (
     write_text_atomic,
 )
 from ._errors import (
+    EvidenceWarning,
     InputError,
     PersonalDataError,
     PersonalDataWarning,
@@ -44,6 +45,7 @@ from .evaluation._document import (
 )
 from .evaluation._evaluate import Evaluation, check_personal_data, evaluate
 from .evidence._collate import collate, load_collation_template, merge_evidence
+from .evidence._consistency import check_findings, refuse_or_warn
 from .evidence._findings import (
     EvidenceSet,
     evidence_from_document,
@@ -104,7 +106,10 @@ def _parser() -> argparse.ArgumentParser:
         "--framework", help="framework id or TOML file (default: the one the file names)"
     )
     val.add_argument(
-        "--strict", action="store_true", help="treat possible personal data as an error"
+        "--strict",
+        action="store_true",
+        help="treat possible personal data, and findings that fail the consistency checks, "
+        "as errors",
     )
     val.add_argument("--names", type=Path, help=_NAMES_HELP)
 
@@ -139,7 +144,10 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--save", type=Path, help="also save the whole evaluation (.json or .toml)")
     _output_options(ev)
     ev.add_argument(
-        "--strict", action="store_true", help="refuse input that looks like personal data"
+        "--strict",
+        action="store_true",
+        help="refuse input that looks like personal data, and findings that fail the "
+        "consistency checks (unless marked checked)",
     )
     ev.add_argument("--names", type=Path, help=_NAMES_HELP)
 
@@ -464,8 +472,14 @@ def _cmd_validate(args: argparse.Namespace) -> None:
         return
     evidence = loaded
     check_personal_data(evidence, strict=args.strict, guard=_guard(args.names), file=args.file)
+    found = check_findings(evidence)
+    if args.strict:
+        refuse_or_warn(found, strict=True, file=args.file)
     qis = len({f.qi for f in evidence.findings})
     _say(f"{name}: valid ({len(evidence.findings)} findings on {qis} indicators)")
+    for w in found:
+        checked = " (checked by a person)" if w.checked else ""
+        _say(f"qifeval: warning: {name} {clip(str(w), 10 * MAX_ECHO)}{checked}", err=True)
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> None:
@@ -624,6 +638,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", PersonalDataWarning)
+            warnings.simplefilter("always", EvidenceWarning)
             code = _run(args)
         for w in caught:
             _say(f"qifeval: warning: {clip(str(w.message), 10 * MAX_ECHO)}", err=True)

@@ -17,6 +17,8 @@ from ._ids import did_you_mean
 
 __all__ = [
     "EngineError",
+    "EvidenceError",
+    "EvidenceWarning",
     "FrameworkError",
     "InconsistentEvaluationError",
     "InputError",
@@ -424,3 +426,88 @@ class MissingDependencyError(QifevalError, ImportError):
 
 def _rebuild_missing(feature, package, extra):  # type: ignore[no-untyped-def]
     return MissingDependencyError(feature, package=package, extra=extra)
+
+
+class EvidenceWarning(QifevalWarning):
+    """A finding fails a consistency check: its statement's evaluative term
+    does not match its proportion, a strength describes less than half of
+    its sample, a proportion has no sample, or the sample is small (see
+    :func:`~qifeval.check_findings`).
+
+    :param problem: what is wrong, in plain words.
+    :param finding_id: the finding's id.
+    :param code: which check, e.g. ``"strength-under-half"``.
+    :param path: the field path, e.g. ``findings[3].proportion``.
+    :param checked: whether the finding records that a person checked its
+        figures and wording (its ``checked`` field); such a warning is
+        listed but never refused.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        finding_id: str,
+        code: str,
+        path: str = "",
+        checked: bool = False,
+    ) -> None:
+        self.problem = _clean(problem)
+        self.finding_id = _clean(finding_id, MAX_SHOWN_CHARS)
+        self.code = code
+        self.path = _clean(path)
+        self.checked = checked
+        where = f"at {self.path} " if self.path else ""
+        super().__init__(f"{where}(finding {self.finding_id!r}) [{code}]: {self.problem}")
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (
+            _rebuild_evidence_warning,
+            (self.problem, self.finding_id, self.code, self.path, self.checked),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, EvidenceWarning):
+            return NotImplemented
+        return self.args == other.args and self.checked == other.checked
+
+    def __hash__(self) -> int:
+        return hash((self.args, self.checked))
+
+
+def _rebuild_evidence_warning(problem, finding_id, code, path, checked):  # type: ignore[no-untyped-def]
+    return EvidenceWarning(problem, finding_id=finding_id, code=code, path=path, checked=checked)
+
+
+class EvidenceError(InputError):
+    """Findings fail the consistency checks and strict checking is on; no
+    finding concerned records that a person checked it.
+
+    :param warnings: the :class:`EvidenceWarning` objects refused, one
+        problem each (see :attr:`InputError.problems`).
+    """
+
+    def __init__(
+        self, warnings: Sequence[EvidenceWarning], *, file: str | Path | None = None
+    ) -> None:
+        self.warnings = tuple(warnings)
+        first, *rest = self.warnings
+        super().__init__(
+            f"[{first.code}] {first.problem}",
+            file=file,
+            path=first.path,
+            finding_id=first.finding_id,
+            more_problems=[
+                InputProblem(
+                    problem=f"[{w.code}] {w.problem}", path=w.path, finding_id=w.finding_id
+                )
+                for w in rest
+            ],
+        )
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (_rebuild_evidence_error, (self.warnings, self.file))
+
+
+def _rebuild_evidence_error(warnings, file):  # type: ignore[no-untyped-def]
+    return EvidenceError(warnings, file=file)

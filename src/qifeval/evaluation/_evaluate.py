@@ -20,6 +20,7 @@ from .._errors import (
 )
 from .._ids import close_matches, did_you_mean
 from .._privacy import _DEFAULT_GUARD, PersonalDataGuard, PersonalDataMatch
+from ..evidence._consistency import check_findings, refuse_or_warn
 from ..evidence._context import Context, ContextualChallenge, ReadinessEvidence
 from ..evidence._findings import EvidenceSet, Finding
 from ..evidence._triangulation import EvidenceProfile, Triangulation, analyse
@@ -691,7 +692,11 @@ def evaluate(
         works with a :class:`DeprecationWarning`.
     :param strict: refuse evidence that looks as if it holds personal data
         (raise :class:`PersonalDataError`) instead of warning
-        (:class:`PersonalDataWarning`).
+        (:class:`PersonalDataWarning`), and findings that fail the
+        consistency checks of :func:`check_findings` (raise
+        :class:`EvidenceError`) instead of warning (one
+        :class:`EvidenceWarning` per problem); a finding marked ``checked``
+        by a person is never refused or warned about.
     :param guard: the personal-data guard to scan with; by default
         :class:`PersonalDataGuard` with its default settings.
 
@@ -706,6 +711,7 @@ def evaluate(
         evidence = evidence.with_context(context)
     evidence.validate(fw)
     check_personal_data(evidence, strict=strict, guard=guard, previous=previous)
+    refuse_or_warn(check_findings(evidence), strict=strict)
     if isinstance(previous, Evaluation):
         previous = PreviousEvaluation.from_evaluation(previous)
     if previous is not None:

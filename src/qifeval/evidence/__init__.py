@@ -19,6 +19,7 @@ from ._collate import (
     load_collation_template,
     merge_evidence,
 )
+from ._consistency import CHECKS, SMALL_SAMPLE, check_findings
 from ._context import (
     ChallengeKind,
     Context,
@@ -38,6 +39,7 @@ from ._findings import (
     load_findings,
 )
 from ._proposal import Proposal
+from ._quantity import BANDS, Band, WilsonInterval, sample_needed, wilson_interval
 from ._triangulation import (
     Contradiction,
     EvidenceProfile,
@@ -50,6 +52,10 @@ from ._triangulation import (
 )
 
 __all__ = [
+    "BANDS",
+    "CHECKS",
+    "SMALL_SAMPLE",
+    "Band",
     "ChallengeKind",
     "Collation",
     "CollationBand",
@@ -76,6 +82,8 @@ __all__ = [
     "Valence",
     "Voice",
     "Weight",
+    "WilsonInterval",
+    "check_findings",
     "collate",
     "default_collation_policy",
     "dump_findings",
@@ -85,5 +93,7 @@ __all__ = [
     "load_findings",
     "merge_evidence",
     "profiles",
+    "sample_needed",
     "triangulate",
+    "wilson_interval",
 ]

@@ -21,6 +21,7 @@ from .._ids import sorted_ids
 from .._tuples import to_tuple
 from ..frameworks._grade import Grade
 from ..frameworks._model import CapacityModel, Framework, Part
+from ._consistency import counts_as_strength, inconsistent_strength
 from ._context import Severity
 from ._findings import Finding
 from ._kinds import SourceKind, Valence, Weight
@@ -41,6 +42,16 @@ __all__ = [
     "register_field",
     "unregister_field",
 ]
+
+
+def _counts_as(f: Finding, valence: Valence) -> bool:
+    """Whether *f* counts as a finding of *valence*: an inconsistent
+    strength (see :func:`~qifeval.check_findings`) that no person checked
+    does not count as a strength."""
+    if valence is Valence.STRENGTH:
+        return counts_as_strength(f)
+    return f.valence is valence
+
 
 #: The rule subjects: what a rule set's rules read.
 SUBJECTS = ("indicator", "capacity")
@@ -137,7 +148,7 @@ class IndicatorFacts:
         findings when ``None``)."""
         if valence not in self._kinds:
             self._kinds[valence] = {
-                f.source for f in self.findings if valence is None or f.valence is valence
+                f.source for f in self.findings if valence is None or _counts_as(f, valence)
             }
         return self._kinds[valence]
 
@@ -258,13 +269,19 @@ _S, _W, _N = Side.STRENGTH, Side.WEAKNESS, Side.NEUTRAL
 _STRENGTH, _WEAKNESS = Valence.STRENGTH, Valence.WEAKNESS
 
 _count("findings", "all findings", _N, lambda f: True)
-_count("strengths", "strengths", _S, lambda f: f.valence is _STRENGTH)
+_count(
+    "strengths",
+    "strengths (an inconsistent strength no person checked does not count as a strength "
+    "here or in any strength field: see `strengths_inconsistent`)",
+    _S,
+    counts_as_strength,
+)
 _count("weaknesses", "weaknesses", _W, lambda f: f.valence is _WEAKNESS)
 
 
 def _of_weight(valence: Valence, weights: Iterable[Weight]) -> Callable[[Finding], bool]:
     chosen = frozenset(weights)
-    return lambda f: f.valence is valence and f.weight in chosen
+    return lambda f: _counts_as(f, valence) and f.weight in chosen
 
 
 _PLURAL = {_STRENGTH: "strengths", _WEAKNESS: "weaknesses"}
@@ -288,7 +305,7 @@ _computed(
     "the strengths' points added up (see the rule set's `[points]`)",
     _S,
     lambda x: (
-        sum(x.points[f.weight] for f in x.findings if f.valence is _STRENGTH),
+        sum(x.points[f.weight] for f in x.findings if counts_as_strength(f)),
         x.ids("strengths"),
     ),
 )
@@ -319,9 +336,17 @@ _count(
     _W,
     lambda f: f.critical and f.weight is Weight.MAJOR,
 )
-_count("sustained_strengths", "strengths marked sustained", _S, lambda f: f.sustained)
 _count(
-    "sector_leading_strengths", "strengths marked sector leading", _S, lambda f: f.sector_leading
+    "sustained_strengths",
+    "strengths marked sustained",
+    _S,
+    lambda f: f.sustained and counts_as_strength(f),
+)
+_count(
+    "sector_leading_strengths",
+    "strengths marked sector leading",
+    _S,
+    lambda f: f.sector_leading and counts_as_strength(f),
 )
 _computed(
     "strength_sources",
@@ -363,22 +388,45 @@ _computed(
 )
 
 
+_count(
+    "strengths_inconsistent",
+    "strengths that fail a consistency check and that no person checked: under one half of "
+    "their sample, or led by an evaluative term their proportion contradicts; they count in "
+    "no other strength field. It rises as such strengths are added, so a rule that lowers a "
+    "grade on it breaks 'adding a strength never lowers a grade'",
+    _N,
+    inconsistent_strength,
+)
+
+
+def _unsettled(f: Finding) -> bool:
+    interval = f.interval
+    return counts_as_strength(f) and interval is not None and not interval.settled
+
+
+_count(
+    "strengths_unsettled",
+    "strengths with a proportion and a sample whose 95% Wilson interval reaches another "
+    "evaluative band than their proportion's (the term is not settled); it rises as such "
+    "strengths are added",
+    _N,
+    _unsettled,
+)
+
+
 # --------------------------------------------------------------------------
 # Inconsistent strengths, the extent of critical weaknesses and the quality
 # of the evidence behind strengths (read by the rule set ``qifeval-2026``)
 
-#: A strength whose proportion is under this share describes less than
-#: half: it is inconsistent and never counted as a strength.
-STRENGTH_MIN_SHARE = 0.5
-
 
 def _inconsistent(f: Finding) -> bool:
-    """A strength whose proportion is under one half."""
-    return f.valence is _STRENGTH and f.proportion is not None and f.proportion < STRENGTH_MIN_SHARE
+    """A strength that fails a consistency check and that no person checked
+    (see :func:`~qifeval.check_findings`)."""
+    return inconsistent_strength(f)
 
 
 def _counted_strength(f: Finding) -> bool:
-    return f.valence is _STRENGTH and not _inconsistent(f)
+    return counts_as_strength(f)
 
 
 def _cases(f: Finding) -> int | None:
@@ -418,13 +466,6 @@ def _counted_kinds(x: IndicatorFacts) -> set[SourceKind]:
     return {f.source for f in x.findings if _counted_strength(f)}
 
 
-_count(
-    "strengths_inconsistent",
-    "strengths whose proportion is under one half: they describe less than half, "
-    "so they are inconsistent and never counted as strengths",
-    _N,
-    _inconsistent,
-)
 _count(
     "findings_counted",
     "findings without the inconsistent strengths",

@@ -26,6 +26,7 @@ from ..frameworks._model import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
 from ._context import Context
 from ._kinds import SourceKind, Valence, Voice, Weight
 from ._proposal import Proposal
+from ._quantity import WilsonInterval, evaluative_lead, wilson_interval
 
 __all__ = [
     "EvidenceSet",
@@ -101,12 +102,19 @@ class Finding:
     :param key_factor: the key factor of the indicator the finding is
         about, as ``"QI/key_factor/N"`` (the N-th key factor, from 1), such
         as ``"5.2/key_factor/2"``; see :meth:`QualityIndicator.key_factor_ref`.
+    :param checked: a person checked this finding's figures and wording and
+        stands by them: its consistency warnings (see
+        :func:`~qifeval.check_findings`) are listed but not refused under
+        strict checking, and an inconsistent strength so checked counts as
+        a strength.
 
     >>> f = Finding(id="F1", qi="5.2", statement="records show a chronology",
     ...             valence="strength", weight="important", source="practice",
-    ...             proportion=0.8)
+    ...             proportion=0.8, sample=60)
     >>> f.quantified()
     'most records show a chronology'
+    >>> f.described()
+    'most (80%, 48 of 60; could be a majority)'
     """
 
     id: str
@@ -127,6 +135,7 @@ class Finding:
     voice: Voice | None = attrs.field(default=None, converter=attrs.converters.optional(Voice))
     key_factor: str | None = None
     proposed: Proposal | None = None
+    checked: bool = False
 
     def __attrs_post_init__(self) -> None:
         for path, problem in _finding_problems(self):
@@ -146,15 +155,54 @@ class Finding:
 
     def quantified(self) -> str:
         """The statement led by the evaluative term for its proportion
-        (``"most"``, ``"a majority of"`` …), or the statement alone if it has
-        no proportion."""
-        if self.proportion is None:
+        (``"most"``, ``"the majority of"`` …), or the statement alone if it
+        has no proportion or already leads with an evaluative term (which
+        the consistency checks compare with the proportion)."""
+        if self.proportion is None or evaluative_lead(self.statement) is not None:
             return self.statement
         word = quantifier(self.proportion)
         lead = {"majority": "the majority of", "less than half": "less than half of"}.get(
             word, word
         )
         return f"{lead} {self.statement}"
+
+    @property
+    def interval(self) -> WilsonInterval | None:
+        """The 95% Wilson interval of the proportion, when the finding has
+        a proportion and a sample (see :func:`~qifeval.wilson_interval`)."""
+        if self.proportion is None or self.sample is None:
+            return None
+        return wilson_interval(self.proportion, self.sample)
+
+    def described(self) -> str | None:
+        """The evaluative term for the proportion with its figures, and
+        the terms it *could be* when the 95% interval reaches another band:
+        ``"most (78%, 47 of 60; could be a majority)"``. ``None`` without a
+        proportion."""
+        if self.proportion is None:
+            return None
+        p = self.proportion
+        figures = [_percent(p)]
+        if self.sample is not None:
+            figures[0] += f", {round(p * self.sample)} of {self.sample}"
+            interval = wilson_interval(p, self.sample)
+            if not interval.settled:
+                others = " or ".join(_ARTICLE.get(t, t) for t in interval.could_be)
+                figures.append(f"could be {others}")
+        return f"{quantifier(p)} ({'; '.join(figures)})"
+
+
+_ARTICLE = {"majority": "a majority"}
+
+
+def _percent(p: float) -> str:
+    """*p* as a whole percentage, never rounded to 0% or 100% when it is
+    neither."""
+    if 0 < p < 0.005:
+        return "under 1%"
+    if 0.995 <= p < 1:
+        return "over 99%"
+    return f"{round(p * 100)}%"
 
 
 @attrs.frozen(kw_only=True)

@@ -14,6 +14,7 @@ from cattrs.gen import make_dict_unstructure_fn, override
 from .. import _convert
 from .._ids import ref_key, sorted_ids
 from ..frameworks._model import Framework, IllustrationKind, Part
+from ._consistency import counts_as_strength
 from ._fields import FIELDS, IndicatorFacts, Points, TriangulationPolicy
 from ._findings import EvidenceSet, Finding, SourceKind, Valence, Weight
 
@@ -167,7 +168,7 @@ def _profile(facts: IndicatorFacts) -> EvidenceProfile:
 def _by_kind(findings: list[Finding], valence: Valence) -> dict[SourceKind, list[str]]:
     out: dict[SourceKind, list[str]] = {}
     for f in findings:
-        if f.valence is valence:
+        if f.valence is valence and (valence is not Valence.STRENGTH or counts_as_strength(f)):
             out.setdefault(f.source, []).append(f.id)
     return out
 

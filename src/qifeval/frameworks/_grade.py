@@ -148,9 +148,11 @@ def quantifier(proportion: float) -> str:
 
     The bands follow the Scottish inspectorates' quantifiers. The published
     bands share the 15% edge and leave gaps between whole percentages; qifeval
-    reads them as: ``none`` = 0, ``few`` 0 < p < 15%, ``less than half``
+    reads them as: ``none`` = 0, ``a few`` 0 < p < 15%, ``less than half``
     15% <= p < 50%, ``majority`` 50% <= p < 75%, ``most`` 75% <= p <= 90%,
-    ``almost all`` 90% < p < 100%, ``all`` = 100%.
+    ``almost all`` 90% < p < 100%, ``all`` = 100%. The smallest positive
+    band is "a few", as the inspectorates write it: bare "few" reads as
+    reassurance ("few plans were…").
 
     >>> quantifier(0.8)
     'most'
@@ -169,7 +171,7 @@ def quantifier(proportion: float) -> str:
     if proportion == 0:
         return "none"
     if proportion < 0.15:
-        return "few"
+        return "a few"
     if proportion < 0.5:
         return "less than half"
     if proportion < 0.75:

@@ -17,10 +17,12 @@ from typing import Any
 
 import attrs
 
+from .._errors import EvidenceWarning
 from .._ids import ref_key as _ref_order
 from .._privacy import _DEFAULT_GUARD, PersonalDataGuard
 from ..evaluation._capacity import CapacityJudgement
 from ..evaluation._evaluate import Evaluation, IndicatorResult, SafetyConcern
+from ..evidence._consistency import check_findings
 from ..evidence._findings import Finding
 from ..frameworks._grade import Grade
 from ..rules._firing import FiredRule
@@ -164,6 +166,19 @@ def _sentence(f: Finding) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _warning_text(w: EvidenceWarning) -> str:
+    """One consistency warning as reports list it."""
+    checked = " (checked by a person)" if w.checked else ""
+    return f"{redact(w.finding_id)} ({w.path}) [{w.code}]: {redact(w.problem)}{checked}"
+
+
+_WARNINGS_INTRO = (
+    "Findings whose wording does not match their figures, or whose sample is missing or "
+    "small. A strength under one half of its sample, or whose evaluative term contradicts "
+    "its proportion, does not count as a strength unless a person checked it."
+)
+
+
 def _ids(ids: Iterable[str]) -> list[str]:
     """Finding and indicator ids as reports print them: redacted, since an
     id is user text like any other."""
@@ -271,6 +286,16 @@ def _json_report(evaluation: Evaluation) -> dict[str, Any]:
         ],
         "indicators": indicators,
         "capacity": _capacity_json(evaluation.capacity),
+        "warnings": [
+            {
+                "finding": redact(w.finding_id),
+                "path": w.path,
+                "code": w.code,
+                "problem": redact(w.problem),
+                "checked": w.checked,
+            }
+            for w in check_findings(ev)
+        ],
     }
 
 
@@ -374,6 +399,9 @@ def _finding_line(f: Finding) -> str:
         if on
     ]
     extra = f"; {', '.join(flags)}" if flags else ""
+    figures = f.described()
+    if figures is not None:
+        extra += f"; {figures}"
     return f"{_sentence(f)} ({redact(f.id)}; {f.weight.value}; {source}{extra})"
 
 
@@ -431,6 +459,10 @@ def _markdown_report(evaluation: Evaluation) -> str:
                 r.triangulation.status.value,
             )
         )
+    found = check_findings(ev)
+    if found:
+        out += ["", "## Evidence warnings", "", _WARNINGS_INTRO, ""]
+        out += [_md("- {}", _warning_text(w)) for w in found]
     c = e.capacity
     out += ["", "## Capacity for improvement (QI 10)", ""]
     out.append(
@@ -589,6 +621,13 @@ def _html_report(evaluation: Evaluation, compare: Sequence[Evaluation]) -> str:
     parts.append('<table class="key"><caption>Key: the six-point scale</caption><tbody><tr>')
     parts += [_cell(g) for g in sorted(Grade, reverse=True)]
     parts.append("</tr></tbody></table>")
+    found = check_findings(ev)
+    if found:
+        parts.append(
+            _html('<h2 id="warnings">Evidence warnings</h2><p>{}</p><ul>', _WARNINGS_INTRO)
+        )
+        parts += [_html("<li>{}</li>", _warning_text(w)) for w in found]
+        parts.append("</ul>")
     parts += _html_capacity(e.capacity)
     parts.append('<h2 id="indicators">Quality indicators</h2>')
     for r in e.results:

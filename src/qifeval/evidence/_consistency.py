@@ -1,0 +1,168 @@
+"""Consistency checks on findings: does a finding's wording match its figures?
+
+Every finding, hand-written or collated, is checked. A finding's
+``proportion`` is the share its statement describes (for a weakness, the
+share affected), so the evaluative term the statement leads with must be
+the term for that share; a strength describes more than half of its
+sample; a proportion needs the sample it is a share of; and a small sample
+is flagged. Each failure is an :class:`~qifeval.EvidenceWarning` naming
+the finding.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .._errors import EvidenceError, EvidenceWarning
+from ..frameworks._grade import quantifier
+from ._findings import EvidenceSet, Finding, Valence
+from ._quantity import evaluative_lead
+
+__all__ = [
+    "CHECKS",
+    "INCONSISTENT_STRENGTH_CHECKS",
+    "SMALL_SAMPLE",
+    "check_findings",
+    "counts_as_strength",
+    "evaluative_lead",
+    "finding_warnings",
+    "inconsistent_strength",
+    "refuse_or_warn",
+]
+
+#: A sample of fewer records or respondents than this is *small*: its
+#: share says little about the whole (DOMAIN §9 weighs such findings at most
+#: minor). Pass ``small_sample=`` to :func:`check_findings` to change it.
+SMALL_SAMPLE = 10
+
+#: Every check: its code and what it finds.
+CHECKS: dict[str, str] = {
+    "quantifier-mismatch": "the evaluative term the statement leads with is not the term for "
+    "its proportion",
+    "bare-few": 'the statement leads with bare "few", which reads as reassurance; the '
+    'evaluative term is "a few"',
+    "strength-under-half": "a strength whose proportion is under one half: it describes less "
+    "than half of its sample",
+    "no-sample": "a proportion without a sample: how many records or respondents is it a share of?",
+    "small-sample": f"a sample of fewer than {SMALL_SAMPLE} records or respondents",
+}
+
+#: The checks that make a strength *inconsistent*: its figures contradict
+#: it being a strength, or its words. Such a strength is not counted (see
+#: :func:`counts_as_strength`) unless a person checked it.
+INCONSISTENT_STRENGTH_CHECKS = frozenset({"quantifier-mismatch", "strength-under-half"})
+
+
+def _checks(f: Finding, small_sample: int) -> Iterator[tuple[str, str, str]]:
+    """``(code, field, problem)`` for each check *f* fails."""
+    lead = evaluative_lead(f.statement)
+    if lead is not None and lead[0] == "few":
+        yield (
+            "bare-few",
+            "statement",
+            'leads with "few", which reads as reassurance; write "a few" for a small share '
+            "(up to 15%)",
+        )
+    p = f.proportion
+    if p is None:
+        return
+    term = quantifier(p)
+    if lead is not None and lead[1] != term:
+        yield (
+            "quantifier-mismatch",
+            "statement",
+            f"leads with {lead[0]!r} but its proportion {p:.0%} is {term!r} "
+            "(the proportion is the share the statement describes)",
+        )
+    if f.valence is Valence.STRENGTH and p < 0.5:
+        yield (
+            "strength-under-half",
+            "proportion",
+            f"a strength describing less than half of its sample ({p:.0%}); if it is the "
+            "share that falls short, record a weakness with the share affected",
+        )
+    if f.sample is None:
+        yield (
+            "no-sample",
+            "proportion",
+            "a proportion without a sample: give the number of records or respondents it is "
+            "a share of (sample)",
+        )
+    elif f.sample < small_sample:
+        yield (
+            "small-sample",
+            "sample",
+            f"a small sample ({f.sample} < {small_sample}): the share says little about the "
+            "whole; weigh the finding at most minor",
+        )
+
+
+def finding_warnings(
+    f: Finding, *, index: int | None = None, small_sample: int = SMALL_SAMPLE
+) -> tuple[EvidenceWarning, ...]:
+    """The warnings for one finding; *index* is its place in its evidence
+    set, for the field path."""
+    where = "" if index is None else f"findings[{index}]."
+    return tuple(
+        EvidenceWarning(problem, finding_id=f.id, code=code, path=where + field, checked=f.checked)
+        for code, field, problem in _checks(f, small_sample)
+    )
+
+
+def check_findings(
+    evidence: EvidenceSet | Iterable[Finding], *, small_sample: int = SMALL_SAMPLE
+) -> tuple[EvidenceWarning, ...]:
+    """Check every finding: its statement's evaluative term against its
+    proportion, a strength under one half, a proportion without a sample,
+    a sample under *small_sample* (the codes are those of ``CHECKS``). Returns one
+    :class:`~qifeval.EvidenceWarning` per problem, in finding order; those
+    of findings a person checked have ``checked`` set.
+
+    >>> import qifeval
+    >>> f = qifeval.Finding(id="F2", qi="5.2", valence="strength", weight="important",
+    ...     source="practice", proportion=0.45, sample=60,
+    ...     statement="Less than half of records (45%, 27 of 60) had a chronology")
+    >>> [w.code for w in qifeval.check_findings([f])]
+    ['strength-under-half']
+    """
+    findings = evidence.findings if isinstance(evidence, EvidenceSet) else tuple(evidence)
+    out: list[EvidenceWarning] = []
+    for i, f in enumerate(findings):
+        out += finding_warnings(f, index=i, small_sample=small_sample)
+    return tuple(out)
+
+
+def inconsistent_strength(f: Finding) -> bool:
+    """Whether *f* is a strength that fails a check of
+    :data:`INCONSISTENT_STRENGTH_CHECKS` (under one half, or its evaluative
+    term contradicts its proportion) and no person has checked it."""
+    if f.valence is not Valence.STRENGTH or f.checked or f.proportion is None:
+        return False
+    return any(code in INCONSISTENT_STRENGTH_CHECKS for code, _, _ in _checks(f, SMALL_SAMPLE))
+
+
+def counts_as_strength(f: Finding) -> bool:
+    """Whether *f* counts towards an indicator's strengths: a strength that
+    is not :func:`inconsistent_strength`."""
+    return f.valence is Valence.STRENGTH and not inconsistent_strength(f)
+
+
+def refuse_or_warn(
+    warnings_found: Iterable[EvidenceWarning],
+    *,
+    strict: bool,
+    file: str | Path | None = None,
+    stacklevel: int = 2,
+) -> None:
+    """Under *strict*, raise :class:`~qifeval.EvidenceError` listing the
+    warnings of findings no person checked; otherwise issue each of those
+    as a Python warning. Warnings of checked findings are neither."""
+    open_ = [w for w in warnings_found if not w.checked]
+    if not open_:
+        return
+    if strict:
+        raise EvidenceError(open_, file=file)
+    for w in open_:
+        warnings.warn(w, stacklevel=stacklevel + 1)
