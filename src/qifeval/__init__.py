@@ -124,6 +124,7 @@ from .rules import (
     load_rules,
 )
 from .rules._firing import FiredRule, engine_cache_clear
+from .rules._whatif import Improvement, ImprovementHold, ImprovementRoute, Shortfall
 
 __version__ = "0.1.0"
 
@@ -163,6 +164,9 @@ __all__ = [
     "IllustrationCoverage",
     "IllustrationGroup",
     "IllustrationKind",
+    "Improvement",
+    "ImprovementHold",
+    "ImprovementRoute",
     "InconsistentEvaluationError",
     "IndicatorChange",
     "IndicatorDiff",
@@ -197,6 +201,7 @@ __all__ = [
     "RuleSet",
     "RulesError",
     "Severity",
+    "Shortfall",
     "SourceKind",
     "Trend",
     "Triangulation",

@@ -19,6 +19,7 @@ from ._model import (
     default_rules,
     load_rules,
 )
+from ._whatif import Improvement, ImprovementHold, ImprovementRoute, Shortfall
 
 __all__ = [
     "Comparison",
@@ -26,10 +27,14 @@ __all__ = [
     "ConfidenceBands",
     "Effect",
     "FiredRule",
+    "Improvement",
+    "ImprovementHold",
+    "ImprovementRoute",
     "Points",
     "Rule",
     "RuleSet",
     "RulesError",
+    "Shortfall",
     "TriangulationPolicy",
     "default_capacity_rules",
     "default_rules",

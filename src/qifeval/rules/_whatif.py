@@ -26,7 +26,7 @@ from ..evidence._findings import Finding
 from ..frameworks._grade import Grade
 from ._model import EFFECTS, Comparison, Effect, Rule, RuleSet
 
-__all__ = ["Hold", "Improvement", "Route", "Shortfall", "improvement"]
+__all__ = ["Improvement", "ImprovementHold", "ImprovementRoute", "Shortfall", "improvement"]
 
 
 @attrs.frozen(kw_only=True)
@@ -57,7 +57,7 @@ class Shortfall:
 
 
 @attrs.frozen(kw_only=True)
-class Route:
+class ImprovementRoute:
     """A ``suggest`` rule that would give the target grade, and its
     conditions that do not hold yet (in the rule's order; empty when the
     rule already holds and only rules holding the grade down stand in the
@@ -69,7 +69,7 @@ class Route:
 
 
 @attrs.frozen(kw_only=True)
-class Hold:
+class ImprovementHold:
     """A rule that fired and holds the grade below the target: a cap (or
     another limiting effect) with a lower grade, or a withhold.
 
@@ -108,8 +108,8 @@ class Improvement:
 
     current: Grade | None = None
     target: Grade
-    routes: tuple[Route, ...]
-    held_by: tuple[Hold, ...] = ()
+    routes: tuple[ImprovementRoute, ...]
+    held_by: tuple[ImprovementHold, ...] = ()
     text: str
 
 
@@ -239,7 +239,7 @@ def _hold(
     counts: Mapping[str, int],
     cited: Mapping[str, tuple[str, ...]],
     findings: Mapping[str, Finding],
-) -> Hold:
+) -> ImprovementHold:
     ids = sorted_ids({i for name in rule.fields() for i in cited.get(name, ())})
     lifts = [_shortfall(rules, c, _NEGATION[c.op], counts) for c in rule.when]
     lifts = [s for s in lifts if _possible(s)]
@@ -254,7 +254,7 @@ def _hold(
     text = f"{what} (rule {rule.name})"
     if lifted_by:
         text += "; lifted by " + " or ".join(s.text for s in lifted_by)
-    return Hold(
+    return ImprovementHold(
         rule=rule.name,
         effect=rule.effect,
         grade=rule.grade,
@@ -306,7 +306,7 @@ def improvement(
             continue
         fewest = min(len(c[2]) for c in candidates)
         routes = tuple(
-            Route(rule=r.name, grade=target, unmet=unmet)
+            ImprovementRoute(rule=r.name, grade=target, unmet=unmet)
             for _, r, unmet in candidates
             if len(unmet) == fewest
         )
@@ -326,7 +326,10 @@ def improvement(
 
 
 def _text(
-    current: Grade | None, target: Grade, routes: tuple[Route, ...], held_by: tuple[Hold, ...]
+    current: Grade | None,
+    target: Grade,
+    routes: tuple[ImprovementRoute, ...],
+    held_by: tuple[ImprovementHold, ...],
 ) -> str:
     grade = f"{int(target)} {target.label}"
     head = f"To reach {grade}" if current is not None else f"To get a grade ({grade})"
