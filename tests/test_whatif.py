@@ -275,9 +275,11 @@ def _follow(items: list[Finding], s: Shortfall, qi: str, cited: tuple[str, ...])
     before = _counts(items, qi)
     strength_fields = [n for n, fl in FIELDS["indicator"].items() if fl.side is Side.STRENGTH]
     up = s.needed > s.current
+    taken = {x.id for x in items}
+    new_id = next(f"X{n}" for n in itertools.count() if f"X{n}" not in taken)
     best: tuple[tuple[int, int, int], Finding] | None = None
     for k, candidate in enumerate(_PALETTE):
-        added = attrs.evolve(candidate, id=f"X{len(items)}", qi=qi)
+        added = attrs.evolve(candidate, id=new_id, qi=qi)
         after = _counts([*items, added], qi)
         moved = after[s.field] - before[s.field]
         towards = (moved > 0) if up else (moved < 0)

@@ -239,6 +239,7 @@ def _hold(
     counts: Mapping[str, int],
     cited: Mapping[str, tuple[str, ...]],
     findings: Mapping[str, Finding],
+    current: Grade | None,
 ) -> ImprovementHold:
     ids = sorted_ids({i for name in rule.fields() for i in cited.get(name, ())})
     lifts = [_shortfall(rules, c, _NEGATION[c.op], counts) for c in rule.when]
@@ -247,6 +248,8 @@ def _hold(
     lifted_by = tuple(better or lifts)
     who = ", ".join(_label(findings.get(i), i) for i in ids)
     verb = "hold" if len(ids) > 1 else "holds"
+    if rule.grade is not None and rule.grade != current:
+        verb = "would hold"
     if rule.grade is not None:
         what = f"{who} {verb} it at {rule.grade.label}" if who else f"held at {rule.grade.label}"
     else:
@@ -311,7 +314,7 @@ def improvement(
             if len(unmet) == fewest
         )
         held_by = tuple(
-            _hold(rules, rules.rules[i], counts, cited, found)
+            _hold(rules, rules.rules[i], counts, cited, found, current)
             for i in fired
             if _holds_grade_down(rules.rules[i], target)
         )
