@@ -146,6 +146,7 @@ from .rules import (
     load_rules,
 )
 from .rules._firing import FiredRule, engine_cache_clear
+from .rules._whatif import Improvement, ImprovementHold, ImprovementRoute, Shortfall
 
 __version__ = "0.1.0"
 
@@ -193,6 +194,9 @@ __all__ = [
     "IllustrationCoverage",
     "IllustrationGroup",
     "IllustrationKind",
+    "Improvement",
+    "ImprovementHold",
+    "ImprovementRoute",
     "InconsistentEvaluationError",
     "IndicatorChange",
     "IndicatorDiff",
@@ -232,6 +236,7 @@ __all__ = [
     "RulesError",
     "SafetyConcern",
     "Severity",
+    "Shortfall",
     "SourceKind",
     "Trend",
     "Triangulation",

@@ -50,13 +50,19 @@ EVALUATION_SCHEMA_VERSION = 1
 DOCUMENT_KIND = "qifeval-evaluation"
 
 
+#: Result fields derived from the rules when a document is loaded, and so
+#: not saved.
+_DERIVED = ("to_improve",)
+
+
 def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
-    """The dict form of a saved evaluation."""
-    return {
-        "schema_version": EVALUATION_SCHEMA_VERSION,
-        "kind": DOCUMENT_KIND,
-        **_convert.converter.unstructure(evaluation),
-    }
+    """The dict form of a saved evaluation (without the fields derived on
+    loading, such as each result's ``to_improve``)."""
+    raw = _convert.converter.unstructure(evaluation)
+    for result in raw["results"]:
+        for name in _DERIVED:
+            result.pop(name, None)
+    return {"schema_version": EVALUATION_SCHEMA_VERSION, "kind": DOCUMENT_KIND, **raw}
 
 
 @attrs.frozen(kw_only=True)
@@ -124,8 +130,12 @@ def evaluation_from_dict(
             raise InputError(problem, file=file, path=f"previous.{path}")
     grading = _saved_rules(evaluation.rules, rules, "indicator", file)
     capacity = _saved_rules(evaluation.capacity_rules, capacity_rules, "capacity", file)
-    check_consistency(evaluation, framework, grading, capacity, file=file)
-    return evaluation
+    fresh = check_consistency(evaluation, framework, grading, capacity, file=file)
+    derived = {r.qi: r.to_improve for r in fresh}
+    return attrs.evolve(
+        evaluation,
+        results=tuple(attrs.evolve(r, to_improve=derived[r.qi]) for r in evaluation.results),
+    )
 
 
 def _saved_rules(
@@ -166,7 +176,7 @@ def check_consistency(
     capacity_rules: RuleSet,
     *,
     file: str | Path | None = None,
-) -> None:
+) -> tuple[IndicatorResult, ...]:
     """Check that *evaluation* agrees with itself: every finding it cites
     exists, and the results (suggested grades, reasons, triangulation,
     profiles, the rules that fired with the findings they read) and the
@@ -174,6 +184,10 @@ def check_consistency(
     fired) are what its evidence, context, previous evaluation, decisions
     and these rules give.
 
+    A field derived on loading (``to_improve``) is checked only where the
+    document gives it.
+
+    :returns: the recomputed results.
     :raises InconsistentEvaluationError: naming *file*, the field path and
         the saved and recomputed values of the first disagreement.
     """
@@ -186,7 +200,9 @@ def check_consistency(
         )
     try:
         results = evaluate_indicators(evaluation.evidence, framework, rules, engine="python")
-        for path, saved, fresh in _differences(evaluation.results, results, "results"):
+        for path, saved, fresh in _differences(
+            evaluation.results, _as_saved(evaluation.results, results), "results"
+        ):
             raise _disagreement(path, saved, fresh, file)
         capacity = _judge(evaluation, framework, capacity_rules, "python")
     except InconsistentEvaluationError:
@@ -197,6 +213,15 @@ def check_consistency(
         ) from None
     for path, saved, fresh in _differences(evaluation.capacity, capacity, "capacity"):
         raise _disagreement(path, saved, fresh, file)
+    return results
+
+
+def _as_saved(
+    saved: tuple[IndicatorResult, ...], fresh: tuple[IndicatorResult, ...]
+) -> tuple[IndicatorResult, ...]:
+    """*fresh* without ``to_improve`` where *saved* leaves it out."""
+    absent = {r.qi for r in saved if r.to_improve is None}
+    return tuple(attrs.evolve(r, to_improve=None) if r.qi in absent else r for r in fresh)
 
 
 def _missing_citations(evaluation: Evaluation) -> Iterator[tuple[str, str]]:

@@ -29,6 +29,7 @@ from ..frameworks._loading import available_frameworks, load_framework
 from ..frameworks._model import GLOBAL_INDICATOR_ID, Framework
 from ..rules._firing import FiredRule, combine, resolve_engine, run_rules
 from ..rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
+from ..rules._whatif import Improvement, improvement
 from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
 
 __all__ = [
@@ -70,6 +71,11 @@ class IndicatorResult:
     :param rules_fired: the explanation: every rule that fired, in firing
         order (by priority, then the order of the rules file).
     :param findings: the ids of the indicator's findings.
+    :param to_improve: what would change the grade: the nearest higher
+        grade, the unmet conditions of the rules that would suggest it and
+        the rules (with their findings) that would still hold it down;
+        ``None`` when no rule suggests a higher grade. Derived from the
+        rules, never stored in a saved evaluation.
     """
 
     qi: str
@@ -80,6 +86,7 @@ class IndicatorResult:
     profile: EvidenceProfile
     rules_fired: tuple[FiredRule, ...]
     findings: tuple[str, ...]
+    to_improve: Improvement | None = None
 
     @property
     def safety_concerns(self) -> tuple[str, ...]:
@@ -136,10 +143,12 @@ def evaluate_indicators(
     """Suggest a grade for every indicator of *framework* (without QI 10)."""
     analysed = analyse(evidence, framework, rules.points, rules.triangulation)
     fired = run_rules(rules, {qi: p.counts for qi, (p, _) in analysed.items()}, engine)
+    by_id = {f.id: f for f in evidence.findings}
     results = []
     for qi in framework.indicators:
         profile, triangulation = analysed[qi.id]
-        grade, reason, explained = combine(rules, profile.finding_ids, fired.get(qi.id, ()))
+        indices = fired.get(qi.id, ())
+        grade, reason, explained = combine(rules, profile.finding_ids, indices)
         results.append(
             IndicatorResult(
                 qi=qi.id,
@@ -150,6 +159,9 @@ def evaluate_indicators(
                 profile=profile,
                 rules_fired=explained,
                 findings=profile.finding_ids["findings"],
+                to_improve=improvement(
+                    rules, profile.counts, profile.finding_ids, indices, grade, by_id
+                ),
             )
         )
     return tuple(results)

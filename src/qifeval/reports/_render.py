@@ -26,6 +26,7 @@ from ..evidence._consistency import check_findings
 from ..evidence._findings import Finding
 from ..frameworks._grade import Grade
 from ..rules._firing import FiredRule
+from ..rules._whatif import Improvement, Shortfall
 
 __all__ = [
     "RENDERERS",
@@ -204,6 +205,44 @@ def _fired(r: FiredRule) -> dict[str, Any]:
     }
 
 
+def _shortfall(s: Shortfall) -> dict[str, Any]:
+    return {
+        "field": s.field,
+        "op": s.op,
+        "current": s.current,
+        "needed": s.needed,
+        "other": s.other,
+        "other_value": s.other_value,
+        "times": s.times,
+        "text": s.text,
+    }
+
+
+def _to_improve(i: Improvement | None) -> dict[str, Any] | None:
+    if i is None:
+        return None
+    return {
+        "target": int(i.target),
+        "text": redact(i.text),
+        "routes": [
+            {"rule": r.rule, "grade": int(r.grade), "unmet": [_shortfall(s) for s in r.unmet]}
+            for r in i.routes
+        ],
+        "held_by": [
+            {
+                "rule": h.rule,
+                "effect": h.effect.value,
+                "grade": _g(h.grade),
+                "reason": h.reason,
+                "findings": _ids(h.findings),
+                "lifted_by": [_shortfall(s) for s in h.lifted_by],
+                "text": redact(h.text),
+            }
+            for h in i.held_by
+        ],
+    }
+
+
 # --- JSON ---------------------------------------------------------------------
 
 
@@ -264,6 +303,7 @@ def _json_report(evaluation: Evaluation) -> dict[str, Any]:
                 "rules_fired": [_fired(x) for x in r.rules_fired],
                 "findings": _ids(r.findings),
                 "safety_concerns": _ids(r.safety_concerns),
+                "to_improve": _to_improve(r.to_improve),
             }
         )
     return {
@@ -512,6 +552,8 @@ def _md_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
             )
             + (_md(" Rationale: {}", redact(d.rationale)) if d.rationale else "")
         )
+    if r.to_improve is not None:
+        out += ["", _md("{}", redact(r.to_improve.text))]
     out.append("")
     strengths, weaknesses = _findings_by_valence(e, r)
     for heading, items in (("Strengths", strengths), ("Areas for improvement", weaknesses)):
@@ -736,6 +778,8 @@ def _html_indicator(e: Evaluation, r: IndicatorResult) -> list[str]:
             + (_html(" Rationale: {}", redact(d.rationale)) if d.rationale else "")
             + "</p>"
         )
+    if r.to_improve is not None:
+        out.append(_html('<p class="improve">{}</p>', redact(r.to_improve.text)))
     strengths, weaknesses = _findings_by_valence(e, r)
     for heading, items in (("Strengths", strengths), ("Areas for improvement", weaknesses)):
         if items:

@@ -21,6 +21,7 @@ from ._model import (
     default_rules,
     load_rules,
 )
+from ._whatif import Improvement, ImprovementHold, ImprovementRoute, Shortfall
 
 __all__ = [
     "BUNDLED_RULES",
@@ -29,10 +30,14 @@ __all__ = [
     "ConfidenceBands",
     "Effect",
     "FiredRule",
+    "Improvement",
+    "ImprovementHold",
+    "ImprovementRoute",
     "Points",
     "Rule",
     "RuleSet",
     "RulesError",
+    "Shortfall",
     "TriangulationPolicy",
     "bundled_rules",
     "default_capacity_rules",
