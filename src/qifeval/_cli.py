@@ -36,6 +36,8 @@ from .evaluation._document import (
     load_evaluation,
 )
 from .evaluation._evaluate import Evaluation, check_personal_data, evaluate
+from .evaluation._independent import load_independent
+from .evaluation._plan import ImprovementPlan, draft_plan, load_plan, plan_from_dict, plan_to_dict
 from .evidence._findings import EvidenceSet, evidence_from_document, load_findings
 from .frameworks._loading import available_frameworks, load_framework
 from .frameworks._model import Framework
@@ -111,11 +113,36 @@ def _parser() -> argparse.ArgumentParser:
         help="write the report here (default, or -: standard output)",
     )
     ev.add_argument("--save", type=Path, help="also save the whole evaluation (.json or .toml)")
+    ev.add_argument(
+        "--plan",
+        type=Path,
+        help="improvement plan file (.toml or .json); by default the findings file's [[plan]] "
+        "table, if it has one",
+    )
+    ev.add_argument(
+        "--independent",
+        type=Path,
+        help="independent evaluation (e.g. an inspection's grades) to set beside this one",
+    )
     _output_options(ev)
     ev.add_argument(
         "--strict", action="store_true", help="refuse input that looks like personal data"
     )
     ev.add_argument("--names", type=Path, help=_NAMES_HELP)
+
+    pl = sub.add_parser(
+        "plan",
+        help="draft an improvement plan from an evaluation's weaknesses",
+    )
+    pl.add_argument("file", type=Path, help="saved evaluation or findings file")
+    pl.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write the plan here (.toml or .json; default, or -: standard output as TOML)",
+    )
+    pl.add_argument("--title", default="", help="the plan's title")
+    _output_options(pl)
 
     diff = sub.add_parser(
         "diff", help="compare two evaluations (findings files or saved evaluations)"
@@ -215,10 +242,20 @@ def _say(text: str, *, err: bool = False) -> None:
 
 _INPUTS = {
     "validate": ("file", "framework", "names"),
-    "evaluate": ("file", "framework", "rules", "capacity_rules", "previous", "names"),
+    "evaluate": (
+        "file",
+        "framework",
+        "rules",
+        "capacity_rules",
+        "previous",
+        "names",
+        "plan",
+        "independent",
+    ),
     "report": ("file", "names"),
+    "plan": ("file",),
 }
-_OUTPUTS = {"evaluate": ("output", "save"), "report": ("output",)}
+_OUTPUTS = {"evaluate": ("output", "save"), "report": ("output",), "plan": ("output",)}
 
 
 def _option(dest: str) -> str:
@@ -385,8 +422,21 @@ def _cmd_validate(args: argparse.Namespace) -> None:
 def _cmd_evaluate(args: argparse.Namespace) -> None:
     _check_outputs(args)
     guard = _guard(args.names)
-    evidence = load_findings(
-        args.file, framework=load_framework(args.framework) if args.framework else None
+    framework = load_framework(args.framework) if args.framework else None
+    evidence = load_findings(args.file, framework=framework)
+    plan: ImprovementPlan | None = None
+    if args.plan:
+        plan = load_plan(args.plan)
+    else:
+        raw = read_document(args.file)
+        if "plan" in raw:
+            plan = plan_from_dict(raw, file=args.file)
+    independent = (
+        load_independent(
+            args.independent, framework=framework or load_framework(evidence.framework)
+        )
+        if args.independent
+        else None
     )
     previous = _evaluation_from(args.previous) if args.previous else None
     evaluation = evaluate(
@@ -397,6 +447,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
         previous=previous,
         strict=args.strict,
         guard=guard,
+        plan=plan,
+        independent=independent,
     )
     if args.save:
         _check_outputs(args, only="save")
@@ -412,6 +464,31 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
         except OSError as exc:
             raise InputError(f"cannot write: {exc.strerror or exc}", file=args.save) from None
     _emit(args, _FORMATS[args.format](evaluation, guard=guard))
+
+
+def _cmd_plan(args: argparse.Namespace) -> None:
+    _check_outputs(args)
+    plan = draft_plan(_evaluation_from(args.file), title=args.title)
+    if _is_stdout(args.output):
+        sys.stdout.write(printable(dump_document(plan_to_dict(plan), None, "toml", "toml")))
+        return
+    _check_outputs(args, only="output")
+    try:
+        dump_document(
+            plan_to_dict(plan),
+            args.output,
+            None,
+            "toml",
+            overwrite=args.force,
+            follow_symlinks=args.follow_symlinks,
+        )
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=args.output) from None
+    to_agree = sum(1 for a in plan.actions if a.to_agree)
+    _say(
+        f"{clip(str(args.output))}: {len(plan.actions)} actions drafted; "
+        f"{to_agree} have a lead role or due date still to agree"
+    )
 
 
 def _cmd_diff(args: argparse.Namespace) -> None:
@@ -430,6 +507,15 @@ def _cmd_diff(args: argparse.Namespace) -> None:
             _say(f"      new weaknesses: {', '.join(i.new_weaknesses)}")
         if i.resolved_weaknesses:
             _say(f"      resolved weaknesses: {', '.join(i.resolved_weaknesses)}")
+        for u in i.follow_ups:
+            how = "improved" if u.improved else "not improved"
+            link = "followed up by" if u.linked else "same wording as"
+            _say(f"      {u.before} {how}: {link} {', '.join(u.after)}")
+    if d.unmatched_links:
+        _say(
+            "\nfollows names no weakness of the earlier evaluation (matched by wording "
+            f"instead): {', '.join(d.unmatched_links)}"
+        )
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
@@ -454,6 +540,7 @@ _COMMANDS = {
     "show": _cmd_show,
     "validate": _cmd_validate,
     "evaluate": _cmd_evaluate,
+    "plan": _cmd_plan,
     "diff": _cmd_diff,
     "report": _cmd_report,
 }
