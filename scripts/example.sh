@@ -2,7 +2,8 @@
 # Set up a virtual environment in .venv (if needed) and run the example
 # evaluation: the fictional partnership's 2026 findings in examples/ are
 # evaluated against the 2018 framework, compared with its 2024 evaluation,
-# and written as an HTML report (report.html in the clone's root).
+# with its improvement plan from 2024 read beside it, and written as an HTML
+# report (report.html in the clone's root).
 #
 # The newest supported Python found is used (3.11 to 3.14); PYTHON=... chooses
 # another, VENV=... another environment folder. See scripts/_venv.sh.
@@ -12,5 +13,6 @@ cd "$(dirname "$0")/.."
 qifeval_venv ""
 report="$PWD/report.html"
 "$VENV/bin/qifeval" evaluate examples/findings.toml --previous examples/findings-2024.toml \
+    --plan examples/plan-2024.toml \
     --format html -o "$report" --force
 echo "Report written to $report"

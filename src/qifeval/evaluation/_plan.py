@@ -323,8 +323,10 @@ def draft_order(evaluation: Evaluation) -> tuple[Finding, ...]:
 
 def draft_plan(evaluation: Evaluation, *, title: str = "") -> ImprovementPlan:
     """Draft an improvement plan from *evaluation*'s weaknesses: one action
-    per weakness, in :func:`draft_order` (what most limits the grades
-    first). Each action's lead is :data:`PLACEHOLDER_LEAD` and it has no
+    per weakness, what most limits the grades first: critical weaknesses
+    (children's safety), then those a decisive cap or withhold cites, then
+    by weight (major, important, minor), ties in framework order. Each
+    action's lead is the placeholder ``"TO AGREE: lead role"`` and it has no
     due date, for people to agree; its text names the indicator and the
     weakness, for people to rewrite as an action. The draft is a valid plan.
     """
