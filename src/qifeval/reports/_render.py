@@ -933,6 +933,7 @@ def _position_statement(evaluation: Evaluation, limit: int) -> PositionStatement
     if refs:
         out += ["", "Evidence referred to:", ""] + [_md("- {}", x) for x in refs]
     out += ["", "## What do we plan to do next?", ""]
+    out += _statement_plan(e)
     for r in e.results:
         _, weaknesses = _findings_by_valence(e, r)
         for f in weaknesses:
@@ -952,6 +953,31 @@ def _position_statement(evaluation: Evaluation, limit: int) -> PositionStatement
     if words > limit:
         text += f"\n> Warning: {words} words; a position statement may have at most {limit}.\n"
     return PositionStatement(text=text, words=words, limit=limit)
+
+
+def _statement_plan(e: Evaluation) -> list[str]:
+    """The improvement plan's progress and its open actions, for the
+    position statement (nothing without a plan)."""
+    plan, progress = e.plan, e.plan_progress
+    if plan is None or progress is None:
+        return []
+    out = [_md("{}", _plan_summary(plan, progress)), ""]
+    for a in plan.actions:
+        if a.is_open:
+            due = "due to agree" if a.due is None else f"due {a.due.isoformat()}"
+            late = "; overdue" if a.id in progress.overdue else ""
+            out.append(
+                _md(
+                    "- {}: {} ({}; {}{}).",
+                    redact(a.id),
+                    redact(a.action),
+                    redact(a.lead),
+                    due,
+                    late,
+                )
+            )
+    out.append("")
+    return out
 
 
 #: The renderers of a whole evaluation, by format name: each takes the
