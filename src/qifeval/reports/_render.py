@@ -970,7 +970,7 @@ def _statement_plan(e: Evaluation) -> list[str]:
                 _md(
                     "- {}: {} ({}; {}{}).",
                     redact(a.id),
-                    redact(a.action),
+                    redact(a.action).rstrip("."),
                     redact(a.lead),
                     due,
                     late,
