@@ -574,14 +574,17 @@ def scan_evidence(
 ) -> tuple[PersonalDataMatch, ...]:
     """Scan every free-text field of an evidence set for personal
     identifiers: the partnership and title; each finding's id, statement,
-    source detail, ref and follows; each contextual challenge's id and note; each
+    source detail, ref, key factor and follows; each contextual challenge's id and note; each
     piece of readiness evidence's id, statement and ref."""
     guard = guard or _DEFAULT_GUARD
     found: list[PersonalDataMatch] = []
     for name in ("partnership", "title"):
         found += guard.scan(getattr(evidence, name), field=name)
     found += _scan_items(
-        guard, evidence.findings, "findings", ("statement", "source_detail", "ref", "follows")
+        guard,
+        evidence.findings,
+        "findings",
+        ("statement", "source_detail", "ref", "key_factor", "follows"),
     )
     context = evidence.context
     found += _scan_items(guard, context.challenges, "context.challenges", ("note",))
