@@ -21,7 +21,9 @@ from pathlib import Path
 from . import __version__
 from ._convert import (
     check_output_target,
+    document_format,
     dump_document,
+    dumps_document,
     read_document,
     read_file_bytes,
     write_text_atomic,
@@ -467,28 +469,16 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> None:
+    fmt = "toml" if _is_stdout(args.output) else document_format(args.output)
     _check_outputs(args)
     plan = draft_plan(_evaluation_from(args.file), title=args.title)
-    if _is_stdout(args.output):
-        sys.stdout.write(printable(dump_document(plan_to_dict(plan), None, "toml", "toml")))
-        return
-    _check_outputs(args, only="output")
-    try:
-        dump_document(
-            plan_to_dict(plan),
-            args.output,
-            None,
-            "toml",
-            overwrite=args.force,
-            follow_symlinks=args.follow_symlinks,
+    _emit(args, dumps_document(plan_to_dict(plan), fmt))
+    if not _is_stdout(args.output):
+        to_agree = sum(1 for a in plan.actions if a.to_agree)
+        _say(
+            f"{clip(str(args.output))}: {len(plan.actions)} actions drafted; "
+            f"{to_agree} have a lead role or due date still to agree"
         )
-    except OSError as exc:
-        raise InputError(f"cannot write: {exc.strerror or exc}", file=args.output) from None
-    to_agree = sum(1 for a in plan.actions if a.to_agree)
-    _say(
-        f"{clip(str(args.output))}: {len(plan.actions)} actions drafted; "
-        f"{to_agree} have a lead role or due date still to agree"
-    )
 
 
 def _cmd_diff(args: argparse.Namespace) -> None:
