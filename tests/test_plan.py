@@ -472,3 +472,21 @@ def test_cli_diff_says_which_weaknesses_improved(capsys: pytest.CaptureFixture[s
     for f in after.findings:
         if f.follows:
             assert f"{f.follows} " in out and f"followed up by {f.id}" in out
+
+
+@given(evidence_sets(max_size=6), st.lists(st.text(min_size=1, max_size=8).filter(str.strip)))
+def test_follows_links_round_trip_through_findings_files(
+    evidence: qifeval.EvidenceSet, links: list[str]
+) -> None:
+    from qifeval._convert import parse_document
+    from qifeval.evidence._findings import evidence_from_dict
+
+    linked = evidence.with_findings(
+        attrs.evolve(f, follows=links[i]) if i < len(links) else f
+        for i, f in enumerate(evidence.findings)
+    )
+    for fmt in ("toml", "json"):
+        text = qifeval.dump_findings(linked, fmt=fmt)
+        loaded = evidence_from_dict(parse_document(text.encode(), fmt=fmt))
+        assert loaded == linked
+        assert_same_types(loaded, linked)
