@@ -271,3 +271,46 @@ def side_violations(
         if field.side is Side.WEAKNESS and (moved > 0 if stronger else moved < 0):
             wrong.append(name)
     return wrong
+
+
+# --- Improvement plans and independent evaluations --------------------------------
+
+action_statuses = st.sampled_from(qifeval.ActionStatus)
+
+
+@st.composite
+def plans(draw: st.DrawFn, max_size: int = 8) -> qifeval.ImprovementPlan:
+    """A valid improvement plan with unique action ids (A1, A2, ...)."""
+    n = draw(st.integers(0, max_size))
+    actions = [
+        qifeval.Action(
+            id=f"A{i + 1}",
+            action=draw(title),
+            addresses=draw(st.lists(finding_ids | st.sampled_from(QI_IDS), min_size=1, max_size=3)),
+            lead=draw(title),
+            due=draw(st.none() | dates),
+            status=draw(action_statuses),
+            impact=draw(st.lists(finding_ids, max_size=3)),
+        )
+        for i in range(n)
+    ]
+    return qifeval.ImprovementPlan(
+        partnership=draw(text),
+        title=draw(text),
+        made_from=draw(text),
+        date=draw(st.none() | dates),
+        actions=actions,
+    )
+
+
+independent_grade_maps = st.dictionaries(
+    st.sampled_from(QI_IDS), st.sampled_from(qifeval.Grade), min_size=1
+)
+
+independent_evaluations = st.builds(
+    qifeval.IndependentEvaluation,
+    source=title,
+    date=st.none() | dates,
+    framework=st.just("qif-2018"),
+    grades=independent_grade_maps,
+)

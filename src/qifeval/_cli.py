@@ -21,6 +21,7 @@ from pathlib import Path
 from . import __version__
 from ._convert import (
     check_output_target,
+    document_format,
     dump_document,
     dumps_document,
     read_document,
@@ -44,6 +45,8 @@ from .evaluation._document import (
     load_evaluation,
 )
 from .evaluation._evaluate import Evaluation, check_personal_data, evaluate
+from .evaluation._independent import load_independent
+from .evaluation._plan import ImprovementPlan, draft_plan, load_plan, plan_from_dict, plan_to_dict
 from .evidence._collate import collate, load_collation_template, merge_evidence
 from .evidence._consistency import check_findings, refuse_or_warn
 from .evidence._findings import (
@@ -142,6 +145,17 @@ def _parser() -> argparse.ArgumentParser:
         help="write the report here (default, or -: standard output)",
     )
     ev.add_argument("--save", type=Path, help="also save the whole evaluation (.json or .toml)")
+    ev.add_argument(
+        "--plan",
+        type=Path,
+        help="improvement plan file (.toml or .json); by default the findings file's [[plan]] "
+        "table, if it has one",
+    )
+    ev.add_argument(
+        "--independent",
+        type=Path,
+        help="independent evaluation (e.g. an inspection's grades) to set beside this one",
+    )
     _output_options(ev)
     ev.add_argument(
         "--strict",
@@ -150,6 +164,20 @@ def _parser() -> argparse.ArgumentParser:
         "consistency checks (unless marked checked)",
     )
     ev.add_argument("--names", type=Path, help=_NAMES_HELP)
+
+    pl = sub.add_parser(
+        "plan",
+        help="draft an improvement plan from an evaluation's weaknesses",
+    )
+    pl.add_argument("file", type=Path, help="saved evaluation or findings file")
+    pl.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write the plan here (.toml or .json; default, or -: standard output as TOML)",
+    )
+    pl.add_argument("--title", default="", help="the plan's title")
+    _output_options(pl)
 
     diff = sub.add_parser(
         "diff", help="compare two evaluations (findings files or saved evaluations)"
@@ -290,16 +318,27 @@ def _say(text: str, *, err: bool = False) -> None:
 
 _INPUTS = {
     "validate": ("file", "framework", "names"),
-    "evaluate": ("file", "framework", "rules", "capacity_rules", "previous", "names"),
+    "evaluate": (
+        "file",
+        "framework",
+        "rules",
+        "capacity_rules",
+        "previous",
+        "names",
+        "plan",
+        "independent",
+    ),
     "report": ("file", "names"),
     "collate": ("file", "framework", "policy", "names"),
     "template": ("framework",),
+    "plan": ("file",),
 }
 _OUTPUTS = {
     "evaluate": ("output", "save"),
     "report": ("output",),
     "collate": ("output",),
     "template": ("file",),
+    "plan": ("output",),
 }
 
 
@@ -488,6 +527,21 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
     framework = load_framework(args.framework) if args.framework else None
     sets = [load_findings(path, framework=framework) for path in args.file]
     evidence = sets[0] if len(sets) == 1 else merge_evidence(sets, files=args.file)
+    plan: ImprovementPlan | None = None
+    if args.plan:
+        plan = load_plan(args.plan)
+    elif args.file[0].suffix.lower() in (".toml", ".json"):
+        # a findings file may hold its plan in a [[plan]] table
+        raw = read_document(args.file[0])
+        if "plan" in raw:
+            plan = plan_from_dict(raw, file=args.file[0])
+    independent = (
+        load_independent(
+            args.independent, framework=framework or load_framework(evidence.framework)
+        )
+        if args.independent
+        else None
+    )
     previous = _evaluation_from(args.previous) if args.previous else None
     try:
         evaluation = evaluate(
@@ -498,13 +552,15 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
             previous=previous,
             strict=args.strict,
             guard=guard,
+            plan=plan,
+            independent=independent,
         )
     except PersonalDataError as exc:
         if exc.file is not None:
             raise
         # The evidence came from FILE (a previous evaluation's label is
         # scanned too, and named as "previous" in the matches).
-        raise PersonalDataError(exc.matches, file=args.file) from None
+        raise PersonalDataError(exc.matches, file=args.file[0]) from None
     if args.save:
         _check_outputs(args, only="save")
         try:
@@ -519,6 +575,19 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
         except OSError as exc:
             raise InputError(f"cannot write: {exc.strerror or exc}", file=args.save) from None
     _emit(args, _FORMATS[args.format](evaluation, guard=guard))
+
+
+def _cmd_plan(args: argparse.Namespace) -> None:
+    fmt = "toml" if _is_stdout(args.output) else document_format(args.output)
+    _check_outputs(args)
+    plan = draft_plan(_evaluation_from(args.file), title=args.title)
+    _emit(args, dumps_document(plan_to_dict(plan), fmt))
+    if not _is_stdout(args.output):
+        to_agree = sum(1 for a in plan.actions if a.to_agree)
+        _say(
+            f"{clip(str(args.output))}: {len(plan.actions)} actions drafted; "
+            f"{to_agree} have a lead role or due date still to agree"
+        )
 
 
 def _cmd_diff(args: argparse.Namespace) -> None:
@@ -537,6 +606,15 @@ def _cmd_diff(args: argparse.Namespace) -> None:
             _say(f"      new weaknesses: {', '.join(i.new_weaknesses)}")
         if i.resolved_weaknesses:
             _say(f"      resolved weaknesses: {', '.join(i.resolved_weaknesses)}")
+        for u in i.follow_ups:
+            how = "improved" if u.improved else "not improved"
+            link = "followed up by" if u.linked else "same wording as"
+            _say(f"      {u.before} {how}: {link} {', '.join(u.after)}")
+    if d.unmatched_links:
+        _say(
+            "\nfollows names no weakness of the earlier evaluation (matched by wording "
+            f"instead): {', '.join(d.unmatched_links)}"
+        )
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
@@ -621,6 +699,7 @@ _COMMANDS = {
     "show": _cmd_show,
     "validate": _cmd_validate,
     "evaluate": _cmd_evaluate,
+    "plan": _cmd_plan,
     "diff": _cmd_diff,
     "report": _cmd_report,
     "collate": _cmd_collate,

@@ -43,6 +43,8 @@ from ._evaluate import (
     evaluate_indicators,
     previous_problems,
 )
+from ._independent import independent_problems
+from ._plan import plan_problems
 
 __all__ = ["dump_evaluation", "load_evaluation"]
 
@@ -128,6 +130,16 @@ def evaluation_from_dict(
     if evaluation.previous is not None:
         for path, problem in previous_problems(evaluation.previous, framework):
             raise InputError(problem, file=file, path=f"previous.{path}")
+    if evaluation.plan is not None:
+        for path, problem, action_id in plan_problems(
+            evaluation.plan,
+            indicators=[q.id for q in framework.all_indicators],
+            findings=[f.id for f in evaluation.evidence.findings],
+        ):
+            raise InputError(f"action {action_id!r}: {problem}", file=file, path=path)
+    if evaluation.independent is not None:
+        for path, problem in independent_problems(evaluation.independent, framework):
+            raise InputError(problem, file=file, path=f"independent.{path}")
     grading = _saved_rules(evaluation.rules, rules, "indicator", file)
     capacity = _saved_rules(evaluation.capacity_rules, capacity_rules, "capacity", file)
     fresh = check_consistency(evaluation, framework, grading, capacity, file=file)

@@ -31,6 +31,8 @@ from ..rules._firing import FiredRule, combine, resolve_engine, run_rules
 from ..rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
 from ..rules._whatif import Improvement, improvement
 from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
+from ._independent import IndependentEvaluation, Match, compare_independent, independent_problems
+from ._plan import ImprovementPlan, PlanProgress, plan_problems
 
 __all__ = [
     "Decision",
@@ -312,6 +314,11 @@ class Evaluation:
         from the confirmed grades where there are any, otherwise the
         suggested ones.
     :param previous: the previous evaluation's grades, if one was given.
+    :param plan: the improvement plan read with this evaluation, if any
+        (its progress as of the evaluation's date is
+        :attr:`plan_progress`).
+    :param independent: an independent evaluation set beside this one, if
+        any (see :attr:`independent_match`).
     """
 
     evidence: EvidenceSet
@@ -323,6 +330,8 @@ class Evaluation:
     capacity: CapacityJudgement
     decisions: tuple[Decision, ...] = ()
     previous: PreviousEvaluation | None = None
+    plan: ImprovementPlan | None = None
+    independent: IndependentEvaluation | None = None
 
     def __attrs_post_init__(self) -> None:
         for path, problem in decision_problems(self.results, self.decisions):
@@ -335,6 +344,22 @@ class Evaluation:
         ev = self.evidence
         text = ev.title or ev.partnership
         return f"{text} ({ev.date.isoformat()})" if ev.date else text
+
+    @property
+    def plan_progress(self) -> PlanProgress | None:
+        """The improvement plan's progress as of the evaluation's date (as
+        of today when the evidence has no date); ``None`` without a plan."""
+        if self.plan is None:
+            return None
+        return self.plan.progress(self.evidence.date or _dt.date.today())
+
+    @property
+    def independent_match(self) -> Match | None:
+        """How closely this evaluation matched the independent evaluation
+        set beside it; ``None`` without one."""
+        if self.independent is None:
+            return None
+        return compare_independent(self, self.independent)
 
     def result(self, qi: str) -> IndicatorResult:
         """The result for one indicator."""
@@ -611,14 +636,17 @@ def scan_evidence(
 ) -> tuple[PersonalDataMatch, ...]:
     """Scan every free-text field of an evidence set for personal
     identifiers: the partnership and title; each finding's id, statement,
-    source detail and ref; each contextual challenge's id and note; each
+    source detail, ref, key factor and follows; each contextual challenge's id and note; each
     piece of readiness evidence's id, statement and ref."""
     guard = guard or _DEFAULT_GUARD
     found: list[PersonalDataMatch] = []
     for name in ("partnership", "title"):
         found += guard.scan(getattr(evidence, name), field=name)
     found += _scan_items(
-        guard, evidence.findings, "findings", ("statement", "source_detail", "ref")
+        guard,
+        evidence.findings,
+        "findings",
+        ("statement", "source_detail", "ref", "key_factor", "follows"),
     )
     context = evidence.context
     found += _scan_items(guard, context.challenges, "context.challenges", ("note",))
@@ -641,7 +669,33 @@ def scan_evaluation(
                 found += guard.scan(value, field=f"decisions[{i}].{name}")
     if evaluation.previous is not None:
         found += guard.scan(evaluation.previous.label, field="previous.label")
+    found += scan_extras(evaluation.plan, evaluation.independent, guard)
     return tuple(found)
+
+
+def scan_extras(
+    plan: ImprovementPlan | None,
+    independent: IndependentEvaluation | None,
+    guard: PersonalDataGuard | None = None,
+) -> list[PersonalDataMatch]:
+    """Scan an improvement plan (its title, the evaluation it was made
+    from, and each action's id, text, lead and references: a lead is a
+    role, never a person's name) and an independent evaluation's source
+    for personal identifiers."""
+    guard = guard or _DEFAULT_GUARD
+    found: list[PersonalDataMatch] = []
+    if plan is not None:
+        for name in ("title", "made_from"):
+            found += guard.scan(getattr(plan, name), field=f"plan.{name}")
+        for i, a in enumerate(plan.actions):
+            for name in ("id", "action", "lead"):
+                found += guard.scan(getattr(a, name), field=f"plan[{i}].{name}")
+            for name in ("addresses", "impact"):
+                for j, ref in enumerate(getattr(a, name)):
+                    found += guard.scan(ref, field=f"plan[{i}].{name}[{j}]")
+    if independent is not None:
+        found += guard.scan(independent.source, field="independent.source")
+    return found
 
 
 def check_personal_data(
@@ -651,9 +705,12 @@ def check_personal_data(
     guard: PersonalDataGuard | None = None,
     file: str | Path | None = None,
     previous: Evaluation | PreviousEvaluation | None = None,
+    plan: ImprovementPlan | None = None,
+    independent: IndependentEvaluation | None = None,
 ) -> tuple[PersonalDataMatch, ...]:
     """Scan *evidence* (an evidence set, or a whole evaluation with
-    :func:`scan_evaluation`) and the label of *previous*; raise
+    :func:`scan_evaluation`), the label of *previous*, and *plan* and
+    *independent* (see :func:`scan_extras`); raise
     :class:`PersonalDataError` if anything is found and *strict*, otherwise
     issue a :class:`PersonalDataWarning`."""
     if isinstance(evidence, Evaluation):
@@ -663,6 +720,7 @@ def check_personal_data(
     if previous is not None:
         label = previous.label if isinstance(previous, PreviousEvaluation) else previous.label()
         found += (guard or _DEFAULT_GUARD).scan(label, field="previous.label")
+    found += scan_extras(plan, independent, guard)
     if found:
         error = PersonalDataError(found, file=file)
         if strict:
@@ -682,6 +740,8 @@ def evaluate(
     engine: Literal["durable", "python", "reference"] = "durable",
     strict: bool = False,
     guard: PersonalDataGuard | None = None,
+    plan: ImprovementPlan | None = None,
+    independent: IndependentEvaluation | None = None,
 ) -> Evaluation:
     """Suggest a grade for every quality indicator from the evidence, with
     the rules that fired and the findings behind them, and judge capacity
@@ -711,6 +771,17 @@ def evaluate(
         by a person is never refused or warned about.
     :param guard: the personal-data guard to scan with; by default
         :class:`PersonalDataGuard` with its default settings.
+    :param plan: the improvement plan to read with this evaluation (see
+        :class:`ImprovementPlan`): every ``impact`` id must be a finding of
+        *evidence*; when *previous* is an :class:`Evaluation` (the one the
+        plan was made from), every ``addresses`` id must be one of its
+        findings or an indicator id.
+    :param independent: an independent evaluation to set beside this one
+        (see :class:`IndependentEvaluation`); its indicator ids must be
+        those of the framework, without QI 10.
+
+    When *previous* is an :class:`Evaluation`, a finding's ``follows`` must
+    name one of its findings.
 
     Thread-safe; results are deterministic and do not depend on the order of
     the findings.
@@ -722,8 +793,38 @@ def evaluate(
     if context is not None:
         evidence = evidence.with_context(context)
     evidence.validate(fw)
-    check_personal_data(evidence, strict=strict, guard=guard, previous=previous)
+    check_personal_data(
+        evidence,
+        strict=strict,
+        guard=guard,
+        previous=previous,
+        plan=plan,
+        independent=independent,
+    )
     refuse_or_warn(check_findings(evidence), strict=strict)
+    earlier = None
+    if isinstance(previous, Evaluation):
+        earlier = [f.id for f in previous.evidence.findings]
+        for i, f in enumerate(evidence.findings):
+            if f.follows is not None and f.follows not in earlier:
+                hint = did_you_mean(close_matches(f.follows, earlier, cutoff=0.6))
+                raise InputError(
+                    f"follows {f.follows!r}, which is not a finding of the previous evaluation"
+                    f"{hint}",
+                    path=f"findings[{i}].follows",
+                    finding_id=f.id,
+                )
+    if plan is not None:
+        for path, problem, action_id in plan_problems(
+            plan,
+            indicators=[q.id for q in fw.all_indicators],
+            findings=[f.id for f in evidence.findings],
+            earlier_findings=earlier,
+        ):
+            raise InputError(f"action {action_id!r}: {problem}", path=path)
+    if independent is not None:
+        for path, problem in independent_problems(independent, fw):
+            raise InputError(problem, path=f"independent.{path}")
     if isinstance(previous, Evaluation):
         previous = PreviousEvaluation.from_evaluation(previous)
     if previous is not None:
@@ -739,5 +840,7 @@ def evaluate(
         results=results,
         capacity=None,  # type: ignore[arg-type]
         previous=previous,
+        plan=plan,
+        independent=independent,
     )
     return attrs.evolve(partial, capacity=_judge(partial, fw, capacity, engine_name))

@@ -72,6 +72,8 @@ def _finding_problems(f: Finding) -> Iterator[tuple[str, str]]:
         yield "sustained", "only a strength can be sustained"
     if f.valence is Valence.WEAKNESS and f.sector_leading:
         yield "sector_leading", "only a strength can be sector leading"
+    if f.follows is not None and not f.follows.strip():
+        yield "follows", "must not be empty: give the id of the earlier finding followed up"
 
 
 @attrs.frozen(kw_only=True)
@@ -107,6 +109,9 @@ class Finding:
         :func:`~qifeval.check_findings`) are listed but not refused under
         strict checking, and an inconsistent strength so checked counts as
         a strength.
+    :param follows: the id of the finding of the previous evaluation that
+        this one follows up (usually an area for improvement), so that
+        comparing the two evaluations matches them whatever their wording.
 
     >>> f = Finding(id="F1", qi="5.2", statement="records show a chronology",
     ...             valence="strength", weight="important", source="practice",
@@ -136,6 +141,7 @@ class Finding:
     key_factor: str | None = None
     proposed: Proposal | None = None
     checked: bool = False
+    follows: str | None = None
 
     def __attrs_post_init__(self) -> None:
         for path, problem in _finding_problems(self):
@@ -374,8 +380,11 @@ def _finding_id_at(raw: dict[str, Any]) -> Any:
 
 
 def evidence_from_dict(raw: dict[str, Any], *, file: str | Path | None = None) -> EvidenceSet:
-    """Build an :class:`EvidenceSet` from the dict form of the findings schema."""
+    """Build an :class:`EvidenceSet` from the dict form of the findings schema.
+    A ``[[plan]]`` table (an improvement plan kept in the findings file) is
+    not part of the evidence: it is read with ``load_plan``."""
     raw = _convert.without_schema_version(raw, FINDINGS_SCHEMA_VERSION, file=file)
+    raw.pop("plan", None)
     return _convert.structure(raw, EvidenceSet, file=file, finding_id=_finding_id_at(raw))
 
 

@@ -22,6 +22,8 @@ from .._ids import ref_key as _ref_order
 from .._privacy import _DEFAULT_GUARD, PersonalDataGuard
 from ..evaluation._capacity import CapacityJudgement
 from ..evaluation._evaluate import Evaluation, IndicatorResult, SafetyConcern
+from ..evaluation._independent import Match
+from ..evaluation._plan import Action, ImprovementPlan, PlanProgress
 from ..evidence._consistency import check_findings
 from ..evidence._findings import Finding
 from ..frameworks._grade import Grade
@@ -336,7 +338,211 @@ def _json_report(evaluation: Evaluation) -> dict[str, Any]:
             }
             for w in check_findings(ev)
         ],
+        "plan": _plan_json(evaluation),
+        "independent": _independent_json(evaluation.independent_match),
     }
+
+
+# --- Improvement plan and independent evaluation (all formats) ------------------
+
+
+def _share(x: float | None) -> str:
+    return "-" if x is None else f"{round(100 * x)}%"
+
+
+def _status_text(a: Action, progress: PlanProgress) -> str:
+    text = a.status.value.replace("_", " ")
+    return f"{text} (overdue)" if a.id in progress.overdue else text
+
+
+def _plan_summary(plan: ImprovementPlan, progress: PlanProgress) -> str:
+    live = progress.total - len(progress.dropped)
+    head = redact(plan.title or "Improvement plan")
+    made = f", made from {redact(plan.made_from)}" if plan.made_from else ""
+    dropped = f" ({len(progress.dropped)} dropped)" if progress.dropped else ""
+    undated = f", {len(progress.undated)} with no due date yet" if progress.undated else ""
+    return (
+        f"{head}{made}. As of {progress.as_of.isoformat()}: {len(progress.done)} of {live} "
+        f"actions done{dropped}, {len(progress.overdue)} overdue, "
+        f"{len(progress.on_track)} on track{undated}."
+    )
+
+
+def _independent_summary(m: Match) -> str:
+    n = len(m.compared)
+    text = f"{redact(m.source)} graded {len(m.indicators)} indicator(s)"
+    if n == 0:
+        return text + "; this self-evaluation graded none of them, so they cannot be compared."
+    text += (
+        f"; this self-evaluation graded {n} of them: the same grade on {m.exact} "
+        f"({_share(m.exact_share)}), within one grade on {m.within_one} "
+        f"({_share(m.within_one_share)}); the median difference is "
+        f"{m.median_absolute_difference:g} grade(s)."
+    )
+    if m.higher:
+        text += f" Graded higher here: {', '.join(m.higher)}."
+    if m.lower:
+        text += f" Graded lower here: {', '.join(m.lower)}."
+    return text
+
+
+def _plan_json(e: Evaluation) -> dict[str, Any] | None:
+    plan, progress = e.plan, e.plan_progress
+    if plan is None or progress is None:
+        return None
+    return {
+        "title": redact(plan.title),
+        "made_from": redact(plan.made_from),
+        "as_of": progress.as_of.isoformat(),
+        "counts": progress.counts,
+        "done_share": progress.done_share,
+        "done": _ids(progress.done),
+        "overdue": _ids(progress.overdue),
+        "on_track": _ids(progress.on_track),
+        "undated": _ids(progress.undated),
+        "dropped": _ids(progress.dropped),
+        "actions": [
+            {
+                "id": redact(a.id),
+                "action": redact(a.action),
+                "addresses": _ids(a.addresses),
+                "lead": redact(a.lead),
+                "due": None if a.due is None else a.due.isoformat(),
+                "status": a.status.value,
+                "overdue": a.id in progress.overdue,
+                "impact": _ids(a.impact),
+            }
+            for a in plan.actions
+        ],
+    }
+
+
+def _independent_json(m: Match | None) -> dict[str, Any] | None:
+    if m is None:
+        return None
+    return {
+        "source": redact(m.source),
+        "compared": len(m.compared),
+        "exact": m.exact,
+        "within_one": m.within_one,
+        "exact_share": m.exact_share,
+        "within_one_share": m.within_one_share,
+        "median_absolute_difference": m.median_absolute_difference,
+        "not_graded_by_self": list(m.not_graded_by_self),
+        "indicators": [
+            {
+                "qi": i.qi,
+                "title": i.title,
+                "self_grade": _g(i.self_grade),
+                "independent_grade": int(i.independent),
+                "difference": i.difference,
+            }
+            for i in m.indicators
+        ],
+    }
+
+
+def _md_plan(e: Evaluation) -> list[str]:
+    plan, progress = e.plan, e.plan_progress
+    if plan is None or progress is None:
+        return []
+    out = ["## Improvement plan", "", _md("{}", _plan_summary(plan, progress)), ""]
+    if plan.actions:
+        out.append("| Action | What | Addresses | Lead | Due | Status | Impact |")
+        out.append("|---|---|---|---|---|---|---|")
+        for a in plan.actions:
+            out.append(
+                _md(
+                    "| {} | {} | {} | {} | {} | {} | {} |",
+                    redact(a.id),
+                    redact(a.action),
+                    ", ".join(_ids(a.addresses)),
+                    redact(a.lead),
+                    "to agree" if a.due is None else a.due.isoformat(),
+                    _status_text(a, progress),
+                    ", ".join(_ids(a.impact)),
+                )
+            )
+        out.append("")
+    return out
+
+
+def _md_independent(e: Evaluation) -> list[str]:
+    m = e.independent_match
+    if m is None:
+        return []
+    out = ["## Independent evaluation", "", _md("{}", _independent_summary(m)), ""]
+    out.append("| QI | Indicator | This evaluation | Independent | Difference |")
+    out.append("|---|---|---|---|---|")
+    for i in m.indicators:
+        diff = "-" if i.difference is None else f"{i.difference:+d}" if i.difference else "0"
+        out.append(
+            _md(
+                "| {} | {} | {} | {} | {} |",
+                i.qi,
+                i.title,
+                _grade_text(i.self_grade),
+                _grade_text(i.independent),
+                diff,
+            )
+        )
+    out.append("")
+    return out
+
+
+def _html_plan(e: Evaluation) -> list[str]:
+    plan, progress = e.plan, e.plan_progress
+    if plan is None or progress is None:
+        return []
+    out = ['<section id="plan"><h2>Improvement plan</h2>']
+    out.append(_html("<p>{}</p>", _plan_summary(plan, progress)))
+    if plan.actions:
+        out.append(
+            '<div class="scroll"><table><thead><tr><th scope="col">Action</th>'
+            '<th scope="col">What</th><th scope="col">Addresses</th><th scope="col">Lead</th>'
+            '<th scope="col">Due</th><th scope="col">Status</th><th scope="col">Impact</th>'
+            "</tr></thead><tbody>"
+        )
+        for a in plan.actions:
+            out.append(
+                _html(
+                    '<tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+                    "<td>{}</td><td>{}</td></tr>",
+                    redact(a.id),
+                    redact(a.action),
+                    ", ".join(_ids(a.addresses)),
+                    redact(a.lead),
+                    "to agree" if a.due is None else a.due.isoformat(),
+                    _status_text(a, progress),
+                    ", ".join(_ids(a.impact)),
+                )
+            )
+        out.append("</tbody></table></div>")
+    out.append("</section>")
+    return out
+
+
+def _html_independent(e: Evaluation) -> list[str]:
+    m = e.independent_match
+    if m is None:
+        return []
+    out = ['<section id="independent"><h2>Independent evaluation</h2>']
+    out.append(_html("<p>{}</p>", _independent_summary(m)))
+    out.append(
+        '<table><thead><tr><th scope="col">QI</th><th scope="col">Indicator</th>'
+        '<th scope="col">This evaluation</th><th scope="col">Independent</th>'
+        '<th scope="col">Difference</th></tr></thead><tbody>'
+    )
+    for i in m.indicators:
+        diff = "-" if i.difference is None else f"{i.difference:+d}" if i.difference else "0"
+        out.append(
+            _html('<tr><th scope="row">{}</th><td>{}</td>', i.qi, i.title)
+            + _cell(i.self_grade)
+            + _cell(i.independent)
+            + _html("<td>{}</td></tr>", diff)
+        )
+    out.append("</tbody></table></section>")
+    return out
 
 
 def _capacity_json(c: CapacityJudgement) -> dict[str, Any]:
@@ -514,6 +720,8 @@ def _markdown_report(evaluation: Evaluation) -> str:
         out.append("")
         out += [_md_rule(x) for x in c.rules_fired]
         out.append("")
+    out += _md_plan(e)
+    out += _md_independent(e)
     out += ["## Quality indicators", ""]
     for r in e.results:
         out += _md_indicator(e, r)
@@ -671,6 +879,8 @@ def _html_report(evaluation: Evaluation, compare: Sequence[Evaluation]) -> str:
         parts += [_html("<li>{}</li>", _warning_text(w)) for w in found]
         parts.append("</ul>")
     parts += _html_capacity(e.capacity)
+    parts += _html_plan(e)
+    parts += _html_independent(e)
     parts.append('<h2 id="indicators">Quality indicators</h2>')
     for r in e.results:
         parts += _html_indicator(e, r)
@@ -872,6 +1082,7 @@ def _position_statement(evaluation: Evaluation, limit: int) -> PositionStatement
     if refs:
         out += ["", "Evidence referred to:", ""] + [_md("- {}", x) for x in refs]
     out += ["", "## What do we plan to do next?", ""]
+    out += _statement_plan(e)
     for r in e.results:
         _, weaknesses = _findings_by_valence(e, r)
         for f in weaknesses:
@@ -891,6 +1102,31 @@ def _position_statement(evaluation: Evaluation, limit: int) -> PositionStatement
     if words > limit:
         text += f"\n> Warning: {words} words; a position statement may have at most {limit}.\n"
     return PositionStatement(text=text, words=words, limit=limit)
+
+
+def _statement_plan(e: Evaluation) -> list[str]:
+    """The improvement plan's progress and its open actions, for the
+    position statement (nothing without a plan)."""
+    plan, progress = e.plan, e.plan_progress
+    if plan is None or progress is None:
+        return []
+    out = [_md("{}", _plan_summary(plan, progress)), ""]
+    for a in plan.actions:
+        if a.is_open:
+            due = "due to agree" if a.due is None else f"due {a.due.isoformat()}"
+            late = "; overdue" if a.id in progress.overdue else ""
+            out.append(
+                _md(
+                    "- {}: {} ({}; {}{}).",
+                    redact(a.id),
+                    redact(a.action).rstrip("."),
+                    redact(a.lead),
+                    due,
+                    late,
+                )
+            )
+    out.append("")
+    return out
 
 
 #: The renderers of a whole evaluation, by format name: each takes the
