@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 import qifeval
 from qifeval import EvidenceSet, Finding, SourceKind, TriangulationStatus
+from qifeval.evidence._consistency import counts_as_strength
 from qifeval.evidence._fields import FIELDS, Field, register_field, unregister_field
 from qifeval.frameworks._model import Part
 
@@ -178,7 +179,8 @@ def test_contradictions_are_about_one_point(e: EvidenceSet) -> None:
                 assert c.point in (by_id[i].key_factor, by_id[i].illustration)
             flagged |= {(s, w) for s in c.strengths for w in c.weaknesses}
         mine = [x for x in e.findings if x.qi == t.qi and x.weight.rank >= 2]
-        for s in (x for x in mine if x.is_strength):
+        # an inconsistent strength counts as no strength (see check_findings)
+        for s in (x for x in mine if counts_as_strength(x)):
             for w in (x for x in mine if not x.is_strength):
                 points = {s.key_factor, s.illustration} & {w.key_factor, w.illustration} - {None}
                 if points and s.source is not w.source:

@@ -300,7 +300,7 @@ def _follow(items: list[Finding], s: Shortfall, qi: str, cited: tuple[str, ...])
 @settings(max_examples=40)
 @given(evidence_sets(qi=one_qi(), max_size=10), st.sampled_from(["5.2", "1.1"]))
 def test_following_the_advice_reaches_at_least_the_nearest_grade(e: EvidenceSet, qi: str) -> None:
-    items = [attrs.evolve(x, qi=qi, illustration=None) for x in e.findings]
+    items = [attrs.evolve(x, qi=qi, illustration=None, key_factor=None) for x in e.findings]
     first = result(*items, qi=qi)
     if first.to_improve is None:
         return

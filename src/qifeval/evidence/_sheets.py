@@ -1313,6 +1313,12 @@ _COLUMN_HELP = {
     "sustained": "yes for a strength maintained over time.",
     "sector_leading": "yes for a strength that is sector leading.",
     "illustration": "The illustration of the framework it evidences, such as 5.2/very_good/3.",
+    "proposed": "Filled in by collation: the valence and weight the collation policy "
+    "proposed, and the rule that proposed them. Leave it as it is.",
+    "checked": "yes when a person checked the finding's figures and wording and stands by "
+    "them: its consistency warnings are then listed but not refused.",
+    "follows": "The id of the finding of the previous evaluation that this one follows up, "
+    "such as P17.",
 }
 
 # The evaluative terms: shares inside each band give its word, so the

@@ -503,12 +503,11 @@ def _bundled(filename: str) -> RuleSet:
 
 
 def default_rules() -> RuleSet:
-    """qifeval's default grading rules, ``qifeval-2026``
-    (``rules/grading-2026.toml``): the six-point scale as an inspector weighs
-    it, calibrated on cases written from the scale's words, and the
-    triangulation policy. The first edition stays available by name:
-    ``load_rules("qifeval-2018")`` (saved as ``qifeval-default``)."""
-    return _bundled("grading-2026.toml")
+    """qifeval's default grading rules (``rules/grading.toml``, saved as
+    ``qifeval-default``), which encode the six-point scale and the
+    triangulation policy. The rule set calibrated on worked cases,
+    ``qifeval-2026``, is loaded by name: ``load_rules("qifeval-2026")``."""
+    return _bundled("grading.toml")
 
 
 #: The grading rule sets bundled with qifeval: the names :func:`load_rules`
