@@ -94,6 +94,7 @@ def input_limits(limits: InputLimits | None = None, **changes: int) -> Iterator[
     attributes of :class:`InputLimits`). The change is local to the current
     thread (and asyncio task) and undone when the block ends.
 
+    >>> from qifeval import current_input_limits, input_limits
     >>> with input_limits(max_items=10) as limits:
     ...     limits.max_items, current_input_limits().max_items
     (10, 10)

@@ -524,6 +524,7 @@ def bundled_rules(name: str) -> RuleSet:
     """A grading rule set bundled with qifeval, by name (see
     :data:`qifeval.rules.BUNDLED_RULES`).
 
+    >>> from qifeval.rules import bundled_rules
     >>> bundled_rules("qifeval-2026").name
     'qifeval-2026'
 
