@@ -56,7 +56,7 @@ def evidence(i: int, n: int = 12) -> EvidenceSet:
 #: matched no rule corrupted the C heap, and most children died with SIGSEGV
 #: or SIGABRT.
 NO_MATCH_CHILD = """
-    import contextlib, io, sys
+    import contextlib, io, os, sys
     from pathlib import Path
     import qifeval
     from qifeval._cli import main
@@ -88,7 +88,8 @@ NO_MATCH_CHILD = """
             e = qifeval.evaluate(qifeval.EvidenceSet(partnership="P"), rules=qifeval.RuleSet(name="x"))
             messages += all(r.no_grade_reason == no_grade for r in e.results)
     else:
-        rules = tmp / f"{case}.toml"
+        # one file per child: the children run at the same time
+        rules = tmp / f"{case}-{os.getpid()}.toml"
         rules.write_text(rules_files[case], encoding="utf-8")
         option = "--capacity-rules" if case.startswith("capacity") else "--rules"
         for _ in range(RUNS):
