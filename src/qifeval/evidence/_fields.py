@@ -419,16 +419,6 @@ _count(
 # of the evidence behind strengths (read by the rule set ``qifeval-2026``)
 
 
-def _inconsistent(f: Finding) -> bool:
-    """A strength that fails a consistency check and that no person checked
-    (see :func:`~qifeval.check_findings`)."""
-    return inconsistent_strength(f)
-
-
-def _counted_strength(f: Finding) -> bool:
-    return counts_as_strength(f)
-
-
 def _cases(f: Finding) -> int | None:
     """How many records or people a weakness affects (``proportion ×
     sample``, rounded), or ``None`` when the finding does not say."""
@@ -463,21 +453,21 @@ def _points_of(x: IndicatorFacts, test: Callable[[Finding], bool]) -> Computed:
 
 
 def _counted_kinds(x: IndicatorFacts) -> set[SourceKind]:
-    return {f.source for f in x.findings if _counted_strength(f)}
+    return {f.source for f in x.findings if counts_as_strength(f)}
 
 
 _count(
     "findings_counted",
     "findings without the inconsistent strengths",
     _N,
-    lambda f: not _inconsistent(f),
+    lambda f: not inconsistent_strength(f),
 )
-_count("consistent_strengths", "strengths that are not inconsistent", _S, _counted_strength)
+_count("consistent_strengths", "strengths that are not inconsistent", _S, counts_as_strength)
 _count(
     "consistent_strengths_important_or_major",
     "consistent strengths of weight important or major",
     _S,
-    lambda f: _counted_strength(f) and f.weight is not Weight.MINOR,
+    lambda f: counts_as_strength(f) and f.weight is not Weight.MINOR,
 )
 _count(
     "consistent_strengths_major_beyond_documents",
@@ -485,7 +475,7 @@ _count(
     "(practice, stakeholders' views, performance data)",
     _S,
     lambda f: (
-        _counted_strength(f)
+        counts_as_strength(f)
         and f.weight is Weight.MAJOR
         and f.source is not SourceKind.DOCUMENTATION
     ),
@@ -496,7 +486,7 @@ _count(
     "from evidence other than documentation",
     _S,
     lambda f: (
-        _counted_strength(f)
+        counts_as_strength(f)
         and f.weight is Weight.MAJOR
         and f.sustained
         and f.sector_leading
@@ -508,7 +498,7 @@ _computed(
     "the consistent strengths' points added up",
     _S,
     lambda x: (
-        sum(x.points[f.weight] for f in x.findings if _counted_strength(f)),
+        sum(x.points[f.weight] for f in x.findings if counts_as_strength(f)),
         x.ids("consistent_strengths"),
     ),
 )
