@@ -14,6 +14,7 @@ import contextlib
 import contextvars
 import datetime as _dt
 import enum
+import functools
 import json
 import os
 import re
@@ -158,11 +159,18 @@ class _WrongType(TypeError):
         super().__init__(f"expected {expected}, got {_got(value)}")
 
 
+@functools.cache
+def _enum_parse(cl: type[enum.Enum]) -> Callable[[object], enum.Enum] | None:
+    """The enum's own ``parse`` class method, if it has one: looked up once
+    per enum (a failed attribute lookup on an enum class is slow)."""
+    return getattr(cl, "parse", None)
+
+
 def _enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
-    parse = getattr(cl, "parse", None)
+    parse = _enum_parse(cl)
     if parse is not None:
         try:
-            return parse(value)  # type: ignore[no-any-return]
+            return parse(value)
         except InputError as exc:  # echo a long value short
             raise ValueError(exc.problem.replace(repr(value), shown(value))) from None
     try:

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 
 __all__ = ["close_matches", "did_you_mean", "ref_key", "sorted_ids"]
 
+_NaturalKey = tuple[tuple[tuple[int, int | str], ...], str]
 
-def _natural(item_id: str) -> tuple[list[tuple[int, int | str]], str]:
-    parts = [(0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", item_id)]
+
+# Each id's key is computed once: the same ids are sorted again for every
+# profile field, explanation and report. The cache holds the keys of about as
+# many ids as the largest evidence sets have findings.
+@functools.lru_cache(maxsize=1 << 17)
+def _natural(item_id: str) -> _NaturalKey:
+    parts = tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", item_id))
     return parts, item_id  # the id itself breaks ties such as "F01" and "F1"
 
 

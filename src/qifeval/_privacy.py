@@ -21,8 +21,10 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import enum
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 import attrs
 
@@ -156,7 +158,7 @@ def _first(digit: str, *, single: bool = False) -> str:
 
 
 # Ten digits together or grouped 3-3-4 (or 3-7), 6-4, 2-2-2-4 or 5-5.
-_CHI = re.compile(
+_CHI = (
     _first("[0-9]")
     + rf"(?:[0-9]{{2}}{_SEP}?[0-9]{{3}}{_SEP}?[0-9]{{4}}"
     + rf"|[0-9]{{5}}{_SEP}?[0-9]{{4}}"
@@ -168,9 +170,7 @@ _CHI = re.compile(
 # digits must be exactly as long as the number, so no single digit may stand
 # next to it with a separator between.
 _NOT_BEFORE_DIGIT = r"(?![0-9])(?![.,][0-9])(?![ .\-][0-9](?![0-9]))"
-_CHI_BY_DIGIT = re.compile(
-    _first("[0-9]", single=True) + rf"(?:{_SEP}[0-9]){{9}}" + _NOT_BEFORE_DIGIT
-)
+_CHI_BY_DIGIT = _first("[0-9]", single=True) + rf"(?:{_SEP}[0-9]){{9}}" + _NOT_BEFORE_DIGIT
 
 
 def _valid_ddmmyy(digits: str) -> bool:
@@ -206,7 +206,7 @@ def _valid_chi(candidate: str) -> bool:
 # The local part must start where a run of local-part characters starts, or
 # the search would try every position of a long word (quadratic time). One
 # stray space may stand on one side of the "@" ("jo.bloggs@ example.org").
-_EMAIL = re.compile(
+_EMAIL = (
     r"(?<![A-Za-z0-9._%+\-])"
     r"[A-Za-z0-9._%+\-]{1,64}"
     r"(?: ?@|@ )(?:[A-Za-z0-9\-]{1,63}\.){1,8}[A-Za-z]{2,24}"
@@ -218,7 +218,7 @@ _EMAIL = re.compile(
 # start a number of their own), then the national significant number (10
 # digits, the first not 0, 4 or 6) with at most one space, hyphen, dot or
 # closing bracket between digits. The grouping is checked in Python.
-_PHONE = re.compile(
+_PHONE = (
     r"(?P<prefix>\+44[ .\-]?(?:\(0\)[ .\-]?)?|\(0|"
     + _first("0")
     + r"(?:044[ .\-]?(?:\(0\)[ .\-]?)?)?)"
@@ -226,7 +226,7 @@ _PHONE = re.compile(
     + _NOT_BEFORE_NUMBER
 )
 # The trunk 0 and the ten digits written one by one ("0 1 3 1 4 9 6 0 0 0 0").
-_PHONE_BY_DIGIT = re.compile(
+_PHONE_BY_DIGIT = (
     _first("0", single=True) + rf"{_SEP}[1235789](?:{_SEP}[0-9]){{9}}" + _NOT_BEFORE_DIGIT
 )
 
@@ -251,18 +251,19 @@ def _valid_phone(match: re.Match[str]) -> bool:
 # capitals: in lower case it reads as words ("in 2 as").
 _OUTWARD = r"(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
 _INWARD_LETTERS = r"[ABD-HJLNP-UW-Z]{2}"
-_POSTCODE = re.compile(
+_POSTCODE = (
     r"(?<![A-Za-z0-9])"
     r"(?:(?i:" + _OUTWARD + r"[ \u00a0]{0,3}[0-9]" + _INWARD_LETTERS + r"|GIR[ \u00a0]{0,3}0AA"
     r")|" + _OUTWARD + r"[ \u00a0]{0,3}[0-9][ \u00a0]" + _INWARD_LETTERS + r")"
     r"(?![A-Za-z0-9])"
 )
 # "S1 2nd", "P7 4th": school years followed by a lower-case ordinal.
-_ORDINAL = re.compile(r"[0-9](?:st|nd|rd|th)")
+_ORDINAL = ("st", "nd", "rd", "th")
 
 
 def _valid_postcode(match: re.Match[str]) -> bool:
-    return not _ORDINAL.fullmatch(match[0][-3:])
+    end = match[0][-3:]
+    return not (len(end) == 3 and end[0] in "0123456789" and end[1:] in _ORDINAL)
 
 
 _MONTH = (
@@ -283,7 +284,7 @@ _DATE = (
 # at 32 weeks on"), then a date; the nearest date wins. Or the abbreviation
 # "b." (lower case) just before a date: "(b. 12/03/2015)". Only the date is
 # flagged, so that "DOB [redacted date_of_birth]" still reads.
-_DOB = re.compile(
+_DOB = (
     r"(?:(?i:"
     r"\b(?:d[ .]{0,2}o[ .]{0,2}b\b\.?|date[ \t\-]+of[ \t\-]+birth|birth[ \t\-]?date"
     r"|birthday|born)"
@@ -438,41 +439,97 @@ def _finditer(
 
 
 class _Clues:
-    """Cheap facts about a text that each detector needs before it can match
-    anything: how many ASCII digits it holds, and its lower-case form."""
+    """Cheap facts about a text that the detectors' preconditions ask
+    about, each computed at most once: how many ASCII digits it holds, its
+    case-folded form, and whether a letter stands just before a digit."""
 
-    __slots__ = ("_lower", "digits", "text")
+    __slots__ = ("_folded", "_letter_digit", "digits", "text")
     text: str
     digits: int
-    _lower: str | None
+    _folded: str | None
+    _letter_digit: bool | None
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.digits = len(text) - len(text.translate(_DROP_DIGITS))
-        self._lower: str | None = None
+        self._folded = None
+        self._letter_digit = None
 
     @property
-    def lower(self) -> str:
-        if self._lower is None:
-            self._lower = self.text.lower()
-        return self._lower
+    def folded(self) -> str:
+        """The text in lower case, where every letter that a pattern ignoring
+        case reads as an ASCII letter *is* that letter. Under re.IGNORECASE
+        "\u0130" and "\u0131" match "i", "\u017f" matches "s" and "\u212a"
+        (the Kelvin sign) matches "k"; str.lower() turns "\u212a" into "k"
+        but "\u0130" into "i" and a combining dot, which is dropped. A word
+        that a case-ignoring pattern finds in the text is in this form of
+        it (the converse need not hold: a precondition may pass in vain)."""
+        if self._folded is None:
+            folded = self.text.lower()
+            for odd, plain in _FOLDS:
+                if odd in folded:
+                    folded = folded.replace(odd, plain)
+            self._folded = folded
+        return self._folded
+
+    @property
+    def letter_digit(self) -> bool:
+        """Whether an ASCII digit stands just after a letter that a pattern
+        ignoring case reads as an ASCII letter."""
+        if self._letter_digit is None:
+            self._letter_digit = _clue_patterns()["letter_digit"].search(self.text) is not None
+        return self._letter_digit
 
 
 _DROP_DIGITS = str.maketrans("", "", "0123456789")
+_FOLDS = (("\u0307", ""), ("\u0131", "i"), ("\u017f", "s"))
 _Needs = Callable[[_Clues], bool]
+
+# Small patterns for the clues a plain substring test cannot give, compiled
+# on first use. The letters are those that (?i:[a-z]) matches.
+_CLUES = {
+    "letter_digit": "[0-9](?<=[A-Za-z\u0130\u0131\u017f\u212a][0-9])",
+    "gir": "[Gg][Ii\u0130\u0131][Rr]",
+}
+
+
+@functools.cache
+def _clue_patterns() -> dict[str, re.Pattern[str]]:
+    return {name: re.compile(source) for name, source in _CLUES.items()}
+
+
+def _postcode_needs(c: _Clues) -> bool:
+    # A postcode's outward code has a letter just before a digit (A9, AA9),
+    # except GIR 0AA.
+    if c.digits == 0:
+        return False
+    return c.letter_digit or ("0" in c.text and _clue_patterns()["gir"].search(c.text) is not None)
+
+
+def _dob_needs(c: _Clues) -> bool:
+    # Every date has a digit; before it stands a birth keyword (D.O.B., date
+    # of birth, birth date, birthday, born) or "b.".
+    if c.digits == 0 or ("b" not in c.text and "B" not in c.text):
+        return False
+    if "b." in c.text:
+        return True
+    folded = c.folded
+    return (
+        "birth" in folded or "born" in folded or "dob" in folded.replace(" ", "").replace(".", "")
+    )
 
 
 def _always(_: _Clues) -> bool:
     return True
 
 
-@attrs.frozen
-class _Detector:
+class _Detector(NamedTuple):
     """A pattern for one kind, the check its candidates must pass, and a
     precondition: something every text the pattern can match has, checked
     before the pattern is run (a CHI number has ten digits, an e-mail
     address an "@"). The preconditions only save time: a detector whose
-    precondition fails would have found nothing."""
+    precondition fails would have found nothing (tests/test_privacy_gating.py
+    compares the two on generated text)."""
 
     kind: PersonalDataKind
     pattern: re.Pattern[str]
@@ -485,38 +542,76 @@ def _valid_chi_match(match: re.Match[str]) -> bool:
     return _valid_chi(match[0])
 
 
-_DETECTORS = (
-    _Detector(PersonalDataKind.CHI_NUMBER, _CHI, _valid_chi_match, needs=lambda c: c.digits >= 10),
-    _Detector(
-        PersonalDataKind.CHI_NUMBER, _CHI_BY_DIGIT, _valid_chi_match, needs=lambda c: c.digits >= 10
-    ),
-    _Detector(PersonalDataKind.EMAIL, _EMAIL, needs=lambda c: "@" in c.text),
-    _Detector(PersonalDataKind.PHONE, _PHONE, _valid_phone, needs=lambda c: c.digits >= 11),
-    _Detector(PersonalDataKind.PHONE, _PHONE_BY_DIGIT, needs=lambda c: c.digits >= 11),
-    _Detector(PersonalDataKind.POSTCODE, _POSTCODE, _valid_postcode, needs=lambda c: c.digits >= 1),
-    _Detector(
-        PersonalDataKind.DATE_OF_BIRTH,
-        _DOB,
-        _valid_dob,
-        "date",
-        # every birth keyword has a "b"; every date a digit
-        needs=lambda c: c.digits >= 1 and ("b" in c.text or "B" in c.text),
-    ),
-)
+@functools.cache
+def _builtin_detectors() -> tuple[_Detector, ...]:
+    """The detectors of every kind but names, compiled on first use."""
+    return (
+        _Detector(
+            PersonalDataKind.CHI_NUMBER,
+            re.compile(_CHI),
+            _valid_chi_match,
+            needs=lambda c: c.digits >= 10,
+        ),
+        _Detector(
+            PersonalDataKind.CHI_NUMBER,
+            re.compile(_CHI_BY_DIGIT),
+            _valid_chi_match,
+            needs=lambda c: c.digits >= 10,
+        ),
+        _Detector(PersonalDataKind.EMAIL, re.compile(_EMAIL), needs=lambda c: "@" in c.text),
+        # the trunk 0 (or 44) and ten digits
+        _Detector(
+            PersonalDataKind.PHONE, re.compile(_PHONE), _valid_phone, needs=lambda c: c.digits >= 11
+        ),
+        _Detector(
+            PersonalDataKind.PHONE, re.compile(_PHONE_BY_DIGIT), needs=lambda c: c.digits >= 11
+        ),
+        _Detector(
+            PersonalDataKind.POSTCODE,
+            re.compile(_POSTCODE),
+            _valid_postcode,
+            needs=_postcode_needs,
+        ),
+        _Detector(
+            PersonalDataKind.DATE_OF_BIRTH,
+            re.compile(_DOB),
+            _valid_dob,
+            "date",
+            needs=_dob_needs,
+        ),
+    )
+
+
+def _honorific_needs(c: _Clues) -> bool:
+    t = c.text
+    return "Mr" in t or "Ms" in t or "Mx" in t or "Mi" in t or "Dr" in t
+
+
+def _called_needs(c: _Clues) -> bool:
+    f = c.folded
+    return "called" in f or "named" in f or "known" in f
+
+
 # The default name patterns' preconditions, by pattern: an honorific, one of
-# the words before a name, "age", or a digit.
+# the words between a relation and a name, "age", or a digit in brackets or
+# after a comma.
 _NAME_NEEDS: dict[str, _Needs] = dict(
     zip(
         DEFAULT_NAME_PATTERNS,
         (
-            lambda c: any(h in c.text for h in ("Mr", "Ms", "Mx", "Mi", "Dr")),
-            lambda c: any(w in c.lower for w in ("called", "named", "known")),
-            lambda c: "age" in c.lower,
-            lambda c: c.digits >= 1,
+            _honorific_needs,
+            _called_needs,
+            lambda c: "age" in c.folded,
+            lambda c: c.digits >= 1 and ("(" in c.text or "," in c.text),
         ),
         strict=True,
     )
 )
+
+
+@functools.lru_cache(maxsize=64)
+def _compile_name_pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 _Found = tuple[int, int, PersonalDataKind]
@@ -649,26 +744,29 @@ class PersonalDataGuard:
         default=DEFAULT_NAME_PATTERNS, converter=_to_name_patterns
     )
     extra_names: tuple[str, ...] = attrs.field(default=(), converter=_to_extra_names)
-    _compiled_names: tuple[re.Pattern[str], ...] = attrs.field(init=False, repr=False, eq=False)
     _compiled_extra: re.Pattern[str] | None = attrs.field(init=False, repr=False, eq=False)
+    # The detectors, built on the first scan (so that neither importing nor
+    # making the default guard compiles a pattern); a list so that the frozen
+    # instance can fill it once.
+    _built: list[tuple[_Detector, ...]] = attrs.field(
+        init=False, factory=list, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
-        compiled = []
-        for i, source in enumerate(self.name_patterns):
-            try:
-                pattern = re.compile(source)
-            except re.error as e:
-                raise InputError(
-                    f"name pattern {i} ({source!r}) is not a valid regular expression: {e}",
-                    path=f"name_patterns[{i}]",
-                ) from None
-            if pattern.fullmatch("") is not None:
-                raise InputError(
-                    f"name pattern {i} ({source!r}) matches the empty string",
-                    path=f"name_patterns[{i}]",
-                )
-            compiled.append(pattern)
-        object.__setattr__(self, "_compiled_names", tuple(compiled))
+        if self.name_patterns != DEFAULT_NAME_PATTERNS:
+            for i, source in enumerate(self.name_patterns):
+                try:
+                    pattern = _compile_name_pattern(source)
+                except re.error as e:
+                    raise InputError(
+                        f"name pattern {i} ({source!r}) is not a valid regular expression: {e}",
+                        path=f"name_patterns[{i}]",
+                    ) from None
+                if pattern.fullmatch("") is not None:
+                    raise InputError(
+                        f"name pattern {i} ({source!r}) matches the empty string",
+                        path=f"name_patterns[{i}]",
+                    )
 
         alternatives = []
         for i, name in enumerate(self.extra_names):
@@ -682,36 +780,44 @@ class PersonalDataGuard:
             extra = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
         object.__setattr__(self, "_compiled_extra", extra)
 
-    def _detectors(self) -> Iterator[_Detector]:
-        for detector in _DETECTORS:
-            if detector.kind in self.kinds:
-                yield detector
-        if PersonalDataKind.NAME in self.kinds:
-            for source, pattern in zip(self.name_patterns, self._compiled_names, strict=True):
-                group = "name" if "name" in pattern.groupindex else 0
-                needs = _NAME_NEEDS.get(source, _always)
-                yield _Detector(PersonalDataKind.NAME, pattern, group=group, needs=needs)
-            if self._compiled_extra is not None:
-                yield _Detector(PersonalDataKind.NAME, self._compiled_extra)
+    def _detectors(self) -> tuple[_Detector, ...]:
+        """The guard's detectors, built once."""
+        if not self._built:
+            detectors = [d for d in _builtin_detectors() if d.kind in self.kinds]
+            if PersonalDataKind.NAME in self.kinds:
+                for source in self.name_patterns:
+                    pattern = _compile_name_pattern(source)
+                    group = "name" if "name" in pattern.groupindex else 0
+                    needs = _NAME_NEEDS.get(source, _always)
+                    detectors.append(
+                        _Detector(PersonalDataKind.NAME, pattern, group=group, needs=needs)
+                    )
+                if self._compiled_extra is not None:
+                    detectors.append(_Detector(PersonalDataKind.NAME, self._compiled_extra))
+            self._built.append(tuple(detectors))
+        return self._built[0]
 
     def _candidates(self, text: str, *, gated: bool = True) -> Iterator[_Found]:
         """Every candidate of every detector; with *gated* (the default) a
         detector whose precondition *text* fails is not run, which changes
         nothing but the time taken."""
         clues = _Clues(text)
-        for d in self._detectors():
-            if gated and not d.needs(clues):
+        for kind, pattern, valid, group, needs in self._detectors():
+            if gated and not needs(clues):
                 continue
-            for s, e in _finditer(d.pattern, text, d.valid, d.group):
-                yield s, e, d.kind
+            for s, e in _finditer(pattern, text, valid, group):
+                yield s, e, kind
 
     def _one_pass(self, text: str, *, gated: bool = True) -> list[_Found]:
         """The candidates in *text*, sorted, overlaps resolved: of two
         overlapping candidates the one starting first is kept, and of two
         starting at the same place the longer."""
+        candidates = list(self._candidates(text, gated=gated))
+        if len(candidates) < 2:
+            return candidates
         found: list[_Found] = []
         last_end = 0
-        for start, end, kind in sorted(self._candidates(text, gated=gated), key=_order):
+        for start, end, kind in sorted(candidates, key=_order):
             if start >= last_end:
                 found.append((start, end, kind))
                 last_end = end
@@ -741,9 +847,9 @@ class PersonalDataGuard:
                 finding_id=finding_id,
             )
         found = self._one_pass(text)
+        if not found:
+            return ()
         for _ in range(_MAX_PASSES):
-            if not found:
-                break
             masked, segments = _mask(text, found, _DEFAULT_REPLACEMENT)
             starts = [segment[0] for segment in segments]
             revealed = [

@@ -1,0 +1,411 @@
+"""Benchmark: every stage of an evaluation as a ratio to a floor measured in
+the same run, with budgets that ``--check`` enforces.
+
+    python benchmarks/run.py [--sizes 100,500,10000,50000] [--quick] [--check]
+                             [--repeat N] [--no-import]
+
+For each size (a number of findings spread over the 22 indicators of
+qif-2018, with realistic statements of 50 to 120 characters, a few of which
+hold something the personal-data scan flags), every stage runs once per
+repetition, in an order that rotates from one repetition to the next, so
+that a slow spell of the machine falls on every stage alike. The table gives
+each stage's median time and its ratio to the floor: reading the JSON file,
+``json.loads``, minimal checks and counts per indicator over the same data.
+
+``--check`` compares the ratios with the budgets in ``BUDGETS`` and exits
+with status 1, naming the stage, its ratio and its budget, when one is
+passed. ``--quick`` measures the small sizes only (100, 500 and 2,000
+findings) and checks only the budgets marked as meaningful there.
+
+Times on a shared machine are noisy; the ratios, measured in the same run,
+are the numbers to watch. See ``docs/explanation/performance.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import qifeval
+from qifeval.evaluation._evaluate import _judge, scan_evidence
+from qifeval.evidence._triangulation import analyse
+from qifeval.reports import RENDERERS
+from qifeval.rules._firing import combine, run_rules
+from qifeval.rules._whatif import improvement
+
+FULL_SIZES = (100, 500, 10_000, 50_000)
+QUICK_SIZES = (100, 500, 2_000)
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A ratio that must stay within *limit*: the median time of *stage*
+    divided by that of *over* at *size* (``over_size``: the same stage at
+    another size). *quick*: checked with ``--quick`` too."""
+
+    name: str
+    stage: str
+    over: str
+    limit: float
+    size: int
+    over_size: int | None = None
+    quick: bool = False
+
+
+# The budgets, in one table. "import" is the self time of qifeval's own
+# modules over that of attrs and cattrs in one `python -X importtime` run.
+BUDGETS: tuple[Budget, ...] = (
+    Budget(name="evaluate(load_findings(json))", stage="evaluate json", over="floor",
+           limit=6.0, size=10_000),
+    Budget(name="evaluate(load_findings(json)), quick", stage="evaluate json", over="floor",
+           limit=6.0, size=2_000, quick=True),
+    Budget(name="durable-rules over the Python engine", stage="evaluate", over="evaluate python",
+           limit=1.3, size=10_000),
+    Budget(name="durable-rules over the Python engine, quick", stage="evaluate",
+           over="evaluate python", limit=1.3, size=2_000, quick=True),
+    *(
+        Budget(name=f"{report} report over evaluate{suffix}", stage=f"report {report}",
+               over="evaluate", limit=0.5, size=size, quick=quick)
+        for report in (*sorted(RENDERERS), "position_statement")
+        for size, suffix, quick in ((10_000, "", False), (2_000, ", quick", True))
+    ),
+    Budget(name="50,000 findings over 10,000 (linear)", stage="evaluate json",
+           over="evaluate json", limit=5.5, size=50_000, over_size=10_000),
+    Budget(name="2,000 findings over 500 (linear), quick", stage="evaluate json",
+           over="evaluate json", limit=4.4, size=2_000, over_size=500, quick=True),
+    Budget(name="import qifeval over attrs + cattrs", stage="import qifeval",
+           over="import attrs+cattrs", limit=2.5, size=0, quick=True),
+)  # fmt: skip
+
+
+# --- realistic findings --------------------------------------------------------
+
+SERVICES = (
+    "social work", "health visiting", "education", "police", "the children's reporter",
+    "school nursing", "the throughcare team", "the family support service",
+    "the youth justice team", "CAMHS", "the out-of-hours service", "early years",
+)  # fmt: skip
+PRACTICE = (
+    "a chronology of significant events", "a clear analysis of risk",
+    "the child's views", "a SMART child's plan", "a recent multi-agency review",
+    "evidence of management oversight", "an up-to-date safety plan",
+)  # fmt: skip
+TEMPLATES = (
+    "{pct}% of {n} case records read showed {practice}, up from {pct2}% last year.",
+    "Staff in {service} said supervision helped them reflect on risk; {k} of {n} agreed.",
+    "{k} of {n} young people surveyed said {service} listened to what they wanted.",
+    "Records from {service} did not always show {practice} ({pct}% of {n} read).",
+    "Re-registrations within 18 months fell from {pct2}% to {pct}% over {years} years.",
+    "{service} met the 10-day target for initial assessments in {pct}% of {n} cases.",
+    "Joint training reached {k} staff from {service} and {service2} in {year}.",
+    "Only {pct}% of plans reviewed by {service} showed {practice}.",
+)  # fmt: skip
+# A few statements hold what the personal-data scan is for, as real ones do.
+SLIPS = (
+    " Call the duty worker on 0131 496 {d4}.",
+    " Seen with Mrs Brodie on {day}/03/2019.",
+    " Jamie (7) said he felt safe.",
+    " DOB {day}/04/2015 noted.",
+)
+REFS = (
+    "Record reading report, January {year}",
+    "Staff survey {year}, question {k}",
+    "Performance report Q{q} {year}-{yy}",
+    "Focus group summary FG-{year}-{k:02d}",
+)
+KINDS = [k.value for k in qifeval.SourceKind]
+WEIGHTS = [w.value for w in qifeval.Weight]
+SLIP_RATE = 0.02
+
+
+def make_document(n: int, seed: int = 1) -> dict[str, Any]:
+    """A findings document of *n* findings, the same for the same seed."""
+    rnd = random.Random(seed)
+    framework = qifeval.load_framework("qif-2018")
+    indicators = [qi.id for qi in framework.indicators]
+    findings = []
+    for i in range(n):
+        k = rnd.randint(3, 40)
+        values = {
+            "pct": rnd.randint(5, 98),
+            "pct2": rnd.randint(5, 98),
+            "n": k + rnd.randint(0, 60),
+            "k": k,
+            "years": rnd.randint(2, 5),
+            "year": rnd.randint(2019, 2026),
+            "service": rnd.choice(SERVICES),
+            "service2": rnd.choice(SERVICES),
+            "practice": rnd.choice(PRACTICE),
+            "d4": f"{rnd.randint(0, 9999):04d}",
+            "day": f"{rnd.randint(1, 28):02d}",
+            "q": rnd.randint(1, 4),
+        }
+        values["yy"] = f"{(values['year'] + 1) % 100:02d}"
+        statement = rnd.choice(TEMPLATES).format(**values)
+        if rnd.random() < SLIP_RATE:
+            statement += rnd.choice(SLIPS).format(**values)
+        strength = rnd.random() < 0.7
+        finding: dict[str, Any] = {
+            "id": f"F{i + 1}",
+            "qi": indicators[i % len(indicators)],
+            "statement": statement[0].upper() + statement[1:],
+            "valence": "strength" if strength else "weakness",
+            "weight": rnd.choice(WEIGHTS),
+            "source": rnd.choice(KINDS),
+        }
+        if rnd.random() < 0.6:
+            finding["ref"] = rnd.choice(REFS).format(**values)
+        if rnd.random() < 0.4:
+            finding["proportion"] = round(values["k"] / values["n"], 2)
+            finding["sample"] = values["n"]
+        if not strength and rnd.random() < 0.01:
+            finding["critical"] = True
+        if strength and rnd.random() < 0.05:
+            finding["sustained"] = True
+        findings.append(finding)
+    return {
+        "schema_version": 1,
+        "partnership": "Benchmark Community Planning Partnership",
+        "framework": "qif-2018",
+        "title": "Benchmark self-evaluation",
+        "findings": findings,
+    }
+
+
+# --- the floor -----------------------------------------------------------------
+
+
+def floor(path: Path, indicators: frozenset[str]) -> dict[str, list[int]]:
+    """Read and parse the JSON file, check each finding minimally, and count
+    strengths and weaknesses per indicator: the least any loader does."""
+    doc = json.loads(path.read_bytes())
+    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
+        raise ValueError("not a findings document")
+    counts: dict[str, list[int]] = {qi: [0, 0] for qi in indicators}
+    for f in doc["findings"]:
+        if not isinstance(f, dict) or not isinstance(f.get("id"), str):
+            raise ValueError("a finding without an id")
+        if f.get("qi") not in indicators or not isinstance(f.get("statement"), str):
+            raise ValueError(f"finding {f['id']}: bad qi or statement")
+        if f.get("valence") not in ("strength", "weakness"):
+            raise ValueError(f"finding {f['id']}: bad valence")
+        counts[f["qi"]][f["valence"] == "weakness"] += 1
+    return counts
+
+
+# --- the stages ----------------------------------------------------------------
+
+
+def stages(n: int, directory: Path) -> dict[str, Callable[[], object]]:
+    """The stages at *n* findings, each a function of no arguments over data
+    prepared here (files written, evidence loaded, counts and grades
+    computed), so that each times its own work only."""
+    doc = make_document(n)
+    json_path = directory / f"findings-{n}.json"
+    toml_path = directory / f"findings-{n}.toml"
+    json_path.write_text(json.dumps(doc), encoding="utf-8")
+    evidence = qifeval.load_findings(json_path)
+    qifeval.dump_findings(evidence, toml_path)
+    framework = qifeval.load_framework("qif-2018")
+    rules = qifeval.default_rules()
+    capacity_rules = qifeval.default_capacity_rules()
+    indicators = frozenset(qi.id for qi in framework.indicators)
+    analysed = analyse(evidence, framework, rules.points, rules.triangulation)
+    facts = {qi: p.counts for qi, (p, _) in analysed.items()}
+    fired = run_rules(rules, facts, "python")
+    by_id = {f.id: f for f in evidence.findings}
+    evaluation = qifeval.evaluate(evidence, framework, rules)
+
+    def explanations() -> None:
+        for qi, (profile, _) in analysed.items():
+            indices = fired.get(qi, ())
+            grade, _reason, _explained = combine(rules, profile.finding_ids, indices)
+            improvement(rules, profile.counts, profile.finding_ids, indices, grade, by_id)
+
+    table: dict[str, Callable[[], object]] = {
+        "floor": lambda: floor(json_path, indicators),
+        "load toml": lambda: qifeval.load_findings(toml_path),
+        "load json": lambda: qifeval.load_findings(json_path),
+        "scan": lambda: scan_evidence(evidence),
+        "profiles": lambda: analyse(evidence, framework, rules.points, rules.triangulation),
+        "engine durable": lambda: run_rules(rules, facts, "durable"),
+        "engine python": lambda: run_rules(rules, facts, "python"),
+        "explanations": explanations,
+        "capacity": lambda: _judge(evaluation, framework, capacity_rules, "durable"),
+        "evaluate": lambda: qifeval.evaluate(evidence, framework, rules),
+        "evaluate python": lambda: qifeval.evaluate(evidence, framework, rules, engine="python"),
+        "evaluate json": lambda: qifeval.evaluate(qifeval.load_findings(json_path)),
+    }
+    for name, render in sorted(RENDERERS.items()):
+        table[f"report {name}"] = lambda render=render: render(evaluation)
+    table["report position_statement"] = lambda: qifeval.position_statement(evaluation)
+    return table
+
+
+def default_repeat(n: int) -> int:
+    """Enough repetitions for a stable median, within a few minutes."""
+    return min(15, max(3, 100_000 // n))
+
+
+def measure(table: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Median seconds of each stage over *repeat* interleaved repetitions:
+    each runs every stage once, starting one stage further on than the last.
+    The garbage collector runs between stages, not within them."""
+    names = list(table)
+    for name in names:  # warm up: caches, compiled rule sets
+        table[name]()
+    times: dict[str, list[float]] = {name: [] for name in names}
+    collecting = gc.isenabled()
+    try:
+        for rep in range(repeat):
+            shift = rep % len(names)
+            for name in names[shift:] + names[:shift]:
+                # as timeit does: no garbage collection within a stage, so that
+                # a collection the previous stage left pending is not charged here
+                gc.collect()
+                gc.disable()
+                start = time.perf_counter()
+                table[name]()
+                times[name].append(time.perf_counter() - start)
+                if collecting:
+                    gc.enable()
+    finally:
+        if collecting:
+            gc.enable()
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+# --- import time ---------------------------------------------------------------
+
+_IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|(\s*)(\S+)\s*$")
+
+
+def import_times(python: str = sys.executable) -> tuple[float, float]:
+    """The self time, in microseconds, of qifeval's own modules and of attrs'
+    and cattrs' modules in one ``python -X importtime -c "import qifeval"``."""
+    src = str(Path(qifeval.__file__).parent.parent)
+    out = subprocess.run(
+        [python, "-X", "importtime", "-c", "import qifeval"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": src, "PATH": ""},
+    ).stderr
+    own = deps = 0.0
+    for line in out.splitlines():
+        m = _IMPORTTIME.match(line)
+        if m is None:
+            continue
+        top = m[4].split(".")[0]
+        if top == "qifeval":
+            own += int(m[1])
+        elif top in ("attr", "attrs", "cattr", "cattrs"):
+            deps += int(m[1])
+    return own, deps
+
+
+def measure_import(repeat: int) -> tuple[float, float]:
+    """Medians of :func:`import_times` over *repeat* runs."""
+    runs = [import_times() for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+# --- report and check ----------------------------------------------------------
+
+
+def check(
+    results: dict[int, dict[str, float]], budgets: Sequence[Budget]
+) -> list[tuple[Budget, float]]:
+    """Each budget whose sizes were measured, with its ratio."""
+    checked = []
+    for b in budgets:
+        over_size = b.size if b.over_size is None else b.over_size
+        if b.size not in results or over_size not in results:
+            continue
+        ratio = results[b.size][b.stage] / results[over_size][b.over]
+        checked.append((b, ratio))
+    return checked
+
+
+def print_tables(results: dict[int, dict[str, float]], sizes: Sequence[int]) -> None:
+    names = list(results[sizes[0]])
+    print("Median ms, and in brackets the ratio to the floor, by number of findings:\n")
+    header = "| stage | " + " | ".join(f"{n:,}" for n in sizes) + " |"
+    print(header)
+    print("|---|" + "---:|" * len(sizes))
+    for name in names:
+        cells = []
+        for n in sizes:
+            t = results[n][name]
+            cells.append(
+                f"{t * 1000:.2f}"
+                if name == "floor"
+                else f"{t * 1000:.1f} ({t / results[n]['floor']:.2f}×)"
+            )
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--sizes", help="comma-separated numbers of findings")
+    parser.add_argument("--quick", action="store_true", help="small sizes only (CI)")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a budget is passed")
+    parser.add_argument("--repeat", type=int, help="repetitions per size")
+    parser.add_argument("--no-import", action="store_true", help="skip the import timing")
+    args = parser.parse_args(argv)
+    if args.sizes:
+        sizes = tuple(int(s.replace("_", "")) for s in args.sizes.split(","))
+    else:
+        sizes = QUICK_SIZES if args.quick else FULL_SIZES
+    if any(n < 1 for n in sizes):
+        parser.error("--sizes: every size must be 1 or more")
+    results: dict[int, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        # the statements that trip the scan, and the consistency checks, warn
+        warnings.simplefilter("ignore", qifeval.QifevalWarning)
+        for n in sizes:
+            table = stages(n, Path(tmp))
+            results[n] = measure(table, args.repeat or default_repeat(n))
+            print(f"measured {n:,} findings", file=sys.stderr)
+    print_tables(results, sizes)
+    if not args.no_import:
+        own, deps = measure_import(args.repeat or 7)
+        results[0] = {"import qifeval": own, "import attrs+cattrs": deps}
+        print(
+            f"\nimport qifeval (own modules, self time): {own / 1000:.1f} ms; "
+            f"attrs + cattrs: {deps / 1000:.1f} ms; ratio {own / deps:.2f}"
+        )
+    budgets = [b for b in BUDGETS if b.quick or not args.quick]
+    failed = []
+    print("\n| budget | ratio | limit | |\n|---|---:|---:|---|")
+    for b, ratio in check(results, budgets):
+        ok = ratio <= b.limit
+        print(f"| {b.name} | {ratio:.2f} | {b.limit:g} | {'ok' if ok else 'PASSED'} |")
+        if not ok:
+            failed.append((b, ratio))
+    if args.check and failed:
+        for b, ratio in failed:
+            print(
+                f"budget passed: {b.stage!r} at {b.size:,} findings is {ratio:.2f}× "
+                f"{b.over!r}, over its budget of {b.limit:g}× ({b.name})",
+                file=sys.stderr,
+            )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
