@@ -314,3 +314,56 @@ independent_evaluations = st.builds(
     framework=st.just("qif-2018"),
     grades=independent_grade_maps,
 )
+
+
+# Near misses for the personal-data guard's preconditions: fragments that
+# hold part of what a detector needs (digits beside letters, "@" without a
+# domain, postcode halves, birth words without dates, the context words of
+# the name patterns), in every case and with the characters that a pattern
+# ignoring case reads as ASCII letters, glued together with the punctuation
+# the patterns look at.
+PRIVACY_NEAR_MISSES = (
+    # digits, runs and groups, ASCII and not
+    *("7", "12", "0131", "496", "0000", "1237", "010101", "0101011237", "01010112"),
+    *("0 1 3 1", "0 1 0 1 0 1 1 2 3", "0131 496 000", "+44", "+44 (0)", "(0", "0044", "(01"),
+    *("1,234", "0.5", "٣", "３", "²", "۵۵۵", "12:30"),
+    # e-mail fragments
+    *("@", "jo@", "@example", "jo@example", "a@b.c", "jo @ ex.org", "@ example.org", ".scot"),
+    # postcodes and halves, letters next to digits
+    *("EH1", "eh12", "2AB", "2ab", " 2 AB", "W1A", "GIR", "gir 0aa", "G1R", "S1 2nd", "P7 4th"),
+    *(
+        "\u0130",
+        "\u0131",
+        "\u017f",
+        "\u212a",
+        "\u0307",
+        "\u017f1",
+        "\u212a9",
+        "g\u0130r",
+        "g\u0131r",
+    ),
+    # birth words and dates
+    *("born", "BORN", "Born at home on", "b\u0130rth", "birthday", "birth-date", "date of birth"),
+    *("DOB", "d.o.b", "D. O. B", "d o b", "dob:", "b.", "B.", "(b. ", "b", "B"),
+    *("12/03/2015", "1.2.15", "2015-03-12", "3rd of March", "March 3rd", "mar. 2015", "31/02"),
+    # names and their contexts
+    *("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Mi", "Dr.", "M", "D"),
+    *("called", "CALLED", "named", "Named", "known as", "\u212anown as", "kno", "call"),
+    *("aged", "AGE", "Age", "ag", "age 7", "aged seven", "aged 5-11"),
+    *("girl", "boy", "mother", "carer", "a girl called", "the child known as"),
+    *("Amy", "Smith", "O'Neill", "Zoë", "Jamie", "Good", "Table", "North", "Amy Smith"),
+    *("(7)", ", 7,", "(18 months)", "(7 yrs)", "(", ")", ","),
+)
+privacy_fragments = st.one_of(
+    st.sampled_from(PRIVACY_NEAR_MISSES),
+    st.text(
+        st.sampled_from("0123456789 .-/@(),:abdgiorABDGIORM\u0130\u0131\u017f\u212a"), max_size=8
+    ),
+    text,
+)
+privacy_near_misses = st.lists(
+    st.tuples(
+        privacy_fragments, st.sampled_from(["", " ", ", ", "\n", " (", ") ", ".", "-", "/", "\t"])
+    ),
+    max_size=12,
+).map(lambda parts: "".join(p + sep for p, sep in parts))
