@@ -398,9 +398,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             failed.append((b, ratio))
     if args.check and failed:
         for b, ratio in failed:
+            at = f" at {b.size:,} findings" if b.size else ""
+            over = f"{b.over!r} at {b.over_size:,}" if b.over_size else repr(b.over)
             print(
-                f"budget passed: {b.stage!r} at {b.size:,} findings is {ratio:.2f}× "
-                f"{b.over!r}, over its budget of {b.limit:g}× ({b.name})",
+                f"budget passed: {b.stage!r}{at} is {ratio:.2f}× {over}, "
+                f"over its budget of {b.limit:g}× ({b.name})",
                 file=sys.stderr,
             )
         return 1
