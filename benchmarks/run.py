@@ -2,7 +2,7 @@
 the same run, with budgets that ``--check`` enforces.
 
     python benchmarks/run.py [--sizes 100,500,10000,50000] [--quick] [--check]
-                             [--repeat N] [--no-import]
+                             [--repeat N] [--no-import] [--stages a,b]
 
 For each size (a number of findings spread over the 22 indicators of
 qif-2018, with realistic statements of 50 to 120 characters, a few of which
@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import math
 import random
 import re
 import statistics
@@ -260,13 +261,26 @@ def default_repeat(n: int) -> int:
     return min(15, max(3, 100_000 // n))
 
 
+# A stage quicker than this runs several times in a row within a repetition
+# (its time divided by the runs), so that one preemption of a busy machine
+# does not triple a short time.
+MIN_SAMPLE = 0.02
+
+
 def measure(table: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
     """Median seconds of each stage over *repeat* interleaved repetitions:
-    each runs every stage once, starting one stage further on than the last.
-    The garbage collector runs between stages, not within them."""
+    each runs every stage once (a stage quicker than ``MIN_SAMPLE`` enough
+    times in a row to last that long), starting one stage further on than
+    the last. The garbage collector runs between stages, not within them."""
     names = list(table)
-    for name in names:  # warm up: caches, compiled rule sets
+    runs: dict[str, int] = {}
+    for name in names:  # warm up (caches, compiled rule sets), then time once
         table[name]()
+        start = time.perf_counter()
+        table[name]()
+        runs[name] = max(
+            1, min(1000, math.ceil(MIN_SAMPLE / max(time.perf_counter() - start, 1e-9)))
+        )
     times: dict[str, list[float]] = {name: [] for name in names}
     collecting = gc.isenabled()
     try:
@@ -277,9 +291,11 @@ def measure(table: dict[str, Callable[[], object]], repeat: int) -> dict[str, fl
                 # a collection the previous stage left pending is not charged here
                 gc.collect()
                 gc.disable()
+                run, n = table[name], runs[name]
                 start = time.perf_counter()
-                table[name]()
-                times[name].append(time.perf_counter() - start)
+                for _ in range(n):
+                    run()
+                times[name].append((time.perf_counter() - start) / n)
                 if collecting:
                     gc.enable()
     finally:
@@ -335,6 +351,8 @@ def check(
         over_size = b.size if b.over_size is None else b.over_size
         if b.size not in results or over_size not in results:
             continue
+        if b.stage not in results[b.size] or b.over not in results[over_size]:
+            continue
         ratio = results[b.size][b.stage] / results[over_size][b.over]
         checked.append((b, ratio))
     return checked
@@ -365,6 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a budget is passed")
     parser.add_argument("--repeat", type=int, help="repetitions per size")
     parser.add_argument("--no-import", action="store_true", help="skip the import timing")
+    parser.add_argument(
+        "--stages", help="comma-separated stages to time (the floor is always timed)"
+    )
     args = parser.parse_args(argv)
     if args.sizes:
         sizes = tuple(int(s.replace("_", "")) for s in args.sizes.split(","))
@@ -378,6 +399,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.simplefilter("ignore", qifeval.QifevalWarning)
         for n in sizes:
             table = stages(n, Path(tmp))
+            if args.stages:
+                chosen = {"floor", *(name.strip() for name in args.stages.split(","))}
+                unknown = chosen - set(table)
+                if unknown:
+                    parser.error(f"--stages: unknown {', '.join(sorted(unknown))}")
+                table = {name: run for name, run in table.items() if name in chosen}
             results[n] = measure(table, args.repeat or default_repeat(n))
             print(f"measured {n:,} findings", file=sys.stderr)
     print_tables(results, sizes)

@@ -41,15 +41,24 @@ def test_findings_are_realistic_and_the_same_each_time(bench: ModuleType) -> Non
     assert len({f["qi"] for f in doc["findings"]}) == 22
 
 
-def test_repetitions_interleave_in_rotating_order(bench: ModuleType) -> None:
+def test_repetitions_interleave_in_rotating_order(
+    bench: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[str] = []
 
     def stage(name: str) -> Callable[[], None]:
         return lambda: calls.append(name)
 
+    monkeypatch.setattr(bench, "MIN_SAMPLE", 0.0)  # each stage once per repetition
     medians = bench.measure({n: stage(n) for n in "abc"}, repeat=3)
     assert set(medians) == {"a", "b", "c"}
-    assert calls == list("abc" + "abc" + "bca" + "cab")  # a warm-up, then rotations
+    # a warm-up and a first timing of each, then the rotations
+    assert calls == list("aabbcc" + "abc" + "bca" + "cab")
+
+    calls.clear()
+    monkeypatch.setattr(bench, "MIN_SAMPLE", 1e9)  # a quick stage runs in a row, up to 1,000
+    bench.measure({n: stage(n) for n in "ab"}, repeat=2)
+    assert calls == list("aabb" + "a" * 1000 + "b" * 1000 + "b" * 1000 + "a" * 1000)
 
 
 def test_check_smallest_size_reports_every_stage(
