@@ -35,10 +35,10 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import qifeval
 from qifeval.evaluation._evaluate import _judge, scan_evidence
@@ -46,6 +46,8 @@ from qifeval.evidence._triangulation import analyse
 from qifeval.reports import RENDERERS
 from qifeval.rules._firing import combine, run_rules
 from qifeval.rules._whatif import improvement
+
+K = TypeVar("K")
 
 FULL_SIZES = (100, 500, 10_000, 50_000)
 QUICK_SIZES = (100, 500, 2_000)
@@ -267,13 +269,18 @@ def default_repeat(n: int) -> int:
 MIN_SAMPLE = 0.02
 
 
-def measure(table: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
-    """Median seconds of each stage over *repeat* interleaved repetitions:
-    each runs every stage once (a stage quicker than ``MIN_SAMPLE`` enough
+def measure(
+    table: Mapping[K, Callable[[], object]], repeat: int | Mapping[K, int]
+) -> dict[K, float]:
+    """Median seconds of each stage over its repetitions (*repeat*, the same
+    for all or by stage), interleaved: each round runs once every stage that
+    still needs a repetition (a stage quicker than ``MIN_SAMPLE`` enough
     times in a row to last that long), starting one stage further on than
-    the last. The garbage collector runs between stages, not within them."""
+    the round before. The garbage collector runs between stages, not within
+    them."""
     names = list(table)
-    runs: dict[str, int] = {}
+    repeats = {name: repeat if isinstance(repeat, int) else repeat[name] for name in names}
+    runs: dict[K, int] = {}
     for name in names:  # warm up (caches, compiled rule sets), then time once
         table[name]()
         start = time.perf_counter()
@@ -281,12 +288,13 @@ def measure(table: dict[str, Callable[[], object]], repeat: int) -> dict[str, fl
         runs[name] = max(
             1, min(1000, math.ceil(MIN_SAMPLE / max(time.perf_counter() - start, 1e-9)))
         )
-    times: dict[str, list[float]] = {name: [] for name in names}
+    times: dict[K, list[float]] = {name: [] for name in names}
     collecting = gc.isenabled()
     try:
-        for rep in range(repeat):
-            shift = rep % len(names)
-            for name in names[shift:] + names[:shift]:
+        for rep in range(max(repeats.values(), default=0)):
+            active = [name for name in names if repeats[name] > rep]
+            shift = rep % len(active)
+            for name in active[shift:] + active[:shift]:
                 # as timeit does: no garbage collection within a stage, so that
                 # a collection the previous stage left pending is not charged here
                 gc.collect()
@@ -397,16 +405,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         # the statements that trip the scan, and the consistency checks, warn
         warnings.simplefilter("ignore", qifeval.QifevalWarning)
+        # Every size's stages in one interleaved measurement, so that the
+        # ratio of one size to another is measured in the same rounds too.
+        table: dict[tuple[int, str], Callable[[], object]] = {}
         for n in sizes:
-            table = stages(n, Path(tmp))
-            if args.stages:
-                chosen = {"floor", *(name.strip() for name in args.stages.split(","))}
-                unknown = chosen - set(table)
-                if unknown:
-                    parser.error(f"--stages: unknown {', '.join(sorted(unknown))}")
-                table = {name: run for name, run in table.items() if name in chosen}
-            results[n] = measure(table, args.repeat or default_repeat(n))
-            print(f"measured {n:,} findings", file=sys.stderr)
+            for name, run in stages(n, Path(tmp)).items():
+                table[n, name] = run
+        if args.stages:
+            chosen = {"floor", *(name.strip() for name in args.stages.split(","))}
+            unknown = chosen - {name for _, name in table}
+            if unknown:
+                parser.error(f"--stages: unknown {', '.join(sorted(unknown))}")
+            table = {key: run for key, run in table.items() if key[1] in chosen}
+        repeats = {key: args.repeat or default_repeat(key[0]) for key in table}
+        for (n, name), median in measure(table, repeats).items():
+            results.setdefault(n, {})[name] = median
     print_tables(results, sizes)
     if not args.no_import:
         own, deps = measure_import(args.repeat or 7)
