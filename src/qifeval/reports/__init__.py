@@ -1,9 +1,12 @@
 """Reports of an evaluation: Markdown, HTML, JSON and the position statement.
 
-Every renderer redacts user text with the evaluation's personal-data guard.
-The same names are importable from :mod:`qifeval`.
+Every report is rendered from one report model
+(:func:`~qifeval.reports.build_report`), which redacts user text with the
+personal-data guard; the renderers print what the model holds. The same
+names are importable from :mod:`qifeval`.
 """
 
+from ._model import ReportModel, build_report
 from ._render import (
     RENDERERS,
     PositionStatement,
@@ -16,6 +19,8 @@ from ._render import (
 __all__ = [
     "RENDERERS",
     "PositionStatement",
+    "ReportModel",
+    "build_report",
     "html_report",
     "json_report",
     "markdown_report",
