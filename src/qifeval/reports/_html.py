@@ -4,9 +4,12 @@ external style sheets) that fits a phone's screen and prints on A4."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from importlib import resources
 
 import attrs
+from markupsafe import Markup
 
 from .._privacy import PersonalDataGuard
 from ..evaluation._evaluate import Evaluation
@@ -65,11 +68,20 @@ def national_bars(national: NationalView) -> list[Bar]:
     return bars
 
 
+@functools.cache
+def _css() -> Markup:
+    """The page's style sheet (package data, inlined as it is: it is not a
+    template)."""
+    path = resources.files("qifeval.reports") / "templates" / "report.css"
+    return Markup(path.read_text(encoding="utf-8"))
+
+
 def render_html(model: ReportModel) -> str:
     """The HTML page of a report model (see :func:`html_report`)."""
     return render(
         "report.html.j2",
         m=model,
+        css=_css(),
         grade_text=grade_text,
         colours=COLOURS,
         six=sorted(Grade, reverse=True),
