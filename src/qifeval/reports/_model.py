@@ -415,7 +415,7 @@ def build_report(
         question and key area; by default the bundled framework of the
         evaluation's id (without one, the indicators form one group).
     """
-    redact = (guard or _DEFAULT_GUARD).redact
+    redact = _memo((guard or _DEFAULT_GUARD).redact)
     e = evaluation
     ev = e.evidence
     if framework is None or framework.id != e.framework:
@@ -482,6 +482,19 @@ def build_report(
         has_previous=previous is not None,
         national_title=national_results().title,
     )
+
+
+def _memo(redact: Redact) -> Redact:
+    """*redact*, remembering its answers: ids, labels and generated
+    problems recur across a report, and each is scanned once."""
+    seen: dict[str, str] = {}
+
+    def once(text: str) -> str:
+        if text not in seen:
+            seen[text] = redact(text)
+        return seen[text]
+
+    return once
 
 
 def _bundled(framework_id: str) -> Framework | None:
