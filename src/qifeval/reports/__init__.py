@@ -6,7 +6,28 @@ personal-data guard; the renderers print what the model holds. The same
 names are importable from :mod:`qifeval`.
 """
 
-from ._model import ReportModel, build_report
+from ._model import (
+    ActionView,
+    CapacityView,
+    Column,
+    ContradictionView,
+    DecisionView,
+    FindingView,
+    ImprovementView,
+    IndependentView,
+    IndicatorView,
+    KeyAreaGroup,
+    LeverView,
+    NationalView,
+    PlanView,
+    QuestionGroup,
+    ReportModel,
+    RuleView,
+    SafetyConcernView,
+    TrendMark,
+    WarningView,
+    build_report,
+)
 from ._render import (
     RENDERERS,
     PositionStatement,
@@ -18,8 +39,26 @@ from ._render import (
 
 __all__ = [
     "RENDERERS",
+    "ActionView",
+    "CapacityView",
+    "Column",
+    "ContradictionView",
+    "DecisionView",
+    "FindingView",
+    "ImprovementView",
+    "IndependentView",
+    "IndicatorView",
+    "KeyAreaGroup",
+    "LeverView",
+    "NationalView",
+    "PlanView",
     "PositionStatement",
+    "QuestionGroup",
     "ReportModel",
+    "RuleView",
+    "SafetyConcernView",
+    "TrendMark",
+    "WarningView",
     "build_report",
     "html_report",
     "json_report",

@@ -134,7 +134,7 @@ class ContradictionView:
 
 @attrs.frozen(kw_only=True)
 class ImprovementView:
-    """What would raise an indicator's grade (see :mod:`qifeval.rules`);
+    """What would raise an indicator's grade (see :class:`~qifeval.Improvement`);
     *routes* and *held_by* are in the JSON report's form."""
 
     target: int
