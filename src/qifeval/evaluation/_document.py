@@ -26,7 +26,7 @@ from ..frameworks._grade import Grade
 from ..frameworks._loading import available_frameworks, load_framework
 from ..frameworks._model import Framework
 from ..rules._firing import FiredRule
-from ..rules._model import RuleSet, default_capacity_rules, default_rules
+from ..rules._model import RuleSet, bundled_rules, default_capacity_rules, default_rules
 from ._evaluate import (
     Decision,
     Evaluation,
@@ -130,6 +130,7 @@ def _saved_rules(
     what = "grading rules" if subject == "indicator" else "capacity rules"
     if given is None:
         bundled = default_rules() if subject == "indicator" else default_capacity_rules()
+        bundled = bundled_rules(name) or bundled
         if bundled.name != name:
             raise InputError(
                 f"the evaluation was made with the {what} {name!r}, which are not bundled "

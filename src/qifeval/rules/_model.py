@@ -508,15 +508,36 @@ def default_rules() -> RuleSet:
 
 def default_capacity_rules() -> RuleSet:
     """qifeval's default capacity-for-improvement rules
-    (``rules/capacity.toml``)."""
-    return _bundled("capacity.toml")
+    (``rules/capacity-2026.toml``, named ``qifeval-capacity-2026``). The
+    earlier default, ``qifeval-capacity-default`` (``rules/capacity.toml``),
+    stays available by name: ``load_rules("qifeval-capacity-default")``."""
+    return _bundled("capacity-2026.toml")
+
+
+#: The rule set files bundled with qifeval, found by the names inside them.
+_BUNDLED_FILES = ("grading.toml", "capacity.toml", "capacity-2026.toml")
+
+
+def bundled_rules(name: str) -> RuleSet | None:
+    """The rule set bundled with qifeval under *name*, or ``None``."""
+    for filename in _BUNDLED_FILES:
+        ruleset = _bundled(filename)
+        if ruleset.name == name:
+            return ruleset
+    return None
 
 
 def load_rules(path: str | Path) -> RuleSet:
     """Load a rules file (TOML or JSON): a complete rule set, or with
-    ``base = "default"`` an amendment of the default rules.
+    ``base = "default"`` an amendment of the default rules. A name of a
+    rule set bundled with qifeval (e.g. ``"qifeval-capacity-default"``)
+    that is not a file's path gives that rule set.
 
     :raises RulesError: naming the file and the dotted field path.
     """
+    if isinstance(path, str) and not Path(path).exists():
+        bundled = bundled_rules(path)
+        if bundled is not None:
+            return bundled
     raw = _convert.read_document(path, error=RulesError)
     return rules_from_dict(raw, file=path)
