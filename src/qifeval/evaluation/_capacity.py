@@ -369,6 +369,11 @@ class CapacityJudgement:
         """What holds confidence back, each as a clause."""
         c = self.counts
         out = []
+        if self.trend is not None and not c["improved"]:
+            out.append(
+                f"none of the {c['compared']} quality indicators graded in both evaluations "
+                f"improved since {words['the_']}previous evaluation ({self.trend.previous})"
+            )
         for b in self.barriers:
             label, sep, rest = b.partition(" (")
             if sep and label in _CHALLENGE_LABELS:
@@ -420,8 +425,15 @@ class CapacityJudgement:
                 "a grade. No level of confidence is claimed until that evidence is gathered."
             ]
             support = self._for(words, cite)
+            if self.trend is not None and not c["improved"]:
+                support.insert(0, self._against(words, cite)[0])
             if support:
                 parts.append("What evidence there is shows that " + "; ".join(support) + ".")
+            barriers = [
+                x for x in self._against(words, _Citer({})) if not x.startswith("none of the")
+            ][: len(self.barriers)]
+            if barriers:
+                parts.append("However, " + "; ".join(barriers) + ".")
             if self.evidence_gaps:
                 parts.append(
                     "Evidence is needed on "
