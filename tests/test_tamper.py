@@ -159,7 +159,8 @@ EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "a previous grade",
         lambda d: d["previous"]["grades"].update({"7.1": 2}),
-        "capacity.levers[1].trend['7.1']",
+        # the trajectory is an input of capacity: the grade itself moves
+        "capacity.grade",
     ),
     (
         "a previous grade for an indicator that does not exist",

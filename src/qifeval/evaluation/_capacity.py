@@ -234,7 +234,7 @@ class Lever:
         return tuple(q for q, g in self.grades.items() if g >= Grade.GOOD)
 
 
-class Voice(enum.StrEnum):
+class StatementVoice(enum.StrEnum):
     """Who speaks in the capacity statement: an inspector about the
     partnership, or the partnership itself in its position statement."""
 
@@ -243,12 +243,12 @@ class Voice(enum.StrEnum):
 
 
 _WORDS = {
-    Voice.INSPECTOR: {
+    StatementVoice.INSPECTOR: {
         "we_have": "the partnership has",
         "we_face": "the partnership faces",
         "the_": "the ",
     },
-    Voice.PARTNERSHIP: {"we_have": "we have", "we_face": "we face", "the_": "our "},
+    StatementVoice.PARTNERSHIP: {"we_have": "we have", "we_face": "we face", "the_": "our "},
 }
 
 _OPENING = {
@@ -398,7 +398,7 @@ class CapacityJudgement:
             out.append("there is no previous evaluation to show the trend of improvement")
         return out
 
-    def statement(self, voice: Voice | str = Voice.INSPECTOR) -> str:
+    def statement(self, voice: StatementVoice | str = StatementVoice.INSPECTOR) -> str:
         """The judgement as a balanced paragraph, as an inspector writes it
         ("We are confident that ... This is because ... However, ..."), or,
         with ``voice="partnership"``, in the partnership's own voice for its
@@ -411,7 +411,7 @@ class CapacityJudgement:
         :raises InputError: for another voice.
         """
         try:
-            words = _WORDS[Voice(voice)]
+            words = _WORDS[StatementVoice(voice)]
         except ValueError:
             raise InputError(
                 f"expected voice 'inspector' or 'partnership', got {voice!r}", path="voice"
@@ -666,4 +666,4 @@ def judge(
     )
 
 
-_convert.register_enums(Direction, Voice)
+_convert.register_enums(Direction, StatementVoice)
