@@ -398,7 +398,7 @@ class CapacityJudgement:
             out.append("there is no previous evaluation to show the trend of improvement")
         return out
 
-    def statement(self, voice: StatementVoice | str = StatementVoice.INSPECTOR) -> str:
+    def statement(self, voice: str = "inspector") -> str:
         """The judgement as a balanced paragraph, as an inspector writes it
         ("We are confident that ... This is because ... However, ..."), or,
         with ``voice="partnership"``, in the partnership's own voice for its
