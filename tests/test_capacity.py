@@ -555,3 +555,16 @@ def test_an_evaluation_with_the_earlier_capacity_rules_saves_and_loads(tmp_path)
     assert qifeval.load_evaluation(path) == earlier
     current = qifeval.load_evaluation(path.write_text(qifeval.dump_evaluation(ev)) and path)
     assert current.capacity_rules == "qifeval-capacity-2026"
+
+
+def test_no_suggestion_without_a_withhold_is_said_in_full_sentences() -> None:
+    rules = RULES.without("capacity-baseline")
+    grades = dict.fromkeys(QI_IDS, Grade.WEAK)
+    c = judge(rules, FW, grades, TRIANGULATED, Context(), None, engine="python")
+    assert c.grade is None and c.no_grade_reason == "no rule suggested a grade for this evidence"
+    text = c.statement()
+    assert text.startswith(
+        "No judgement on the capacity for improvement is suggested: no rule suggested a grade "
+        "for this evidence. No level of confidence is claimed."
+    )
+    assert "too little evidence" not in text

@@ -29,7 +29,7 @@ from ..frameworks._grade import Grade
 from ..frameworks._loading import load_framework
 from ..frameworks._model import CapacityModel, Framework
 from ..rules._firing import FiredRule, explain, fold, run_rules
-from ..rules._model import EFFECTS, Confidence, RuleSet
+from ..rules._model import EFFECTS, Confidence, Effect, RuleSet
 
 __all__ = [
     "CapacityJudgement",
@@ -419,11 +419,19 @@ class CapacityJudgement:
         c = self.counts
         cite = _Citer(self.titles)
         if self.grade is None:
-            parts = [
-                f"There is too little evidence for a judgement on {words['the_']}capacity for "
-                f"improvement: {c['graded']} of the {c['indicators']} quality indicators have "
-                "a grade. No level of confidence is claimed until that evidence is gathered."
-            ]
+            if any(r.effect is Effect.WITHHOLD for r in self.rules_fired):
+                parts = [
+                    f"There is too little evidence for a judgement on {words['the_']}capacity "
+                    f"for improvement: {c['graded']} of the {c['indicators']} quality indicators "
+                    "have a grade. No level of confidence is claimed until that evidence is "
+                    "gathered."
+                ]
+            else:
+                reason = (self.no_grade_reason or "no rule suggested a grade").strip().rstrip(".")
+                parts = [
+                    f"No judgement on {words['the_']}capacity for improvement is suggested: "
+                    f"{reason}. No level of confidence is claimed."
+                ]
             support = self._for(words, cite)
             if self.trend is not None and not c["improved"]:
                 support.insert(0, self._against(words, cite)[0])
