@@ -366,6 +366,10 @@ def test_the_default_is_the_2026_rule_set_and_the_earlier_one_loads_by_name() ->
     earlier = qifeval.load_rules("qifeval-capacity-default")
     assert earlier.subject == "capacity" and earlier.rule("strong-on-every-lever")
     assert earlier != RULES
+    # as the command line passes it (--capacity-rules NAME)
+    from pathlib import Path
+
+    assert qifeval.load_rules(Path("qifeval-capacity-default")) is earlier
 
 
 @given(inputs, st.sampled_from(QI_IDS))

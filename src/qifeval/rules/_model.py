@@ -535,8 +535,8 @@ def load_rules(path: str | Path) -> RuleSet:
 
     :raises RulesError: naming the file and the dotted field path.
     """
-    if isinstance(path, str) and not Path(path).exists():
-        bundled = bundled_rules(path)
+    if not Path(path).exists():
+        bundled = bundled_rules(str(path))
         if bundled is not None:
             return bundled
     raw = _convert.read_document(path, error=RulesError)
