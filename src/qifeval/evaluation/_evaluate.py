@@ -813,6 +813,12 @@ def evaluate(
     Thread-safe; results are deterministic and do not depend on the order of
     the findings.
     """
+    if previous is not None and not isinstance(previous, Evaluation | PreviousEvaluation):
+        raise TypeError(
+            "previous= takes an Evaluation or a PreviousEvaluation, not "
+            f"{type(previous).__name__}; evaluate the earlier evidence first: "
+            "previous=evaluate(earlier_evidence)"
+        )
     engine_name = resolve_engine(engine)
     fw = _framework(framework, evidence.framework)
     grading = _rules(rules, "indicator")
