@@ -101,7 +101,7 @@ def _capacity(c: CapacityView) -> dict[str, Any]:
                 "title": lv.title,
                 "indicators": list(lv.indicators),
                 "grades": {q: int(g) for q, g in lv.grades.items()},
-                "mean": lv.mean,
+                "median": None if lv.median is None else int(lv.median),
                 "trend": dict(lv.trend),
             }
             for lv in c.levers

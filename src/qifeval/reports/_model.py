@@ -263,15 +263,15 @@ class LeverView:
     title: str
     indicators: tuple[str, ...]
     grades: Mapping[str, Grade]
-    mean: float | None
+    median: Grade | None
     trend: Mapping[str, str]
 
     @property
     def text(self) -> str:
-        """The lever as one line: its title, mean and grades."""
+        """The lever as one line: its title, median grade and grades."""
         grades = ", ".join(f"{q}: {int(g)}" for q, g in self.grades.items()) or "none graded"
-        mean = "no grade" if self.mean is None else f"mean {self.mean:.1f}"
-        return f"{self.title}: {mean} ({grades})"
+        median = "no grade" if self.median is None else f"median {self.median.label.lower()}"
+        return f"{self.title}: {median} ({grades})"
 
 
 @attrs.frozen(kw_only=True)
@@ -790,7 +790,7 @@ def _capacity(c: CapacityJudgement, redact: Redact) -> CapacityView:
                 title=lv.title,
                 indicators=tuple(lv.indicators),
                 grades=dict(lv.grades),
-                mean=lv.mean,
+                median=lv.median,
                 trend={q: d.value for q, d in lv.trend.items()},
             )
             for lv in c.levers
