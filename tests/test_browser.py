@@ -15,6 +15,7 @@ The screenshots are written to docs/_build/screenshots/.
 from __future__ import annotations
 
 import base64
+import json
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from qifeval import Grade
 from qifeval._cli import main
 
 from .pdftext import pdf_pages_text
@@ -34,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SCREENSHOTS = ROOT / "docs" / "_build" / "screenshots"
 WIDTHS = (390, 1280)
+LABELS = {int(g): g.label for g in Grade}
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -69,14 +72,13 @@ def _axe() -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example report, made as scripts/example.sh makes it, with the
-    independent evaluation set beside it too."""
-    out = tmp_path_factory.mktemp("example")
+def _make(out: Path, fmt: str) -> Path:
+    """The example report in *fmt*, made as scripts/example.sh makes it,
+    with the independent evaluation set beside it too."""
     collated = out / "collated.toml"
-    page = out / "report.html"
-    assert main(["collate", str(EXAMPLES / "collation.toml"), "-o", str(collated)]) == 0
+    if not collated.exists():
+        assert main(["collate", str(EXAMPLES / "collation.toml"), "-o", str(collated)]) == 0
+    page = out / f"report.{fmt}"
     code = main(
         [
             "evaluate",
@@ -89,13 +91,30 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--independent",
             str(EXAMPLES / "independent-2026.toml"),
             "--format",
-            "html",
+            fmt,
             "-o",
             str(page),
         ]
     )
     assert code == 0
     return page
+
+
+@pytest.fixture(scope="module")
+def example_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("example")
+
+
+@pytest.fixture(scope="module")
+def report(example_dir: Path) -> Path:
+    return _make(example_dir, "html")
+
+
+@pytest.fixture(scope="module")
+def shown(example_dir: Path) -> dict[str, Any]:
+    """The same report as JSON: what the page should show."""
+    data: dict[str, Any] = json.loads(_make(example_dir, "json").read_text(encoding="utf-8"))
+    return data
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +183,7 @@ def test_axe_finds_no_serious_violation(driver: Any, report: Path) -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_indicator_row_is_visible_without_scrolling_sideways(
-    driver: Any, report: Path, width: int
+    driver: Any, report: Path, shown: dict[str, Any], width: int
 ) -> None:
     _open(driver, report, width)
     ids = _indicator_ids(driver)
@@ -181,9 +200,23 @@ def test_every_indicator_row_is_visible_without_scrolling_sideways(
             row,
         )
         assert box[0] >= 0 and box[1] <= client and box[2] > 0, (qi, box)
-    # The grade, trend and national chart are shown for a graded indicator.
-    cells = driver.find_element("id", "row-5.2").text
-    assert "2 Weak" in cells and "same as before" in cells and "National 2014-16" in cells
+    # Each graded indicator's row shows its grade (number and word) and its
+    # trend in words; 5.2, graded nationally, its national chart.
+    trend = shown["capacity"]["trend"]
+    for i in shown["indicators"]:
+        grade = i["grade"] if i["grade"] is not None else i["suggested_grade"]
+        if grade is None:
+            continue
+        cells = driver.find_element("id", f"row-{i['qi']}").text
+        assert f"{grade} {LABELS[grade]}" in cells, i["qi"]
+        if i["qi"] in trend["improved"]:
+            assert "\u25b2up from" in cells, i["qi"]
+        elif i["qi"] in trend["declined"]:
+            assert "\u25bcdown from" in cells, i["qi"]
+        else:
+            assert "same as before" in cells or "no previous grade" in cells, i["qi"]
+    assert driver.find_element("css selector", "#row-5\\.2 svg").is_displayed()
+    assert "National 2014-16 (5.2)" in driver.find_element("id", "row-5.2").text
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
