@@ -636,7 +636,7 @@ def scan_evidence(
 ) -> tuple[PersonalDataMatch, ...]:
     """Scan every free-text field of an evidence set for personal
     identifiers: the partnership and title; each finding's id, statement,
-    source detail, ref, key factor and follows; each contextual challenge's id and note; each
+    source detail, ref, key factor, follows and inspection statement; each contextual challenge's id and note; each
     piece of readiness evidence's id, statement and ref."""
     guard = guard or _DEFAULT_GUARD
     found: list[PersonalDataMatch] = []
@@ -646,7 +646,7 @@ def scan_evidence(
         guard,
         evidence.findings,
         "findings",
-        ("statement", "source_detail", "ref", "key_factor", "follows"),
+        ("statement", "source_detail", "ref", "key_factor", "follows", "inspection_statement"),
     )
     context = evidence.context
     found += _scan_items(guard, context.challenges, "context.challenges", ("note",))
