@@ -67,6 +67,14 @@ from .evaluation._plan import (
     load_plan,
     plan_progress,
 )
+from .evaluation._profile import (
+    NOT_GRADED,
+    DomainEvaluation,
+    ProfiledEvaluation,
+    ProfiledResult,
+    StatementEvaluation,
+    apply_profile,
+)
 from .evidence._collate import (
     Collation,
     CollationBand,
@@ -117,6 +125,7 @@ from .frameworks._crosswalk import Change, Crosswalk, CrosswalkEntry, CrosswalkL
 from .frameworks._grade import Grade, quantifier
 from .frameworks._inspections import (
     InspectionProfile,
+    ProfileDomain,
     ProfileQuestion,
     inspection_profile,
     inspection_profiles,
@@ -143,6 +152,7 @@ from .frameworks._national import (
     NationalResults,
     national_results,
 )
+from .reports._position import PositionStatementDocument, position_statement_document
 from .reports._render import (
     PositionStatement,
     html_report,
@@ -171,6 +181,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_NAME_PATTERNS",
+    "NOT_GRADED",
     "Action",
     "ActionStatus",
     "CapacityJudgement",
@@ -196,6 +207,7 @@ __all__ = [
     "Decision",
     "DecisionKind",
     "Direction",
+    "DomainEvaluation",
     "Effect",
     "EngineError",
     "Evaluation",
@@ -247,8 +259,12 @@ __all__ = [
     "PlanProgress",
     "Points",
     "PositionStatement",
+    "PositionStatementDocument",
     "PreviousEvaluation",
+    "ProfileDomain",
     "ProfileQuestion",
+    "ProfiledEvaluation",
+    "ProfiledResult",
     "Proposal",
     "QifevalError",
     "QifevalWarning",
@@ -265,6 +281,7 @@ __all__ = [
     "Severity",
     "Shortfall",
     "SourceKind",
+    "StatementEvaluation",
     "Trend",
     "Triangulation",
     "TriangulationPolicy",
@@ -276,6 +293,7 @@ __all__ = [
     "WellbeingIndicator",
     "WilsonInterval",
     "__version__",
+    "apply_profile",
     "available_frameworks",
     "benchmark_national",
     "check_findings",
@@ -314,6 +332,7 @@ __all__ = [
     "national_results",
     "plan_progress",
     "position_statement",
+    "position_statement_document",
     "profiles",
     "quantifier",
     "redact",

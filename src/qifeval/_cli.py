@@ -58,7 +58,8 @@ from .evidence._findings import (
 from .evidence._sheets import sheet_format, template_bytes
 from .frameworks._loading import available_frameworks, load_framework
 from .frameworks._model import Framework
-from .reports._render import RENDERERS, position_statement
+from .reports._position import POSITION_FORMATS, position_statement_document
+from .reports._render import RENDERERS
 from .rules._model import BUNDLED_RULES, default_rules
 
 __all__ = ["main"]
@@ -156,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="independent evaluation (e.g. an inspection's grades) to set beside this one",
     )
+    ev.add_argument("--profile", help=_PROFILE_HELP)
     _output_options(ev)
     ev.add_argument(
         "--strict",
@@ -233,8 +235,43 @@ def _parser() -> argparse.ArgumentParser:
         help="write the report here (default, or -: standard output)",
     )
     rep.add_argument("--names", type=Path, help=_NAMES_HELP)
+    rep.add_argument(
+        "--profile",
+        help="position statement: the inspection profile whose statements organise it "
+        "(default: the one the evaluation was made for, else the framework's questions)",
+    )
+    rep.add_argument(
+        "--to",
+        choices=sorted(POSITION_FORMATS),
+        help="position statement: markdown, html or docx (default: from the -o suffix, "
+        ".docx, .html or .htm; otherwise markdown)",
+    )
     _output_options(rep)
     return p
+
+
+_PROFILE_HELP = (
+    "inspection profile to evaluate for (joint-2014-16, joint-2018, "
+    "children-at-risk-of-harm-2021): only the indicators it grades get a grade"
+)
+
+#: Output suffix -> position statement format.
+_POSITION_SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "markdown"}
+
+
+def _position_format(args: argparse.Namespace) -> str:
+    """The position statement's format: ``--to``, else the -o suffix."""
+    suffix = None if _is_stdout(args.output) else Path(args.output).suffix.lower()
+    implied = _POSITION_SUFFIXES.get(suffix or "")
+    if args.to is not None and implied is not None and implied != args.to:
+        raise InputError(
+            f"--to {args.to} does not match the output's suffix {suffix!r} ({implied})",
+            file=args.output,
+        )
+    fmt: str = args.to or implied or "markdown"
+    if fmt == "docx" and _is_stdout(args.output):
+        raise InputError("a .docx position statement needs an output file: give -o FILE.docx")
+    return fmt
 
 
 _NAMES_HELP = (
@@ -554,6 +591,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
             guard=guard,
             plan=plan,
             independent=independent,
+            profile=args.profile,
         )
     except PersonalDataError as exc:
         if exc.file is not None:
@@ -622,14 +660,24 @@ def _cmd_report(args: argparse.Namespace) -> None:
     evaluation = load_evaluation(args.file)
     guard = _guard(args.names)
     if args.format == "position-statement":
-        statement = position_statement(evaluation, guard=guard)
-        if statement.over_limit:
+        fmt = _position_format(args)
+        document = position_statement_document(evaluation, args.profile, guard=guard)
+        if document.over_limit:
             _say(
-                f"qifeval: warning: the position statement has {statement.words} words; "
-                f"the limit is {statement.limit}",
+                f"qifeval: warning: the position statement has {document.words} words; "
+                f"the limit is {document.limit}",
                 err=True,
             )
-        _emit(args, statement.text)
+        output = POSITION_FORMATS[fmt](document)
+        if isinstance(output, bytes):
+            _write(args, "output", output)
+        else:
+            _emit(args, output)
+    elif args.profile is not None or args.to is not None:
+        raise InputError(
+            "--profile and --to are for --format position-statement; the other reports "
+            "follow the profile the evaluation was made for (qifeval evaluate --profile)"
+        )
     else:
         _emit(args, _FORMATS[args.format](evaluation, guard=guard))
 

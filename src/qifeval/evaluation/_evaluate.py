@@ -141,8 +141,11 @@ def evaluate_indicators(
     rules: RuleSet,
     *,
     engine: str = "durable",
+    inspection: str | None = None,
 ) -> tuple[IndicatorResult, ...]:
-    """Suggest a grade for every indicator of *framework* (without QI 10)."""
+    """Suggest a grade for every indicator of *framework* (without QI 10);
+    with *inspection* (an inspection profile's id), only for the indicators it
+    grades (see :func:`~qifeval.evaluation._profile.mask_results`)."""
     analysed = analyse(evidence, framework, rules.points, rules.triangulation)
     fired = run_rules(rules, {qi: p.counts for qi, (p, _) in analysed.items()}, engine)
     by_id = {f.id: f for f in evidence.findings}
@@ -166,6 +169,10 @@ def evaluate_indicators(
                 ),
             )
         )
+    if inspection is not None:
+        from ._profile import mask_results
+
+        return mask_results(results, inspection)
     return tuple(results)
 
 
@@ -319,6 +326,9 @@ class Evaluation:
         :attr:`plan_progress`).
     :param independent: an independent evaluation set beside this one, if
         any (see :attr:`independent_match`).
+    :param profile: the id of the inspection profile it was evaluated for
+        (see :func:`evaluate`), if any: only the indicators the profile
+        grades have grades or decisions.
     """
 
     evidence: EvidenceSet
@@ -332,10 +342,22 @@ class Evaluation:
     previous: PreviousEvaluation | None = None
     plan: ImprovementPlan | None = None
     independent: IndependentEvaluation | None = None
+    profile: str | None = None
 
     def __attrs_post_init__(self) -> None:
         for path, problem in decision_problems(self.results, self.decisions):
             raise InconsistentEvaluationError(problem, path=path)
+        if self.profile is not None:
+            from ..frameworks._inspections import inspection_profile
+
+            graded = inspection_profile(self.profile)
+            for i, d in enumerate(self.decisions):
+                if not graded.is_graded(d.qi):
+                    raise InconsistentEvaluationError(
+                        f"a decision on {d.qi}, which inspection profile {self.profile!r} "
+                        "does not grade",
+                        path=f"decisions[{i}].qi",
+                    )
 
     def label(self) -> str:
         """A short name for reports: the evidence set's title (or the
@@ -742,6 +764,7 @@ def evaluate(
     guard: PersonalDataGuard | None = None,
     plan: ImprovementPlan | None = None,
     independent: IndependentEvaluation | None = None,
+    profile: str | None = None,
 ) -> Evaluation:
     """Suggest a grade for every quality indicator from the evidence, with
     the rules that fired and the findings behind them, and judge capacity
@@ -779,6 +802,14 @@ def evaluate(
     :param independent: an independent evaluation to set beside this one
         (see :class:`IndependentEvaluation`); its indicator ids must be
         those of the framework, without QI 10.
+    :param profile: the id of an inspection profile (see
+        :func:`~qifeval.inspection_profiles`) for the same framework: only
+        the indicators it grades get a suggestion; every other indicator
+        keeps its findings, triangulation and the rules that fired, with no
+        grade and the reason ``"not graded in this model"``. The grades of
+        the indicators it grades are those given without a profile.
+        Findings' ``inspection_statement`` must name its statements. Read
+        the result by statement with :func:`apply_profile`.
 
     When *previous* is an :class:`Evaluation`, a finding's ``follows`` must
     name one of its findings.
@@ -825,12 +856,17 @@ def evaluate(
     if independent is not None:
         for path, problem in independent_problems(independent, fw):
             raise InputError(problem, path=f"independent.{path}")
+    if profile is not None:
+        from ._profile import profile_problems
+
+        for path, problem, finding_id in profile_problems(profile, fw, evidence):
+            raise InputError(problem, path=path, finding_id=finding_id)
     if isinstance(previous, Evaluation):
         previous = PreviousEvaluation.from_evaluation(previous)
     if previous is not None:
         for path, problem in previous_problems(previous, fw):
             raise InputError(problem, path=f"previous.{path}")
-    results = evaluate_indicators(evidence, fw, grading, engine=engine_name)
+    results = evaluate_indicators(evidence, fw, grading, engine=engine_name, inspection=profile)
     partial = Evaluation(
         evidence=evidence,
         framework=fw.id,
@@ -842,5 +878,6 @@ def evaluate(
         previous=previous,
         plan=plan,
         independent=independent,
+        profile=None if profile is None else str(profile).strip(),
     )
     return attrs.evolve(partial, capacity=_judge(partial, fw, capacity, engine_name))

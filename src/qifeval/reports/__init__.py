@@ -4,6 +4,11 @@ Every renderer redacts user text with the evaluation's personal-data guard.
 The same names are importable from :mod:`qifeval`.
 """
 
+from ._position import (
+    POSITION_FORMATS,
+    PositionStatementDocument,
+    position_statement_document,
+)
 from ._render import (
     RENDERERS,
     PositionStatement,
@@ -14,10 +19,13 @@ from ._render import (
 )
 
 __all__ = [
+    "POSITION_FORMATS",
     "RENDERERS",
     "PositionStatement",
+    "PositionStatementDocument",
     "html_report",
     "json_report",
     "markdown_report",
     "position_statement",
+    "position_statement_document",
 ]
