@@ -392,9 +392,13 @@ def _grade_phrase(g: Grade | None) -> str:
 def _grade_claim(p: ProfiledResult, by_id: dict[str, Finding], r: _Redactor) -> Claim:
     refs = tuple(r(fid) for fid in p.result.findings)
     title = r(p.title)
+    if p.grade is None and not refs:
+        return Claim(
+            text=_sentence(f"We have no evidence on {p.qi} {title} yet, so it has no grade")
+        )
     if p.grade is None:
-        why = p.result.no_grade_reason or "no grade"
-        return Claim(text=_sentence(f"{p.qi} {title} has no grade yet ({_clause(why)})"), refs=refs)
+        why = _lower_first(p.result.no_grade_reason or "no grade")
+        return Claim(text=_sentence(f"{p.qi} {title} has no grade yet: {why}"), refs=refs)
     if p.decided:
         text = f"We evaluate {p.qi} {title} as {p.grade.label}"
     else:
@@ -448,8 +452,7 @@ def _know(
     if not found:
         return [
             Claim(
-                text="We have not yet gathered evidence for this statement; gathering it is "
-                "part of our plan."
+                text="We have no evidence on this statement yet: gathering it is part of our plan."
             )
         ]
     kinds: dict[str, list[str]] = {}
@@ -546,7 +549,11 @@ def _next(
             )
         )
     if not claims:
-        claims.append(Claim(text="We will gather evidence on this statement."))
+        claims.append(
+            Claim(
+                text="We will gather evidence on this statement, as we have no evidence on it yet."
+            )
+        )
     if limit is not None and len(claims) > limit:
         claims = claims[:limit]
     return claims
@@ -591,16 +598,18 @@ def _section(
             refs = tuple(
                 r(fid) for qi in d.domain.indicators for fid in pe.result(qi).result.findings
             )
-            kind = "our evaluation" if d.decided else "suggestion, not yet confirmed"
-            messages.append(
-                Claim(
-                    text=_sentence(
-                        f"{d.domain.title}: {_grade_phrase(d.grade)}, formed from the grades of "
-                        f"{', '.join(d.domain.indicators)} ({kind})"
-                    ),
-                    refs=refs[:8],
+            formed = ", ".join(d.domain.indicators)
+            if d.grade is None:
+                kind = "no grade"
+                text = (
+                    f"{d.domain.title} has no grade yet: none of {formed} has a grade"
+                    if refs
+                    else f"We have no evidence on {d.domain.title} yet, so it has no grade"
                 )
-            )
+            else:
+                kind = "our evaluation" if d.decided else "suggestion, not yet confirmed"
+                text = f"{d.domain.title}: {d.grade.label}, formed from the grades of {formed} ({kind})"
+            messages.append(Claim(text=_sentence(text), refs=refs[:8]))
             domain_rows.append(
                 GradeRow(
                     indicator=d.domain.title,
@@ -683,9 +692,7 @@ def _themes(pe: ProfiledEvaluation, by_id: dict[str, Finding], r: _Redactor) -> 
     if empty:
         claims.append(
             Claim(
-                text=_sentence(
-                    "We learned that our evidence does not yet cover " + ", ".join(empty)
-                ),
+                text=_sentence("We learned that we have no evidence yet on " + ", ".join(empty)),
             )
         )
     for p in pe.graded:
