@@ -205,7 +205,7 @@ def test_html_and_markdown_escape_user_text_and_redact_personal_data() -> None:
         e = qifeval.evaluate(ev, FW, profile=CARH)
     ps = qifeval.position_statement_document(e)
     md, page = ps.markdown(), ps.html()
-    assert "\n## Forged" not in md and "\\#\\# Forged heading \\<script\\>" in md
+    assert "\n## Forged" not in md and "\\#\\# Forged heading &lt;script&gt;" in md
     assert "<script>" not in page and "&lt;script&gt;" in page
     words = " ".join(_texts(_read(ps.docx())))
     for out in (md, page, words):

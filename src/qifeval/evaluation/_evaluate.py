@@ -145,7 +145,7 @@ def evaluate_indicators(
 ) -> tuple[IndicatorResult, ...]:
     """Suggest a grade for every indicator of *framework* (without QI 10);
     with *inspection* (an inspection profile's id), only for the indicators it
-    grades (see :func:`~qifeval.evaluation._profile.mask_results`)."""
+    grades (the others keep their findings and explanation, with no grade)."""
     analysed = analyse(evidence, framework, rules.points, rules.triangulation)
     fired = run_rules(rules, {qi: p.counts for qi, (p, _) in analysed.items()}, engine)
     by_id = {f.id: f for f in evidence.findings}

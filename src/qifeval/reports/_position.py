@@ -231,18 +231,16 @@ POSITION_FORMATS: dict[str, Callable[[PositionStatementDocument], str | bytes]] 
 
 # --- Rendering ------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|~#!])")
+_MD_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def _md_escape(value: object) -> str:
-    """A value for Markdown: on one line, its markup characters escaped."""
-    if isinstance(value, _Verbatim):
-        return str(value)
-    return _MD_SPECIAL.sub(r"\\\1", _clean(str(value)))
-
-
-class _Verbatim(str):
-    """Template text that is already Markdown."""
+    """A value for Markdown, escaped as the Markdown report escapes user
+    text: on one line, `` \\ ` * _ [ ] { } | ~ # ! `` backslash-escaped and
+    ``&``, ``<`` and ``>`` written as entities. (Values never start a line
+    here: each follows a list marker, a table bar or text of the template.)"""
+    return _MD_SPECIAL.sub(r"\\\1", _clean(str(value)).translate(_MD_ENTITIES))
 
 
 @functools.cache
