@@ -425,13 +425,17 @@ def _balance_claim(s: StatementEvaluation, r: _Redactor) -> Claim:
     if not s.findings:
         return Claim(text="We have no evidence on this statement yet.")
     if s.leads_with_weaknesses:
-        text = (
-            "This is an area for development: important weaknesses weigh at least as much as "
-            "our strengths"
-            if s.heavy_weaknesses >= s.heavy_strengths
-            else "This is an area for development because of an individual safety concern or "
-            "a weak grade"
-        )
+        if s.critical:
+            text = (
+                "This is an area for development: our evidence shows an individual safety concern"
+            )
+        elif s.heavy_weaknesses >= max(s.heavy_strengths, 1):
+            text = (
+                "This is an area for development: important weaknesses weigh at least as much "
+                "as our strengths"
+            )
+        else:
+            text = "This is an area for development: a graded indicator here is weak"
     elif s.heavy_strengths > s.heavy_weaknesses:
         text = "Our strengths clearly outweigh our areas for development here"
     else:
@@ -568,7 +572,7 @@ def _section(
     by_id: dict[str, Finding],
     r: _Redactor,
     limit: int | None,
-) -> tuple[PositionSection, int, int]:
+) -> tuple[PositionSection, int]:
     found = [by_id[fid] for fid in s.findings]
     strengths = [_finding_claim(by_id[fid], r) for fid in s.strengths]
     weaknesses = [_finding_claim(by_id[fid], r) for fid in s.weaknesses]
@@ -646,7 +650,7 @@ def _section(
         evidence=evidence,
         next=tuple(next_claims),
     )
-    return section, cut, len(found) - len(shown_findings)
+    return section, cut
 
 
 def _themes(pe: ProfiledEvaluation, by_id: dict[str, Finding], r: _Redactor) -> list[Claim]:
@@ -658,7 +662,7 @@ def _themes(pe: ProfiledEvaluation, by_id: dict[str, Finding], r: _Redactor) -> 
             Claim(
                 text=_sentence(
                     f"We have {_n(len(concerns), 'individual safety concern')} from our evidence, "
-                    "each escalated at once whatever the grades"
+                    "escalated at once whatever the grades"
                 ),
                 refs=tuple(r(c.finding) for c in concerns),
             )
@@ -781,7 +785,11 @@ def position_statement_document(
             "statements they evidence."
         )
     if pe.profile.mapping:
-        notes.append(_sentence(r(pe.profile.mapping)))
+        notes.append(
+            "The links between the statements and the framework's quality indicators and key "
+            "factors are qifeval's, made from the framework's words: the inspection guidance "
+            "gives none."
+        )
     if pe.unplaced:
         notes.append(
             f"{_n(len(pe.unplaced), 'finding')} evidence none of the statements and are not set out "
@@ -800,15 +808,14 @@ def position_statement_document(
         built = [_section(s, pe, by_id, r, level) for s in pe.statements]
         sections = tuple(b[0] for b in built)
         cut = sum(b[1] for b in built)
-        rows = sum(b[2] for b in built)
         shortened = []
         if level is not None:
             shortened.append(
                 f"To keep within {limit:,} words, each statement lists at most {level} "
                 f"{'strength' if level == 1 else 'strengths'}, {_n(level, 'area')} for development "
                 f"and {_n(level, 'planned action')}, the weightiest first: {_n(cut, 'finding')} "
-                f"and {_n(rows, 'row')} of evidence are left "
-                "out here and are in the full evaluation report."
+                "are left out here and from its evidence table, and are in the full evaluation "
+                "report."
             )
         doc = PositionStatementDocument(
             title=title,
