@@ -61,6 +61,10 @@ NOW, KNOW, NEXT = "How good are we now?", "How do we know?", "What do we plan to
 # section lists, from the full draft down to the shortest; the first level
 # that fits the word limit is used.
 _DETAIL = (None, 12, 8, 5, 3, 2, 1)
+# The fewest words a listed finding adds to the Markdown: its bullet (a
+# marker, one word and its id with its source) and its row of the evidence
+# table (ten cells and bars).
+_MIN_WORDS = 14
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"\s+")
@@ -340,9 +344,23 @@ class _Redactor:
 
     def __init__(self, guard: PersonalDataGuard | None) -> None:
         self.guard = guard or _DEFAULT_GUARD
+        self._done: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
-        return _clean(self.guard.redact(_clean(text)))
+        done = self._done.get(text)
+        if done is None:
+            done = self._done[text] = _clean(self.guard.redact(_clean(text)))
+        return done
+
+
+#: How many finding ids a claim cites before it gives the rest as a count.
+_CITED = 8
+
+
+def _some(ids: Sequence[str], r: _Redactor) -> tuple[str, ...]:
+    """The first ids of *ids* (redacted), and how many more there are."""
+    shown = tuple(r(x) for x in ids[:_CITED])
+    return shown + ((f"and {len(ids) - _CITED} more",) if len(ids) > _CITED else ())
 
 
 def _questions_profile(evaluation: Evaluation) -> InspectionProfile:
@@ -388,7 +406,7 @@ def _grade_phrase(g: Grade | None) -> str:
 
 
 def _grade_claim(p: ProfiledResult, by_id: dict[str, Finding], r: _Redactor) -> Claim:
-    refs = tuple(r(fid) for fid in p.result.findings)
+    refs = _some(p.result.findings, r)
     title = r(p.title)
     if p.grade is None and not refs:
         return Claim(
@@ -416,7 +434,7 @@ def _grade_row(p: ProfiledResult, r: _Redactor) -> GradeRow:
         indicator=f"{p.qi} {r(p.title)}",
         grade=_grade_phrase(p.grade),
         status=status,
-        evidence=", ".join(r(fid) for fid in p.result.findings) or "none",
+        evidence=", ".join(_some(p.result.findings, r)) or "none",
     )
 
 
@@ -467,7 +485,7 @@ def _know(
                 f"Our evaluation rests on {_n(len(found), 'finding')} from "
                 f"{_n(len(kinds), 'kind')} of evidence: {listed}"
             ),
-            refs=tuple(r(f.id) for f in found[:8]) + (("…",) if len(found) > 8 else ()),
+            refs=_some([f.id for f in found], r),
         )
     ]
     for p in s.graded:
@@ -482,7 +500,7 @@ def _know(
                         else ""
                     )
                 ),
-                refs=tuple(r(fid) for fid in p.result.findings),
+                refs=_some(p.result.findings, r),
             )
         )
     return claims
@@ -533,7 +551,7 @@ def _next(
                 )
             )
     if not claims:
-        weak = [by_id[fid] for fid in s.weaknesses if by_id[fid].weight.rank >= 2]
+        weak = [by_id[fid] for fid in s.weaknesses if by_id[fid].weight.rank >= 2][:limit]
         for f in weak:
             claims.append(
                 Claim(
@@ -574,15 +592,12 @@ def _section(
     limit: int | None,
 ) -> tuple[PositionSection, int]:
     found = [by_id[fid] for fid in s.findings]
-    strengths = [_finding_claim(by_id[fid], r) for fid in s.strengths]
-    weaknesses = [_finding_claim(by_id[fid], r) for fid in s.weaknesses]
-    cut = 0
-    shown_findings = list(found)
-    if limit is not None:
-        cut = max(0, len(strengths) - limit) + max(0, len(weaknesses) - limit)
-        strengths, weaknesses = strengths[:limit], weaknesses[:limit]
-        keep = set(s.strengths[:limit]) | set(s.weaknesses[:limit])
-        shown_findings = [f for f in found if f.id in keep]
+    shown_strengths, shown_weaknesses = s.strengths[:limit], s.weaknesses[:limit]
+    strengths = [_finding_claim(by_id[fid], r) for fid in shown_strengths]
+    weaknesses = [_finding_claim(by_id[fid], r) for fid in shown_weaknesses]
+    cut = len(s.strengths) - len(shown_strengths) + len(s.weaknesses) - len(shown_weaknesses)
+    keep = set(shown_strengths) | set(shown_weaknesses)
+    shown_findings = [f for f in found if f.id in keep]
     messages = [_balance_claim(s, r)]
     if s.critical:
         messages.append(
@@ -590,15 +605,15 @@ def _section(
                 text=_sentence(
                     f"We are acting at once on {_n(len(s.critical), 'individual safety concern')}"
                 ),
-                refs=tuple(r(x) for x in s.critical),
+                refs=_some(s.critical, r),
             )
         )
     messages += [_grade_claim(p, by_id, r) for p in s.graded]
     domain_rows = []
     for d in pe.domains:
         if set(d.domain.indicators) & set(s.indicators):
-            refs = tuple(
-                r(fid) for qi in d.domain.indicators for fid in pe.result(qi).result.findings
+            refs = _some(
+                [fid for qi in d.domain.indicators for fid in pe.result(qi).result.findings], r
             )
             formed = ", ".join(d.domain.indicators)
             if d.grade is None:
@@ -611,7 +626,7 @@ def _section(
             else:
                 kind = "our evaluation" if d.decided else "suggestion, not yet confirmed"
                 text = f"{d.domain.title}: {d.grade.label}, formed from the grades of {formed} ({kind})"
-            messages.append(Claim(text=_sentence(text), refs=refs[:8]))
+            messages.append(Claim(text=_sentence(text), refs=refs))
             domain_rows.append(
                 GradeRow(
                     indicator=d.domain.title,
@@ -664,7 +679,7 @@ def _themes(pe: ProfiledEvaluation, by_id: dict[str, Finding], r: _Redactor) -> 
                     f"We have {_n(len(concerns), 'individual safety concern')} from our evidence, "
                     "escalated at once whatever the grades"
                 ),
-                refs=tuple(r(c.finding) for c in concerns),
+                refs=_some([c.finding for c in concerns], r),
             )
         )
     with_evidence = [s for s in pe.statements if s.findings]
@@ -805,6 +820,9 @@ def position_statement_document(
     themes = _themes(pe, by_id, r)
     doc = None
     for level in _DETAIL:
+        listed = sum(len(s.strengths[:level]) + len(s.weaknesses[:level]) for s in pe.statements)
+        if listed * _MIN_WORDS > limit and level != _DETAIL[-1]:
+            continue  # cannot fit: each listed finding takes at least _MIN_WORDS words
         built = [_section(s, pe, by_id, r, level) for s in pe.statements]
         sections = tuple(b[0] for b in built)
         cut = sum(b[1] for b in built)
