@@ -173,27 +173,50 @@ class _Draw:
         return self._random.random() < p
 
 
-# Statements: each is completed with a topic, giving 50-120 characters.
-_STRENGTH_LEADS = (
-    "Staff describe {topic} as consistent and well understood across the partnership",
-    "Audits show {topic} is recorded clearly and reviewed within agreed timescales",
-    "Children and families say {topic} helps them feel listened to and supported",
-    "Managers use data on {topic} to target support where it is most needed",
-    "Multi-agency meetings show {topic} is planned jointly and followed through",
-    "Quality assurance reports show steady improvement in {topic} over two years",
-    "Partners share responsibility for {topic} and hold each other to account",
-    "Case records show {topic} is timely and focused on the child's needs",
-)
-_WEAKNESS_LEADS = (
-    "Records show {topic} is not always completed within agreed timescales",
-    "Staff report that {topic} varies between teams and is not yet consistent",
-    "Families say {topic} was not explained to them clearly enough",
-    "Audits found {topic} was not reviewed when circumstances changed",
-    "Data on {topic} is collected but not yet used to drive improvement",
-    "Partners do not share information on {topic} early enough",
-    "Plans for {topic} lack measurable outcomes and clear timescales",
-    "Oversight of {topic} by senior managers is not yet systematic",
-)
+# Statements by the kind of evidence they rest on; each is completed with a
+# topic, giving 50-120 characters.
+_LEADS_BY_SOURCE: dict[SourceKind, dict[bool, tuple[str, ...]]] = {
+    SourceKind.PERFORMANCE_DATA: {
+        True: (
+            "Managers use data on {topic} to target support where it is most needed",
+            "Performance reports show steady improvement in {topic} over two years",
+        ),
+        False: (
+            "Data on {topic} is collected but not yet used to drive improvement",
+            "Performance reports show no improvement in {topic} since the last evaluation",
+        ),
+    },
+    SourceKind.STAKEHOLDER_VIEWS: {
+        True: (
+            "Staff describe {topic} as consistent and well understood across the partnership",
+            "Children and families say {topic} helps them feel listened to and supported",
+        ),
+        False: (
+            "Staff report that {topic} varies between teams and is not yet consistent",
+            "Families say {topic} was not explained to them clearly enough",
+        ),
+    },
+    SourceKind.PRACTICE: {
+        True: (
+            "Audits show {topic} is recorded clearly and reviewed within agreed timescales",
+            "Case records show {topic} is timely and focused on the child's needs",
+        ),
+        False: (
+            "Records show {topic} is not always completed within agreed timescales",
+            "Audits found {topic} was not reviewed when circumstances changed",
+        ),
+    },
+    SourceKind.DOCUMENTATION: {
+        True: (
+            "Multi-agency minutes show {topic} is planned jointly and followed through",
+            "Partnership plans set out clear responsibility for {topic} and how it is reviewed",
+        ),
+        False: (
+            "Plans for {topic} lack measurable outcomes and clear timescales",
+            "Minutes show oversight of {topic} by senior managers is not yet systematic",
+        ),
+    },
+}
 _TOPICS = (
     "chronology of significant events",
     "the initial response to concerns",
@@ -275,7 +298,7 @@ def _finding(
     strength = draw.chance(quality)
     source = draw.choice(_SOURCES)
     topic = draw.choice(_TOPICS)
-    lead = draw.choice(_STRENGTH_LEADS if strength else _WEAKNESS_LEADS)
+    lead = draw.choice(_LEADS_BY_SOURCE[source][strength])
     weight_roll = draw.unit()
     weight = Weight.MINOR if weight_roll < 0.3 else Weight.IMPORTANT
     if weight_roll > 0.85:

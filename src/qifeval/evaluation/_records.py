@@ -415,6 +415,23 @@ class Records:
             )
         return self.indicators if table == "indicators" else self.findings
 
+    def redacted(self, redact: Callable[[str], str]) -> Records:
+        """A copy with *redact* applied to every text field (such as a
+        personal-data guard's :meth:`~qifeval.PersonalDataGuard.redact`)."""
+
+        def each(r: Any) -> Any:
+            texts = {
+                name: redact(getattr(r, name))
+                for name, base, _ in _columns(type(r))
+                if base is str and getattr(r, name)
+            }
+            return attrs.evolve(r, **texts)
+
+        return Records(
+            indicators=tuple(each(r) for r in self.indicators),
+            findings=tuple(each(r) for r in self.findings),
+        )
+
     def to_csv(self, table: Table = "indicators") -> str:
         """One table as CSV text (a header row, then one line per record;
         an empty cell is ``None``, booleans are ``true``/``false``, dates
@@ -459,7 +476,7 @@ class Records:
         openpyxl = _openpyxl("writing records as .xlsx")
         from openpyxl.cell import WriteOnlyCell
 
-        from ..evidence._sheets import _escape
+        from ..evidence._sheets import _cell_text, _escape
 
         wb = openpyxl.Workbook(write_only=True)
         for table in _CLASSES:
@@ -469,7 +486,7 @@ class Records:
             for r in self.rows(table):  # type: ignore[arg-type]
                 cells = []
                 for n in names:
-                    value = getattr(r, n)
+                    value = _cell_text(getattr(r, n), typed=True)
                     if isinstance(value, str):
                         c = WriteOnlyCell(ws, _escape(value))
                         c.data_type = "s"  # text, even when it begins with "="
