@@ -175,7 +175,7 @@ class ProgrammeGroup:
     :param capacity: partnerships per suggested capacity grade (QI 10).
     :param confidence: partnerships per confidence statement.
     :param strengths: the key factors most often evidenced as strengths
-        (at most :data:`TOP_KEY_FACTORS`, most partnerships first).
+        (at most ``TOP_KEY_FACTORS``, 5, most partnerships first).
     :param areas_for_improvement: likewise for weaknesses.
     """
 

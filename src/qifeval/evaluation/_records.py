@@ -35,8 +35,6 @@ __all__ = [
     "evaluation_records",
 ]
 
-Table = Literal["indicators", "findings"]
-
 
 @attrs.frozen(kw_only=True)
 class IndicatorRecord:
@@ -406,7 +404,7 @@ class Records:
         return cls(indicators=tuple(indicators), findings=tuple(findings))
 
     def rows(
-        self, table: Table = "indicators"
+        self, table: Literal["indicators", "findings"] = "indicators"
     ) -> tuple[IndicatorRecord, ...] | tuple[FindingRecord, ...]:
         """The records of one table, ``"indicators"`` or ``"findings"``."""
         if table not in _CLASSES:
@@ -432,7 +430,7 @@ class Records:
             findings=tuple(each(r) for r in self.findings),
         )
 
-    def to_csv(self, table: Table = "indicators") -> str:
+    def to_csv(self, table: Literal["indicators", "findings"] = "indicators") -> str:
         """One table as CSV text (a header row, then one line per record;
         an empty cell is ``None``, booleans are ``true``/``false``, dates
         ISO 8601)."""
@@ -447,7 +445,11 @@ class Records:
 
     @classmethod
     def from_csv(
-        cls, text: str, table: Table = "indicators", *, file: str | Path | None = None
+        cls,
+        text: str,
+        table: Literal["indicators", "findings"] = "indicators",
+        *,
+        file: str | Path | None = None,
     ) -> Records:
         """Read one table written by :meth:`to_csv`, every field with its
         type.
@@ -533,7 +535,7 @@ class Records:
             wb.close()
         return cls(**tables)
 
-    def to_frame(self, table: Table = "indicators") -> pandas.DataFrame:
+    def to_frame(self, table: Literal["indicators", "findings"] = "indicators") -> pandas.DataFrame:
         """One table as a pandas DataFrame: one column per field, with
         pandas' nullable types (``Int64``, ``Float64``, ``boolean``,
         ``string``) and dates as ``datetime64``.
