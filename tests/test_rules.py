@@ -12,12 +12,20 @@ from .strategies import QIF_2018, evidence_sets, findings
 from .strategies import finding as f
 
 FW = QIF_2018
-RULES = qifeval.default_rules()
+#: The scenarios and properties above the qifeval-2026 section are of the first
+#: edition, which stays loadable by name for the evaluations made with it.
+RULES = qifeval.load_rules("qifeval-2018")
+
+
+def evaluate(
+    e: EvidenceSet, fw: qifeval.Framework = FW, rules: qifeval.RuleSet | None = None, **kw
+) -> qifeval.Evaluation:
+    return qifeval.evaluate(e, fw, rules or RULES, **kw)
 
 
 def grade_of(*items: Finding, qi: str = "5.2") -> Grade | None:
     e = EvidenceSet(partnership="P", findings=items)
-    return qifeval.evaluate(e, FW).result(qi).suggested_grade
+    return evaluate(e, FW).result(qi).suggested_grade
 
 
 THREE = ("practice", "performance_data", "stakeholder_views")
@@ -95,7 +103,7 @@ def test_unsatisfactory_major_weakness_in_a_critical_aspect() -> None:
 
 
 def test_high_grades_need_triangulated_strengths() -> None:
-    r = qifeval.evaluate(
+    r = evaluate(
         EvidenceSet(
             partnership="P",
             findings=[
@@ -112,7 +120,7 @@ def test_high_grades_need_triangulated_strengths() -> None:
 
 def test_no_grade_without_findings_or_with_documentation_only_outcomes() -> None:
     e = EvidenceSet(partnership="P", findings=[f("A", qi="2.1", source="documentation")])
-    ev = qifeval.evaluate(e, FW)
+    ev = evaluate(e, FW)
     assert ev.result("5.2").suggested_grade is None
     assert "no findings" in ev.result("5.2").no_grade_reason
     r = ev.result("2.1")
@@ -122,7 +130,7 @@ def test_no_grade_without_findings_or_with_documentation_only_outcomes() -> None
 
 
 def test_documentation_only_critical_concern_is_not_discounted() -> None:
-    r = qifeval.evaluate(
+    r = evaluate(
         EvidenceSet(
             partnership="P",
             findings=[
@@ -143,7 +151,7 @@ def test_documentation_only_critical_concern_is_not_discounted() -> None:
 
 
 def test_explanation_lists_rules_in_order_with_findings() -> None:
-    r = qifeval.evaluate(
+    r = evaluate(
         EvidenceSet(
             partnership="P",
             findings=[
@@ -177,17 +185,15 @@ def test_explanation_lists_rules_in_order_with_findings() -> None:
 def test_permutation_invariance(e: EvidenceSet, rnd) -> None:
     shuffled = list(e.findings)
     rnd.shuffle(shuffled)
-    a = qifeval.evaluate(e, FW)
-    b = qifeval.evaluate(e.with_findings(shuffled), FW)
+    a = evaluate(e, FW)
+    b = evaluate(e.with_findings(shuffled), FW)
     assert a.results == b.results
     assert a.capacity == b.capacity
 
 
 def _graded_pair(e: EvidenceSet, extra: Finding):
-    before = qifeval.evaluate(e, FW).result(extra.qi).suggested_grade
-    after = (
-        qifeval.evaluate(e.with_findings([*e.findings, extra]), FW).result(extra.qi).suggested_grade
-    )
+    before = evaluate(e, FW).result(extra.qi).suggested_grade
+    after = evaluate(e.with_findings([*e.findings, extra]), FW).result(extra.qi).suggested_grade
     return before, after
 
 
@@ -215,13 +221,13 @@ def test_adding_a_weakness_never_raises_a_grade(e: EvidenceSet, data) -> None:
 def test_critical_major_weakness_gives_unsatisfactory(e: EvidenceSet, data) -> None:
     bad = data.draw(findings(valence=st.just("weakness"), id="CRIT"))
     bad = attrs.evolve(bad, weight="major", critical=True)
-    ev = qifeval.evaluate(e.with_findings([*e.findings, bad]), FW)
+    ev = evaluate(e.with_findings([*e.findings, bad]), FW)
     assert ev.result(bad.qi).suggested_grade is Grade.UNSATISFACTORY
 
 
 @given(evidence_sets(max_size=40))
 def test_high_grades_only_with_three_strength_sources(e: EvidenceSet) -> None:
-    for r in qifeval.evaluate(e, FW).results:
+    for r in evaluate(e, FW).results:
         if r.suggested_grade is not None and r.suggested_grade >= Grade.VERY_GOOD:
             assert len(r.triangulation.strength_sources) >= 3
 
@@ -229,7 +235,7 @@ def test_high_grades_only_with_three_strength_sources(e: EvidenceSet) -> None:
 @given(evidence_sets(max_size=40))
 def test_every_fired_rule_cites_findings_that_exist(e: EvidenceSet) -> None:
     by_id = {x.id: x for x in e.findings}
-    for r in qifeval.evaluate(e, FW).results:
+    for r in evaluate(e, FW).results:
         assert r.rules_fired, "at least one rule fires for every indicator"
         for fired in r.rules_fired:
             for fid in fired.evidence:
@@ -240,7 +246,7 @@ def test_every_fired_rule_cites_findings_that_exist(e: EvidenceSet) -> None:
 
 @given(evidence_sets(max_size=40))
 def test_durable_engine_equals_python_evaluator(e: EvidenceSet) -> None:
-    assert qifeval.evaluate(e, FW).results == qifeval.evaluate(e, FW, engine="python").results
+    assert evaluate(e, FW).results == evaluate(e, FW, engine="python").results
 
 
 @given(
@@ -257,8 +263,8 @@ def test_durable_engine_equals_reference_for_any_priorities(e: EvidenceSet, prio
     rules = RULES.with_rules(
         *(attrs.evolve(r, priority=p) for r, p in zip(RULES.rules, priorities, strict=True))
     )
-    durable = qifeval.evaluate(e, FW, rules).results
-    assert durable == qifeval.evaluate(e, FW, rules, engine="python").results
+    durable = evaluate(e, FW, rules).results
+    assert durable == evaluate(e, FW, rules, engine="python").results
     for r in durable:
         fired = [x.priority for x in r.rules_fired]
         assert fired == sorted(fired)
@@ -267,10 +273,7 @@ def test_durable_engine_equals_reference_for_any_priorities(e: EvidenceSet, prio
 @given(evidence_sets(max_size=40), st.integers(0, 5), st.integers(0, 12), st.integers(0, 30))
 def test_parity_holds_for_other_points(e: EvidenceSet, minor, important, major) -> None:
     rules = RULES.with_points(minor=minor, important=important, major=major)
-    assert (
-        qifeval.evaluate(e, FW, rules).results
-        == qifeval.evaluate(e, FW, rules, engine="python").results
-    )
+    assert evaluate(e, FW, rules).results == evaluate(e, FW, rules, engine="python").results
 
 
 # --- Custom rules ---------------------------------------------------------------
@@ -280,7 +283,7 @@ def test_rules_round_trip_and_amendment(tmp_path) -> None:
     assert rules_from_dict(rules_to_dict(RULES)) == RULES
     amend = tmp_path / "mine.toml"
     amend.write_text(
-        'schema_version = 1\nbase = "default"\nname = "stricter"\nremove = ["any-weakness"]\n'
+        'schema_version = 1\nbase = "qifeval-2018"\nname = "stricter"\nremove = ["any-weakness"]\n'
         "[points]\nmajor = 12\n"
         '[[rules]]\nname = "several-minor-weaknesses"\neffect = "cap"\ngrade = 4\npriority = 74\n'
         'reason = "At most Good with two or more minor weaknesses."\n'
@@ -303,8 +306,8 @@ def test_rules_round_trip_and_amendment(tmp_path) -> None:
             f("W2", valence="weakness", weight="minor"),
         ],
     )
-    assert qifeval.evaluate(e, FW).result("5.2").suggested_grade is Grade.VERY_GOOD
-    assert qifeval.evaluate(e, FW, amend).result("5.2").suggested_grade is Grade.GOOD
+    assert evaluate(e, FW).result("5.2").suggested_grade is Grade.VERY_GOOD
+    assert evaluate(e, FW, amend).result("5.2").suggested_grade is Grade.GOOD
 
 
 @pytest.mark.parametrize(
@@ -399,13 +402,13 @@ def test_threads_give_the_same_results_as_sequential_runs(in_threads) -> None:
         )
         for i in range(16)
     ]
-    expected = [qifeval.evaluate(e, FW).results for e in inputs]
+    expected = [evaluate(e, FW).results for e in inputs]
     got: dict[tuple[int, int], object] = {}
 
     def work(t: int) -> None:
         for k in range(25):
             i = (t * 7 + k) % len(inputs)
-            got[(t, k)] = qifeval.evaluate(inputs[i], FW).results == expected[i]
+            got[(t, k)] = evaluate(inputs[i], FW).results == expected[i]
 
     assert in_threads(work, 8) == []
     assert len(got) == 200 and all(got.values())
@@ -413,9 +416,9 @@ def test_threads_give_the_same_results_as_sequential_runs(in_threads) -> None:
 
 def test_many_evaluations_never_exceed_the_session_cap() -> None:
     e = EvidenceSet(partnership="P", findings=[f("A"), f("W", valence="weakness", qi="2.1")])
-    first = qifeval.evaluate(e, FW).results
+    first = evaluate(e, FW).results
     for _ in range(2000):  # twice the 1,024 live sessions durable-rules allows
-        assert qifeval.evaluate(e, FW).results == first
+        assert evaluate(e, FW).results == first
 
 
 def test_engine_close_frees_its_ruleset() -> None:
@@ -432,7 +435,7 @@ def test_engine_close_frees_its_ruleset() -> None:
 def test_custom_rule_sets_do_not_pile_up_engines() -> None:
     e = EvidenceSet(partnership="P", findings=[f("A")])
     for major in range(20):
-        qifeval.evaluate(e, FW, RULES.with_points(major=major))
+        evaluate(e, FW, RULES.with_points(major=major))
     assert _durable.live_engines() <= 8
     qifeval.engine_cache_clear()
     assert _durable.live_engines() == 0
@@ -449,11 +452,11 @@ def test_rules_built_in_python_take_plain_values() -> None:
     assert cap.effect is qifeval.Effect.CAP and cap.grade is Grade.ADEQUATE
     rules = RULES.with_rules(cap)
     e = EvidenceSet(partnership="P", findings=[f("A", weight="major")])
-    assert qifeval.evaluate(e, FW, rules).result("5.2").suggested_grade is Grade.ADEQUATE
+    assert evaluate(e, FW, rules).result("5.2").suggested_grade is Grade.ADEQUATE
 
 
 def test_a_cap_equal_to_the_highest_suggestion_is_decisive_too() -> None:
-    r = qifeval.evaluate(
+    r = evaluate(
         EvidenceSet(
             partnership="P",
             findings=[
@@ -473,8 +476,8 @@ def test_a_cap_equal_to_the_highest_suggestion_is_decisive_too() -> None:
 def test_the_reference_engine_is_the_python_engine_under_its_former_name() -> None:
     ev = qifeval.load_findings("examples/findings.toml")
     with pytest.warns(DeprecationWarning, match="engine='python'"):
-        old = qifeval.evaluate(ev, engine="reference")
-    assert old == qifeval.evaluate(ev, engine="python")
+        old = evaluate(ev, engine="reference")
+    assert old == evaluate(ev, engine="python")
     with pytest.warns(DeprecationWarning, match="engine='python'"):
         assert old.reassess(engine="reference") == old
 
@@ -482,7 +485,7 @@ def test_the_reference_engine_is_the_python_engine_under_its_former_name() -> No
 def test_an_unknown_engine_is_refused_by_name() -> None:
     ev = qifeval.load_findings("examples/findings.toml")
     with pytest.raises(qifeval.InputError, match="'durable' or 'python', got 'clips'"):
-        qifeval.evaluate(ev, engine="clips")  # type: ignore[arg-type]
+        evaluate(ev, engine="clips")  # type: ignore[arg-type]
 
 
 def test_typed_callers_may_pass_tuples_or_lists(tmp_path) -> None:
@@ -529,26 +532,26 @@ def test_qifeval_warnings_share_one_base_to_filter_on() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error", qifeval.QifevalWarning)
         with pytest.raises(qifeval.PersonalDataWarning):
-            qifeval.evaluate(ev, FW)
+            evaluate(ev, FW)
     assert issubclass(qifeval.QifevalWarning, UserWarning)
 
 
 def test_triangulation_thresholds_are_rule_set_data(tmp_path) -> None:
     p = tmp_path / "rules.toml"
     p.write_text(
-        'schema_version = 1\nbase = "default"\nname = "four-kinds"\n'
+        'schema_version = 1\nbase = "qifeval-2018"\nname = "four-kinds"\n'
         "[triangulation]\ntriangulated = 4\npartial = 3\n",
         encoding="utf-8",
     )
     four = qifeval.load_rules(p)
-    assert four.triangulation.triangulated == 4 and four.rules == qifeval.default_rules().rules
+    assert four.triangulation.triangulated == 4 and four.rules == RULES.rules
     three = [
         f("A", weight="major", source="practice"),
         f("B", weight="major", source="stakeholder_views"),
         f("C", weight="major", source="performance_data"),
     ]
     ev = EvidenceSet(partnership="P", findings=three)
-    default, strict = qifeval.evaluate(ev, FW), qifeval.evaluate(ev, FW, four)
+    default, strict = evaluate(ev, FW), evaluate(ev, FW, four)
     assert default.result("5.2").suggested_grade is Grade.VERY_GOOD
     assert strict.result("5.2").suggested_grade is Grade.GOOD
     assert strict.result("5.2").profile["strengths_triangulated"] == 0
@@ -589,9 +592,22 @@ def grade_2026(e: EvidenceSet, qi: str) -> Grade | None:
     return evaluate_2026(e).result(qi).suggested_grade
 
 
+def test_an_amendment_starts_from_the_bundled_rule_set_it_names(tmp_path) -> None:
+    p = tmp_path / "rules.toml"
+    for base, start in (("default", qifeval.default_rules()), ("qifeval-2018", RULES)):
+        p.write_text(f'schema_version = 1\nbase = "{base}"\nname = "local"\n', encoding="utf-8")
+        assert qifeval.load_rules(p).rules == start.rules
+    p.write_text('schema_version = 1\nbase = "qifeval-2019"\nname = "local"\n', encoding="utf-8")
+    with pytest.raises(RulesError, match="did you mean 'qifeval-2018'") as info:
+        qifeval.load_rules(p)
+    assert info.value.path == "base" and str(p) in str(info.value)
+
+
 def test_bundled_rule_sets_by_name() -> None:
     assert qifeval.load_rules("qifeval-2026").name == "qifeval-2026"
-    assert qifeval.load_rules("qifeval-2018") is qifeval.default_rules()
+    assert qifeval.load_rules("qifeval-2026") is qifeval.default_rules()
+    assert qifeval.load_rules("qifeval-2018") is qifeval.load_rules("qifeval-default")
+    assert qifeval.load_rules("qifeval-2018") != qifeval.default_rules()
     with pytest.raises(RulesError, match="did you mean 'qifeval-2026'"):
         qifeval.rules.bundled_rules("qifeval-2025")
 

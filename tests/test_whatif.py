@@ -20,6 +20,7 @@ from .strategies import finding as f
 
 FW = QIF_2018
 RULES = qifeval.default_rules()
+FIRST = qifeval.load_rules("qifeval-2018")
 
 
 def result(*items: Finding, qi: str = "5.2", rules: RuleSet = RULES) -> qifeval.IndicatorResult:
@@ -33,7 +34,61 @@ def improve(*items: Finding, qi: str = "5.2", rules: RuleSet = RULES) -> Improve
     return imp
 
 
-# --- Worked cases with the default rules --------------------------------------
+# --- Worked cases with the default rules, qifeval-2026 ---------------------------
+
+
+def test_default_an_important_weakness_holds_it_at_good() -> None:
+    imp = improve(
+        f("F1", weight="major"),
+        f("F2", source="documentation"),
+        f("F3", source="stakeholder_views"),
+        f("F12", valence="weakness"),
+    )
+    assert (imp.current, imp.target) == (Grade.GOOD, Grade.VERY_GOOD)
+    assert imp.text == (
+        "To reach 5 Very good: F12 (important weakness) holds it at Good (rule "
+        "important-weakness); lifted by weaknesses of weight important: none (now 1)."
+    )
+
+
+def test_default_strengths_from_two_kinds_need_a_third() -> None:
+    imp = improve(f("F1", weight="major"), f("F2", weight="major", source="documentation"))
+    assert (imp.current, imp.target) == (Grade.GOOD, Grade.VERY_GOOD)
+    [hold] = imp.held_by
+    assert (hold.rule, hold.findings) == ("strengths-not-triangulated", ("F1", "F2"))
+    assert [(s.field, s.needed) for s in hold.lifted_by] == [
+        ("consistent_strengths_triangulated", 1)
+    ]
+
+
+def test_default_too_little_evidence_asks_for_more_not_less() -> None:
+    imp = improve(f("F1", weight="minor"))
+    assert imp.current is None and imp.target is Grade.WEAK
+    [hold] = imp.held_by
+    assert hold.rule == "too-little-evidence"
+    # More findings or a weightier strength; never "remove the finding", and
+    # never "add a weakness".
+    assert [(s.field, s.needed) for s in hold.lifted_by] == [
+        ("findings_counted", 2),
+        ("consistent_strengths_important_or_major", 1),
+    ]
+
+
+def test_default_strengths_that_add_up_are_a_route_to_very_good() -> None:
+    imp = improve(
+        f("F1", weight="important"),
+        f("F2", source="documentation"),
+        f("F3", source="stakeholder_views"),
+    )
+    assert (imp.current, imp.target) == (Grade.GOOD, Grade.VERY_GOOD)
+    assert {r.rule for r in imp.routes} == {
+        "very-good-major-strengths",
+        "very-good-strengths-add-up",
+    }
+    assert imp.held_by == ()
+
+
+# --- Worked cases with the first edition, qifeval-2018 ---------------------------
 
 
 def test_an_important_weakness_holds_it_at_good() -> None:
@@ -42,6 +97,7 @@ def test_an_important_weakness_holds_it_at_good() -> None:
         f("F2", source="documentation"),
         f("F3", source="stakeholder_views"),
         f("F12", valence="weakness"),
+        rules=FIRST,
     )
     assert (imp.current, imp.target) == (Grade.GOOD, Grade.VERY_GOOD)
     assert [r.unmet for r in imp.routes] == [()]
@@ -56,7 +112,9 @@ def test_an_important_weakness_holds_it_at_good() -> None:
 
 
 def test_strengths_not_corroborated_name_the_kinds_needed() -> None:
-    imp = improve(f("F1", weight="major"), f("F2", weight="major", source="documentation"))
+    imp = improve(
+        f("F1", weight="major"), f("F2", weight="major", source="documentation"), rules=FIRST
+    )
     assert imp.target is Grade.VERY_GOOD
     [hold] = imp.held_by
     assert hold.rule == "strengths-not-triangulated"
@@ -69,7 +127,9 @@ def test_strengths_not_corroborated_name_the_kinds_needed() -> None:
 
 
 def test_unmet_conditions_with_current_and_needed_values() -> None:
-    imp = improve(f("F1", weight="minor"), f("F2", weight="minor", source="documentation"))
+    imp = improve(
+        f("F1", weight="minor"), f("F2", weight="minor", source="documentation"), rules=FIRST
+    )
     assert (imp.current, imp.target) == (Grade.ADEQUATE, Grade.GOOD)
     [route] = imp.routes
     assert route.rule == "good-important-strengths"
@@ -81,7 +141,7 @@ def test_unmet_conditions_with_current_and_needed_values() -> None:
 
 def test_a_comparison_with_another_field_gives_the_value_needed_now() -> None:
     # 2 Weak: strength points 3 do not exceed weakness points 3.
-    imp = improve(f("S"), f("W", valence="weakness", source="documentation"))
+    imp = improve(f("S"), f("W", valence="weakness", source="documentation"), rules=FIRST)
     assert (imp.current, imp.target) == (Grade.WEAK, Grade.ADEQUATE)
     [s] = imp.routes[0].unmet
     assert (s.field, s.other, s.other_value, s.current, s.needed) == (
@@ -95,7 +155,7 @@ def test_a_comparison_with_another_field_gives_the_value_needed_now() -> None:
 
 
 def test_withheld_grade_says_what_evidence_would_allow_one() -> None:
-    imp = improve(f("F1", qi="1.1", source="documentation"), qi="1.1")
+    imp = improve(f("F1", qi="1.1", source="documentation"), qi="1.1", rules=FIRST)
     assert imp.current is None and imp.target is Grade.WEAK
     [hold] = imp.held_by
     assert hold.rule == "insufficient-evidence" and hold.findings == ("F1",)
@@ -105,7 +165,7 @@ def test_withheld_grade_says_what_evidence_would_allow_one() -> None:
 
 
 def test_no_findings_says_a_finding_is_needed() -> None:
-    imp = improve()
+    imp = improve(rules=FIRST)
     assert imp.current is None and imp.target is Grade.WEAK
     assert [(s.field, s.needed) for s in imp.routes[0].unmet] == [("findings", 1)]
 
@@ -115,6 +175,7 @@ def test_excellent_has_nothing_to_improve() -> None:
         f("A", weight="major", sustained=True, sector_leading=True),
         f("B", source="performance_data"),
         f("C", source="stakeholder_views"),
+        rules=FIRST,
     )
     assert r.suggested_grade is Grade.EXCELLENT and r.to_improve is None
 
@@ -180,7 +241,7 @@ def test_rules_that_can_never_hold_are_not_offered() -> None:
         grade=4,
         when=[Comparison(field="findings", op="<", value=0)],
     )
-    imp = improve(f("F1", weight="minor"), rules=RULES.with_rules(impossible))
+    imp = improve(f("F1", weight="minor"), rules=FIRST.with_rules(impossible))
     assert imp.target is Grade.GOOD
     assert [r.rule for r in imp.routes] == ["good-important-strengths"]
 
@@ -188,7 +249,9 @@ def test_rules_that_can_never_hold_are_not_offered() -> None:
 def test_field_words_come_from_the_registry() -> None:
     registry = FIELDS["indicator"]
     assert "strengths of weight major" in registry["strengths_major"].description
-    imp = improve(f("F1"), f("F2", source="documentation"), f("F3", source="stakeholder_views"))
+    imp = improve(
+        f("F1"), f("F2", source="documentation"), f("F3", source="stakeholder_views"), rules=FIRST
+    )
     texts = [s.text for r in imp.routes for s in r.unmet]
     assert texts == ["strengths of weight major: at least 1 (now 0)"]
 

@@ -452,7 +452,8 @@ def rules_from_dict(
     A document with ``base = "default"`` amends the default rules: its rules
     replace the default rules of the same name or are added, ``remove`` lists
     default rules to drop, and ``[points]`` changes only the weights it
-    names.
+    names. ``base`` may also name a bundled grading rule set
+    (``base = "qifeval-2018"``) to amend that one instead.
     """
     raw = _convert.without_schema_version(raw, RULES_SCHEMA_VERSION, file=file, error=RulesError)
     based_on = raw.pop("base", None)
@@ -461,11 +462,20 @@ def rules_from_dict(
         if remove:
             raise RulesError("'remove' needs base = \"default\"", file=file, path="remove")
         return _convert.structure(raw, RuleSet, file=file, error=RulesError)
-    if based_on != "default":
-        raise RulesError(f'expected base = "default", got {based_on!r}', file=file, path="base")
-    start = base or (
-        default_capacity_rules() if raw.get("subject") == "capacity" else default_rules()
-    )
+    if based_on != "default" and based_on not in BUNDLED_RULES:
+        names = ", ".join(repr(n) for n in ("default", *BUNDLED_RULES))
+        hint = did_you_mean(close_matches(str(based_on), ("default", *BUNDLED_RULES)))
+        raise RulesError(
+            f"expected base to be one of {names}, got {based_on!r}{hint}", file=file, path="base"
+        )
+    if base is not None:
+        start = base
+    elif based_on != "default":
+        start = bundled_rules(based_on)
+    elif raw.get("subject") == "capacity":
+        start = default_capacity_rules()
+    else:
+        start = default_rules()
     merged: dict[str, Any] = {"subject": start.subject}
     for key in ("points", "confidence", "triangulation"):
         given = raw.pop(key, {})
@@ -503,16 +513,18 @@ def _bundled(filename: str) -> RuleSet:
 
 
 def default_rules() -> RuleSet:
-    """qifeval's default grading rules (``rules/grading.toml``, saved as
-    ``qifeval-default``), which encode the six-point scale and the
-    triangulation policy. The rule set calibrated on worked cases,
-    ``qifeval-2026``, is loaded by name: ``load_rules("qifeval-2026")``."""
-    return _bundled("grading.toml")
+    """qifeval's default grading rules, ``qifeval-2026``
+    (``rules/grading-2026.toml``): the six-point scale weighed as an
+    inspector weighs evidence, calibrated on the worked cases. The first
+    edition stays loadable by name: ``load_rules("qifeval-2018")``."""
+    return _bundled("grading-2026.toml")
 
 
 #: The grading rule sets bundled with qifeval: the names :func:`load_rules`
-#: and saved evaluations find them by, and their files. ``qifeval-2018`` is
-#: another name for the first edition, ``qifeval-default``.
+#: and saved evaluations find them by, and their files. ``qifeval-2026`` is
+#: the default. ``qifeval-2018`` is the first edition; ``qifeval-default`` is
+#: the name the first edition was saved under while it was the default, kept
+#: so that evaluations saved then load with the rules that made them.
 BUNDLED_RULES: Mapping[str, str] = {
     "qifeval-default": "grading.toml",
     "qifeval-2018": "grading.toml",

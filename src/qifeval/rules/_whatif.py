@@ -220,6 +220,9 @@ def _better(rules: RuleSet, s: Shortfall, cited: Mapping[str, tuple[str, ...]]) 
     side = FIELDS[rules.subject][s.field].side
     if side is Side.STRENGTH and s.needed < s.current:
         return False
+    # Fewer findings is never stronger evidence (a yes/no flag may be lifted).
+    if side is Side.NEUTRAL and s.needed < s.current and not _describe(rules, s.field)[1]:
+        return False
     if side is Side.WEAKNESS and s.needed > s.current:
         return False
     # A value that no finding stands behind is a property of the indicator.
