@@ -388,3 +388,39 @@ def test_the_command_names_a_file_that_is_not_a_saved_evaluation(
     empty.mkdir()
     assert main(["programme", str(empty)]) == 1
     assert "no saved evaluations" in capsys.readouterr().err
+
+
+def test_a_previous_evaluation_of_the_2014_framework_is_mapped_through_the_crosswalk() -> None:
+    e = next(e for e in _evaluations() if e.evidence.date == dt.date(2026, 9, 30))
+    earlier = qifeval.PreviousEvaluation(
+        label="Inspection 2015", framework="qif-2014", grades={"8.3": 2, "5.2": 3}
+    )
+    view = programme([attrs.evolve(e, previous=earlier)])
+    (trend,) = view.trends
+    first = trend.points[0]
+    assert first.label == "Inspection 2015"
+    assert first.grades == {"6.5": Grade.WEAK, "5.2": Grade.ADEQUATE}
+    moved = {c.qi: c.direction for c in trend.changes if c.direction is not None}
+    assert set(moved) == {qi for qi in ("6.5", "5.2") if e.grades[qi] is not None}
+
+
+def test_partnerships_are_grouped_by_inspection_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qifeval.evaluation import _programme
+
+    evaluations = _evaluations()
+    names = sorted({e.evidence.partnership for e in evaluations})
+    profiled = set(names[:3])
+    monkeypatch.setattr(
+        _programme,
+        "_profile_id",
+        lambda e: "joint-2018" if e.evidence.partnership in profiled else None,
+    )
+    view = programme(evaluations)
+    assert [(g.framework, g.profile, len(g.partnerships)) for g in view.groups] == [
+        ("qif-2018", None, 5),
+        ("qif-2018", "joint-2018", 3),
+    ]
+    graded = qifeval.inspection_profile("joint-2018").graded
+    inspected = view.group("qif-2018", "joint-2018")
+    assert {d.qi for d in inspected.indicators if d.inspected} == set(graded)
+    assert all(d.inspected is None for d in view.group("qif-2018").indicators)
