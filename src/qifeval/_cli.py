@@ -59,7 +59,7 @@ from .evidence._sheets import sheet_format, template_bytes
 from .frameworks._loading import available_frameworks, load_framework
 from .frameworks._model import Framework
 from .reports._render import RENDERERS, position_statement
-from .rules._model import BUNDLED_RULES, default_rules
+from .rules._model import BUNDLED_RULES, bundled_rules, default_capacity_rules, default_rules
 
 __all__ = ["main"]
 
@@ -74,6 +74,11 @@ class _Parser(argparse.ArgumentParser):
 
     def _print_message(self, message: str, file: object = None) -> None:
         super()._print_message(printable(message), file)  # type: ignore[arg-type]
+
+
+def _bundled_names(subject: str) -> list[str]:
+    """The names of the bundled rule sets for *subject*."""
+    return [n for n in BUNDLED_RULES if bundled_rules(n).subject == subject]
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:
@@ -131,9 +136,13 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--rules",
         help="grading rules file, or the name of a bundled rule set "
-        f"({', '.join(BUNDLED_RULES)}; default: {default_rules().name})",
+        f"({', '.join(_bundled_names('indicator'))}; default: {default_rules().name})",
     )
-    ev.add_argument("--capacity-rules", type=Path, help="capacity rules file")
+    ev.add_argument(
+        "--capacity-rules",
+        help="capacity rules file, or the name of a bundled rule set "
+        f"({', '.join(_bundled_names('capacity'))}; default: {default_capacity_rules().name})",
+    )
     ev.add_argument(
         "--previous", type=Path, help="previous evaluation: a findings file or a saved evaluation"
     )
@@ -412,7 +421,7 @@ def _check_outputs(
         value = getattr(args, dest, None)
         if value is None or (dest == "framework" and value in available_frameworks()):
             continue
-        if dest == "rules" and value in BUNDLED_RULES:
+        if dest in ("rules", "capacity_rules") and value in BUNDLED_RULES:
             continue
         for item in value if isinstance(value, list) else [value]:
             inputs.append((dest, Path(item)))

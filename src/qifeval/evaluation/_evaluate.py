@@ -30,7 +30,14 @@ from ..frameworks._model import GLOBAL_INDICATOR_ID, Framework
 from ..rules._firing import FiredRule, combine, resolve_engine, run_rules
 from ..rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
 from ..rules._whatif import Improvement, improvement
-from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
+from ._capacity import (
+    CapacityJudgement,
+    IndicatorChange,
+    MatchFigures,
+    PlanFigures,
+    Trend,
+    judge,
+)
 from ._independent import IndependentEvaluation, Match, compare_independent, independent_problems
 from ._plan import ImprovementPlan, PlanProgress, plan_problems
 
@@ -621,6 +628,24 @@ def _judge(
 ) -> CapacityJudgement:
     grades = evaluation.grades
     trend = evaluation.previous.trend(framework, grades) if evaluation.previous else None
+    progress = evaluation.plan_progress
+    plan = (
+        None
+        if progress is None
+        else PlanFigures(
+            done=len(progress.done), overdue=len(progress.overdue), total=progress.total
+        )
+    )
+    match = evaluation.independent_match
+    independent = (
+        None
+        if match is None or match.exact_share is None or match.within_one_share is None
+        else MatchFigures(
+            exact_share=match.exact_share,
+            within_one_share=match.within_one_share,
+            indicators=len(match.compared),
+        )
+    )
     return judge(
         rules,
         framework,
@@ -629,6 +654,8 @@ def _judge(
         evaluation.evidence.context,
         trend,
         engine=engine,
+        plan_progress=plan,
+        independent=independent,
     )
 
 
@@ -806,6 +833,12 @@ def evaluate(
     Thread-safe; results are deterministic and do not depend on the order of
     the findings.
     """
+    if previous is not None and not isinstance(previous, Evaluation | PreviousEvaluation):
+        raise TypeError(
+            "previous= takes an Evaluation or a PreviousEvaluation, not "
+            f"{type(previous).__name__}; evaluate the earlier evidence first: "
+            "previous=evaluate(earlier_evidence)"
+        )
     engine_name = resolve_engine(engine)
     fw = _framework(framework, evidence.framework)
     grading = _rules(rules, "indicator")
