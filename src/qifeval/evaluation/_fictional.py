@@ -285,21 +285,33 @@ def _names(draw: _Draw, count: int) -> list[str]:
     return sorted(names)
 
 
+@attrs.frozen(kw_only=True)
+class _Slot:
+    """One point a partnership gathers evidence on every year: the same
+    kind of evidence and weight, a strength once the partnership's practice
+    on the indicator rises above *roll*."""
+
+    roll: float
+    weight: float
+    source: SourceKind
+
+
 def _finding(
     draw: _Draw,
     framework: Framework,
     qi: str,
     number: int,
+    slot: _Slot,
     quality: float,
     date: _dt.date,
     follows: str | None,
 ) -> Finding:
     indicator = framework.indicator(qi)
-    strength = draw.chance(quality)
-    source = draw.choice(_SOURCES)
+    strength = slot.roll < quality
+    source = slot.source
     topic = draw.choice(_TOPICS)
     lead = draw.choice(_LEADS_BY_SOURCE[source][strength])
-    weight_roll = draw.unit()
+    weight_roll = slot.weight
     weight = Weight.MINOR if weight_roll < 0.3 else Weight.IMPORTANT
     if weight_roll > 0.85:
         weight = Weight.MAJOR
@@ -342,34 +354,44 @@ def _plan(
     earlier: ImprovementPlan | None,
     year: int,
 ) -> ImprovementPlan:
-    """The plan made from *made_from*: the open actions of *earlier*
-    carried on (some now done), and an action for each indicator whose
-    weaknesses outnumber its strengths."""
+    """The plan made from *made_from* as it stands when the next year's
+    evaluation reads it: the open actions of *earlier* carried on (most now
+    done, the others' due dates revised), and an action for each indicator
+    with at least two weaknesses, most under way or done."""
     actions: list[Action] = []
+    revised = _dt.date(year + 1, 12, 31)
     for a in earlier.actions if earlier else ():
         if a.is_open:
-            status = ActionStatus.DONE if draw.chance(0.5) else ActionStatus.IN_PROGRESS
-            actions.append(attrs.evolve(a, status=status))
-    carried = {ref for a in actions for ref in a.addresses}
-    balance: dict[str, int] = {}
+            if draw.chance(0.6):
+                actions.append(attrs.evolve(a, status=ActionStatus.DONE))
+            else:
+                actions.append(attrs.evolve(a, status=ActionStatus.IN_PROGRESS, due=revised))
+    carried = {ref for a in actions if a.is_open for ref in a.addresses}
+    weak: dict[str, int] = {}
     for f in made_from.findings:
-        balance[f.qi] = balance.get(f.qi, 0) + (1 if f.is_strength else -1)
-    for qi in sorted(balance, key=lambda q: tuple(int(p) for p in q.split("."))):
-        if balance[qi] < 0 and qi not in carried:
+        if not f.is_strength:
+            weak[f.qi] = weak.get(f.qi, 0) + 1
+    for qi in sorted(weak, key=lambda q: tuple(int(p) for p in q.split("."))):
+        if weak[qi] >= 2 and qi not in carried:
+            roll = draw.unit()
+            status = ActionStatus.DONE if roll < 0.35 else ActionStatus.IN_PROGRESS
+            if roll > 0.9:
+                status = ActionStatus.PLANNED
             actions.append(
                 Action(
                     id=f"A{year}-{len(actions) + 1}",
                     action=f"Improve practice and oversight for quality indicator {qi}",
                     addresses=(qi,),
                     lead=draw.choice(_LEADS),
-                    due=_dt.date(year + 1, 6, 30),
+                    due=revised,
+                    status=status,
                 )
             )
     return ImprovementPlan(
         partnership=name,
         title=f"Improvement plan {year}-{year + 1}",
         made_from=f"Joint self-evaluation {year}",
-        date=_dt.date(year, 11, 30),
+        date=_dt.date(year + 1, 6, 30),
         actions=tuple(actions),
     )
 
@@ -387,10 +409,13 @@ def fictional_partnerships(
     sets of about *findings* findings spread over the framework's
     indicators, and the improvement plan carried from year to year.
 
-    Each partnership has its own level of practice, which improves a
-    little from year to year; a later year's weaknesses sometimes follow
-    up an earlier one (``follows``). The same arguments always give the
-    same partnerships.
+    Each partnership has its own level of practice on each indicator,
+    which changes at its own pace from year to year (mostly improving), and
+    gathers evidence on the same points every year with the same kinds of
+    evidence, so that its grades move with its practice rather than at
+    random. A finding on a point that was a weakness the year before often
+    follows it up (``follows``). The same arguments always give the same
+    partnerships.
 
     >>> from qifeval.fictional import fictional_partnerships
     >>> first = fictional_partnerships(2, 1, findings=30)[0]
@@ -412,25 +437,36 @@ def fictional_partnerships(
     draw = _Draw(seed)
     out = []
     for name in _names(draw, count):
-        level = 0.5 + 0.4 * draw.unit()
+        level = 0.6 + 0.3 * draw.unit()
+        pace = 0.1 * draw.unit() - 0.02  # how fast practice changes, year on year
         offsets = {qi: 0.3 * (draw.unit() - 0.5) for qi in qis}
+        per_qi = findings // len(qis)
+        extra = findings - per_qi * len(qis)
+        slots = {
+            qi: [
+                _Slot(roll=draw.unit(), weight=draw.unit(), source=draw.choice(_SOURCES))
+                for _ in range(per_qi + (1 if i < extra else 0))
+            ]
+            for i, qi in enumerate(qis)
+        }
         sets: list[EvidenceSet] = []
         plans: list[ImprovementPlan | None] = [None]
+        earlier: dict[tuple[str, int], Finding] = {}
         for y in range(years):
             year = first_year + y
             date = _dt.date(year, 9, 30)
-            earlier_weak = [f for f in sets[-1].findings if not f.is_strength] if sets else []
             made: list[Finding] = []
-            per_qi = findings // len(qis)
-            extra = findings - per_qi * len(qis)
-            for i, qi in enumerate(qis):
-                quality = min(0.95, max(0.05, level + offsets[qi] + 0.06 * y))
-                followable = [f.id for f in earlier_weak if f.qi == qi]
-                for _ in range(per_qi + (1 if i < extra else 0)):
+            for qi in qis:
+                jitter = 0.1 * (draw.unit() - 0.5)
+                quality = min(0.95, max(0.05, level + offsets[qi] + pace * y + jitter))
+                for k, slot in enumerate(slots[qi]):
+                    before = earlier.get((qi, k))
                     follows = None
-                    if followable and draw.chance(0.15):
-                        follows = followable.pop(draw.below(len(followable)))
-                    made.append(_finding(draw, fw, qi, len(made) + 1, quality, date, follows))
+                    if before is not None and not before.is_strength and draw.chance(0.5):
+                        follows = before.id
+                    f = _finding(draw, fw, qi, len(made) + 1, slot, quality, date, follows)
+                    made.append(f)
+                    earlier[(qi, k)] = f
             sets.append(
                 EvidenceSet(
                     partnership=name,
