@@ -75,6 +75,16 @@ from .evaluation._profile import (
     StatementEvaluation,
     apply_profile,
 )
+from .evaluation._programme import (
+    GradeDistribution,
+    KeyFactorTally,
+    PartnershipTrend,
+    Programme,
+    ProgrammeGroup,
+    TrendPoint,
+    programme,
+)
+from .evaluation._records import FindingRecord, IndicatorRecord, Records
 from .evidence._collate import (
     Collation,
     CollationBand,
@@ -152,6 +162,7 @@ from .frameworks._national import (
     NationalResults,
     national_results,
 )
+from .reports import _programme as _programme_display  # noqa: F401 - notebook display
 from .reports._position import PositionStatementDocument, position_statement_document
 from .reports._render import (
     PositionStatement,
@@ -217,12 +228,14 @@ __all__ = [
     "EvidenceSet",
     "EvidenceWarning",
     "Finding",
+    "FindingRecord",
     "FiredRule",
     "FollowUp",
     "Framework",
     "FrameworkError",
     "FrameworkInfo",
     "Grade",
+    "GradeDistribution",
     "GradePosition",
     "Illustration",
     "IllustrationCoverage",
@@ -237,6 +250,7 @@ __all__ = [
     "IndicatorChange",
     "IndicatorDiff",
     "IndicatorMatch",
+    "IndicatorRecord",
     "IndicatorResult",
     "IndicatorResults",
     "InputError",
@@ -244,6 +258,7 @@ __all__ = [
     "InputProblem",
     "InspectionProfile",
     "KeyArea",
+    "KeyFactorTally",
     "Lever",
     "LeverModel",
     "Match",
@@ -251,6 +266,7 @@ __all__ = [
     "NationalComparison",
     "NationalResults",
     "Part",
+    "PartnershipTrend",
     "PersonalDataError",
     "PersonalDataGuard",
     "PersonalDataKind",
@@ -265,6 +281,8 @@ __all__ = [
     "ProfileQuestion",
     "ProfiledEvaluation",
     "ProfiledResult",
+    "Programme",
+    "ProgrammeGroup",
     "Proposal",
     "QifevalError",
     "QifevalWarning",
@@ -273,6 +291,7 @@ __all__ = [
     "QuestionTally",
     "ReadinessAspect",
     "ReadinessEvidence",
+    "Records",
     "ReturnsError",
     "Rule",
     "RuleSet",
@@ -283,6 +302,7 @@ __all__ = [
     "SourceKind",
     "StatementEvaluation",
     "Trend",
+    "TrendPoint",
     "Triangulation",
     "TriangulationPolicy",
     "TriangulationStatus",
@@ -334,6 +354,7 @@ __all__ = [
     "position_statement",
     "position_statement_document",
     "profiles",
+    "programme",
     "quantifier",
     "redact",
     "sample_needed",

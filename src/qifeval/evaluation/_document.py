@@ -158,11 +158,11 @@ def _saved_rules(
     """The rule set a document names: *given*, or the bundled one."""
     key = "rules" if subject == "indicator" else "capacity_rules"
     what = "grading rules" if subject == "indicator" else "capacity rules"
-    if given is None and subject == "indicator" and name in BUNDLED_RULES:
-        return bundled_rules(name)
     if given is None:
         bundled = default_rules() if subject == "indicator" else default_capacity_rules()
-        if bundled.name != name:
+        if name in BUNDLED_RULES:
+            bundled = bundled_rules(name)
+        if (bundled.name != name and name not in BUNDLED_RULES) or bundled.subject != subject:
             raise InputError(
                 f"the evaluation was made with the {what} {name!r}, which are not bundled "
                 f"with qifeval; pass them as {key}= so that its results can be checked",

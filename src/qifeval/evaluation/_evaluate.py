@@ -7,7 +7,7 @@ import enum
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
@@ -30,9 +30,19 @@ from ..frameworks._model import GLOBAL_INDICATOR_ID, Framework
 from ..rules._firing import FiredRule, combine, resolve_engine, run_rules
 from ..rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
 from ..rules._whatif import Improvement, improvement
-from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
+from ._capacity import (
+    CapacityJudgement,
+    IndicatorChange,
+    MatchFigures,
+    PlanFigures,
+    Trend,
+    judge,
+)
 from ._independent import IndependentEvaluation, Match, compare_independent, independent_problems
 from ._plan import ImprovementPlan, PlanProgress, plan_problems
+
+if TYPE_CHECKING:
+    from ._records import Records
 
 __all__ = [
     "Decision",
@@ -109,6 +119,11 @@ class IndicatorResult:
             cited = f" [{', '.join(r.evidence)}]" if r.evidence else ""
             lines.append(f"  {mark} {r.name}: {r.reason}{cited}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from .._display import html_for
+
+        return html_for(self)
 
 
 def _framework(framework: Framework | str | Path | None, default: str) -> Framework:
@@ -383,6 +398,18 @@ class Evaluation:
             return None
         return compare_independent(self, self.independent)
 
+    def to_records(self) -> Records:
+        """This evaluation as tidy tables: one row per indicator (QI 10
+        last) and one per finding (see :class:`~qifeval.Records`)."""
+        from ._records import evaluation_records
+
+        return evaluation_records(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import html_for
+
+        return html_for(self)
+
     def result(self, qi: str) -> IndicatorResult:
         """The result for one indicator."""
         for r in self.results:
@@ -623,6 +650,24 @@ def _judge(
 ) -> CapacityJudgement:
     grades = evaluation.grades
     trend = evaluation.previous.trend(framework, grades) if evaluation.previous else None
+    progress = evaluation.plan_progress
+    plan = (
+        None
+        if progress is None
+        else PlanFigures(
+            done=len(progress.done), overdue=len(progress.overdue), total=progress.total
+        )
+    )
+    match = evaluation.independent_match
+    independent = (
+        None
+        if match is None or match.exact_share is None or match.within_one_share is None
+        else MatchFigures(
+            exact_share=match.exact_share,
+            within_one_share=match.within_one_share,
+            indicators=len(match.compared),
+        )
+    )
     return judge(
         rules,
         framework,
@@ -631,6 +676,8 @@ def _judge(
         evaluation.evidence.context,
         trend,
         engine=engine,
+        plan_progress=plan,
+        independent=independent,
     )
 
 
@@ -817,6 +864,12 @@ def evaluate(
     Thread-safe; results are deterministic and do not depend on the order of
     the findings.
     """
+    if previous is not None and not isinstance(previous, Evaluation | PreviousEvaluation):
+        raise TypeError(
+            "previous= takes an Evaluation or a PreviousEvaluation, not "
+            f"{type(previous).__name__}; evaluate the earlier evidence first: "
+            "previous=evaluate(earlier_evidence)"
+        )
     engine_name = resolve_engine(engine)
     fw = _framework(framework, evidence.framework)
     grading = _rules(rules, "indicator")

@@ -557,7 +557,7 @@ def _capacity_json(c: CapacityJudgement) -> dict[str, Any]:
                 "title": lv.title,
                 "indicators": list(lv.indicators),
                 "grades": {q: int(g) for q, g in lv.grades.items()},
-                "mean": lv.mean,
+                "median": None if lv.median is None else int(lv.median),
                 "trend": {q: d.value for q, d in lv.trend.items()},
             }
             for lv in c.levers
@@ -944,8 +944,8 @@ def _html_capacity(c: CapacityJudgement) -> list[str]:
     out.append("<h3>Levers for improvement</h3><ul>")
     for lv in c.levers:
         grades = ", ".join(f"{q}: {int(g)}" for q, g in lv.grades.items()) or "none graded"
-        mean = "no grade" if lv.mean is None else f"mean {lv.mean:.1f}"
-        out.append(_html("<li>{}: {} ({})</li>", lv.title, mean, grades))
+        median = "no grade" if lv.median is None else f"median {lv.median.label.lower()}"
+        out.append(_html("<li>{}: {} ({})</li>", lv.title, median, grades))
     out.append("</ul>")
     if c.barriers:
         out.append(
