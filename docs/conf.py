@@ -198,14 +198,14 @@ def _worked_cases_table() -> str:
     cases_file = DOCS_DIR.parent / "tests" / "calibration" / "cases.toml"
     data = tomllib.loads(cases_file.read_text(encoding="utf-8"))
     rules = qifeval.load_rules("qifeval-2026")
-    first = qifeval.load_rules("qifeval-default")
+    first = qifeval.load_rules("qifeval-2018")
 
     def label(grade: int | None) -> str:
         return "no grade" if not grade else f"{grade} {qifeval.Grade(grade).label}"
 
     rows = [
-        "| Case | QI | Findings | Called for | Suggested | Decided by | "
-        f"`{first.name}` | Rationale |",
+        f"| Case | QI | Findings | Called for | `{rules.name}` suggests | "
+        f"Decided by (rules of `{rules.name}`) | `qifeval-2018` suggests | Rationale |",
         "|---|---|---|---|---|---|---|---|",
     ]
     agree = 0
@@ -234,7 +234,7 @@ def _worked_cases_table() -> str:
             f"{_cell(case['rationale'])} |"
         )
     levels = [
-        f"| Level called for | Cases | `{rules.name}` agrees | `{first.name}` agrees |",
+        f"| Level called for | Cases | `{rules.name}` agrees | `qifeval-2018` agrees |",
         "|---|---:|---:|---:|",
     ]
     for g in range(6, -1, -1):
