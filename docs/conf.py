@@ -78,6 +78,8 @@ nitpick_ignore = [
     ("py:class", "datetime.date"),
     ("py:class", "pathlib.Path"),
     ("py:class", "Path"),  # pathlib.Path, as the exceptions' signatures name it
+    ("py:class", "collections.abc.Callable"),
+    ("py:class", "pandas.DataFrame"),  # the optional pandas extra's DataFrame
 ]
 
 

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 import qifeval
 from qifeval import Confidence, Context, ContextualChallenge, EvidenceSet, Finding, Grade
+from qifeval.evaluation._capacity import MatchFigures as Match
+from qifeval.evaluation._capacity import PlanFigures as Progress
 from qifeval.evaluation._capacity import judge
 from qifeval.evidence._fields import FIELDS
 from qifeval.evidence._triangulation import Triangulation, TriangulationStatus
@@ -294,24 +296,6 @@ def test_every_registered_capacity_field_moves_with_its_side(grades, context, qi
 
 
 # --- Capacity v2: trajectory, plan, independent evaluation, the statement ------
-
-
-@attrs.frozen(kw_only=True)
-class Progress:
-    """A stand-in for the improvement plan's progress."""
-
-    done: int
-    overdue: int
-    total: int
-
-
-@attrs.frozen(kw_only=True)
-class Match:
-    """A stand-in for the match with an independent evaluation."""
-
-    exact_share: float
-    within_one_share: float
-    indicators: int
 
 
 @st.composite

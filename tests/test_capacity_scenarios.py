@@ -9,12 +9,13 @@ what is tested is the judgement itself.
 
 from __future__ import annotations
 
-import attrs
 import pytest
 
 import qifeval
 from qifeval import Confidence, Context, ContextualChallenge, Grade
 from qifeval.evaluation._capacity import IndicatorChange, Trend, judge
+from qifeval.evaluation._capacity import MatchFigures as Match
+from qifeval.evaluation._capacity import PlanFigures as Progress
 from qifeval.evidence._triangulation import Triangulation, TriangulationStatus
 
 from .strategies import QI_IDS, QIF_2018
@@ -23,24 +24,6 @@ RULES = qifeval.default_capacity_rules()
 TRIANGULATED = {q: Triangulation(qi=q, status=TriangulationStatus.TRIANGULATED) for q in QI_IDS}
 LEADERSHIP = ("9.1", "9.2", "9.3", "9.4")
 OUTCOMES = ("1.1", "2.1", "2.2")
-
-
-@attrs.frozen(kw_only=True)
-class Progress:
-    """A stand-in for the improvement plan's progress."""
-
-    done: int
-    overdue: int
-    total: int
-
-
-@attrs.frozen(kw_only=True)
-class Match:
-    """A stand-in for the match with an independent evaluation."""
-
-    exact_share: float
-    within_one_share: float
-    indicators: int
 
 
 def trend(previous: dict[str, Grade], current: dict[str, Grade | None]) -> Trend:

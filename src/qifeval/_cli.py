@@ -243,6 +243,41 @@ def _parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--names", type=Path, help=_NAMES_HELP)
     _output_options(rep)
+
+    prog = sub.add_parser(
+        "programme",
+        help="set many saved evaluations side by side: grades per indicator across "
+        "partnerships, national results, key factors and trends",
+    )
+    prog.add_argument(
+        "file",
+        type=Path,
+        nargs="+",
+        metavar="FILES_OR_DIR",
+        help="saved evaluations (.json or .toml), or folders whose .json and .toml files "
+        "are all saved evaluations",
+    )
+    prog.add_argument(
+        "--format",
+        choices=sorted(_PROGRAMME_OUTPUTS),
+        help="html, markdown, json, or the records as csv or xlsx (default: by the "
+        "suffix of -o, otherwise markdown)",
+    )
+    prog.add_argument(
+        "--table",
+        choices=["indicators", "findings"],
+        default="indicators",
+        help="for csv: the records to write (one row per partnership and indicator, or per "
+        "finding; default indicators); xlsx holds both",
+    )
+    prog.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write the output here (default, or -: standard output)",
+    )
+    prog.add_argument("--names", type=Path, help=_NAMES_HELP)
+    _output_options(prog)
     return p
 
 
@@ -341,6 +376,7 @@ _INPUTS = {
     "collate": ("file", "framework", "policy", "names"),
     "template": ("framework",),
     "plan": ("file",),
+    "programme": ("file", "names"),
 }
 _OUTPUTS = {
     "evaluate": ("output", "save"),
@@ -348,6 +384,7 @@ _OUTPUTS = {
     "collate": ("output",),
     "template": ("file",),
     "plan": ("output",),
+    "programme": ("output",),
 }
 
 
@@ -703,6 +740,68 @@ def _cmd_template(args: argparse.Namespace) -> None:
     _say(f"{clip(str(args.file))}: template written ({framework.id})")
 
 
+#: The programme command's outputs: the view's formats and the records'.
+_PROGRAMME_OUTPUTS = ("csv", "html", "json", "markdown", "xlsx")
+_PROGRAMME_SUFFIXES = {
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".xlsx": "xlsx",
+}
+
+
+def _programme_files(paths: Sequence[Path]) -> list[Path]:
+    """The saved evaluations named: files as given, and each folder's
+    ``.json`` and ``.toml`` files (not its subfolders), in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir() if p.suffix.lower() in (".json", ".toml") and p.is_file()
+            )
+            if not found:
+                raise InputError(
+                    "the folder holds no saved evaluations (.json or .toml)", file=path
+                )
+            files += found
+        else:
+            files.append(path)
+    return files
+
+
+def _cmd_programme(args: argparse.Namespace) -> None:
+    from .evaluation._programme import programme
+    from .reports._programme import PROGRAMME_FORMATS
+
+    fmt = args.format
+    if fmt is None:
+        suffix = "" if _is_stdout(args.output) else args.output.suffix.lower()
+        fmt = _PROGRAMME_SUFFIXES.get(suffix, "markdown")
+    if fmt == "xlsx" and _is_stdout(args.output):
+        raise InputError("a workbook is written to a file: give -o FILE.xlsx")
+    files = _programme_files(args.file)
+    _check_outputs(args, more_inputs=[("file", f) for f in files])
+    view = programme(load_evaluation(f) for f in files)
+    guard = _guard(args.names)
+    if fmt in ("csv", "xlsx"):
+        records = view.to_records().redacted((guard or PersonalDataGuard()).redact)
+        if fmt == "csv":
+            _emit(args, records.to_csv(args.table))
+        else:
+            _write(args, "output", records.to_xlsx())
+    else:
+        _emit(args, PROGRAMME_FORMATS[fmt](view, guard=guard))
+    if not _is_stdout(args.output):
+        _say(
+            f"{clip(str(args.output))}: {fmt} of {view.partnerships} partnerships "
+            f"({len(files)} evaluations)",
+            err=True,
+        )
+
+
 _COMMANDS = {
     "frameworks": _cmd_frameworks,
     "show": _cmd_show,
@@ -713,6 +812,7 @@ _COMMANDS = {
     "report": _cmd_report,
     "collate": _cmd_collate,
     "template": _cmd_template,
+    "programme": _cmd_programme,
 }
 
 

@@ -7,7 +7,7 @@ import enum
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
@@ -40,6 +40,9 @@ from ._capacity import (
 )
 from ._independent import IndependentEvaluation, Match, compare_independent, independent_problems
 from ._plan import ImprovementPlan, PlanProgress, plan_problems
+
+if TYPE_CHECKING:
+    from ._records import Records
 
 __all__ = [
     "Decision",
@@ -116,6 +119,11 @@ class IndicatorResult:
             cited = f" [{', '.join(r.evidence)}]" if r.evidence else ""
             lines.append(f"  {mark} {r.name}: {r.reason}{cited}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from .._display import html_for
+
+        return html_for(self)
 
 
 def _framework(framework: Framework | str | Path | None, default: str) -> Framework:
@@ -367,6 +375,18 @@ class Evaluation:
         if self.independent is None:
             return None
         return compare_independent(self, self.independent)
+
+    def to_records(self) -> Records:
+        """This evaluation as tidy tables: one row per indicator (QI 10
+        last) and one per finding (see :class:`~qifeval.Records`)."""
+        from ._records import evaluation_records
+
+        return evaluation_records(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import html_for
+
+        return html_for(self)
 
     def result(self, qi: str) -> IndicatorResult:
         """The result for one indicator."""
@@ -813,6 +833,12 @@ def evaluate(
     Thread-safe; results are deterministic and do not depend on the order of
     the findings.
     """
+    if previous is not None and not isinstance(previous, Evaluation | PreviousEvaluation):
+        raise TypeError(
+            "previous= takes an Evaluation or a PreviousEvaluation, not "
+            f"{type(previous).__name__}; evaluate the earlier evidence first: "
+            "previous=evaluate(earlier_evidence)"
+        )
     engine_name = resolve_engine(engine)
     fw = _framework(framework, evidence.framework)
     grading = _rules(rules, "indicator")
