@@ -19,10 +19,10 @@ from qifeval._cli import _parser
 from qifeval.evaluation._compare import benchmark_national
 from qifeval.reports import RENDERERS, ReportModel, build_report
 from qifeval.reports._html import national_bars, render_html
+from qifeval.reports._jinja import environment, markdown_escape, render_string
 from qifeval.reports._json import render_json
 from qifeval.reports._markdown import render_markdown
 from qifeval.reports._render import _position_statement
-from qifeval.reports._templates import environment, markdown_escape, render_string
 
 from .strategies import QIF_2018, evidence_sets
 from .test_report_safety import FIELDS, MARKDOWN_FIELDS, NO_GUARD, benign, evaluation
@@ -249,7 +249,7 @@ def test_each_finding_is_written_once(n: int, monkeypatch: pytest.MonkeyPatch) -
 def test_one_environment() -> None:
     assert environment() is environment()
     assert environment().loader is not None
-    assert {"report.md.j2", "report.html.j2"} <= set(environment().list_templates())
+    assert {"report/report.md.j2", "report/report.html.j2"} <= set(environment().list_templates())
 
 
 HOSTILE = [

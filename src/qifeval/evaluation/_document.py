@@ -64,6 +64,8 @@ def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
     for result in raw["results"]:
         for name in _DERIVED:
             result.pop(name, None)
+    if raw.get("profile") is None:
+        raw.pop("profile", None)
     return {"schema_version": EVALUATION_SCHEMA_VERSION, "kind": DOCUMENT_KIND, **raw}
 
 
@@ -211,7 +213,9 @@ def check_consistency(
             finding_id=finding_id,
         )
     try:
-        results = evaluate_indicators(evaluation.evidence, framework, rules, engine="python")
+        results = evaluate_indicators(
+            evaluation.evidence, framework, rules, engine="python", inspection=evaluation.profile
+        )
         for path, saved, fresh in _differences(
             evaluation.results, _as_saved(evaluation.results, results), "results"
         ):

@@ -65,6 +65,9 @@ class FrameworkInfo:
 
     :param content: ``"complete"`` or ``"titles-only"`` (a framework whose
         key factors and illustrations are not available).
+    :param self_evaluation_questions: the questions the framework asks
+        self-evaluation to answer, in its own words (for ``qif-2018``:
+        "How good are we now?", "How do we know?", "How good can we be?").
     """
 
     id: str
@@ -74,6 +77,7 @@ class FrameworkInfo:
     source: str = ""
     content: str = "complete"
     notes: tuple[str, ...] = _tuple_of_str()  # type: ignore[assignment]
+    self_evaluation_questions: tuple[str, ...] = _tuple_of_str()  # type: ignore[assignment]
 
 
 @attrs.frozen(kw_only=True)

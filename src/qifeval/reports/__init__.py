@@ -28,6 +28,11 @@ from ._model import (
     WarningView,
     build_report,
 )
+from ._position import (
+    POSITION_FORMATS,
+    PositionStatementDocument,
+    position_statement_document,
+)
 from ._render import (
     RENDERERS,
     PositionStatement,
@@ -38,6 +43,7 @@ from ._render import (
 )
 
 __all__ = [
+    "POSITION_FORMATS",
     "RENDERERS",
     "ActionView",
     "CapacityView",
@@ -53,6 +59,7 @@ __all__ = [
     "NationalView",
     "PlanView",
     "PositionStatement",
+    "PositionStatementDocument",
     "QuestionGroup",
     "ReportModel",
     "RuleView",
@@ -64,4 +71,5 @@ __all__ = [
     "json_report",
     "markdown_report",
     "position_statement",
+    "position_statement_document",
 ]

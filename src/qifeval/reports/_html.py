@@ -1,5 +1,5 @@
 """The HTML report, from the report model through the template
-``report.html.j2``: one standalone page (no network, no scripts, no
+``_templates/report/report.html.j2``: one standalone page (no network, no scripts, no
 external style sheets) that fits a phone's screen and prints on A4."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from markupsafe import Markup
 from .._privacy import PersonalDataGuard
 from ..evaluation._evaluate import Evaluation
 from ..frameworks._grade import Grade
+from ._jinja import render
 from ._model import NOTHING_YET, WARNINGS_INTRO, NationalView, ReportModel, build_report, grade_text
-from ._templates import render
 
 __all__ = ["Bar", "html_report", "national_bars", "render_html"]
 
@@ -72,14 +72,14 @@ def national_bars(national: NationalView) -> list[Bar]:
 def _css() -> Markup:
     """The page's style sheet (package data, inlined as it is: it is not a
     template)."""
-    path = resources.files("qifeval.reports") / "templates" / "report.css"
+    path = resources.files("qifeval.reports") / "_templates" / "report" / "report.css"
     return Markup(path.read_text(encoding="utf-8"))
 
 
 def render_html(model: ReportModel) -> str:
     """The HTML page of a report model (see :func:`html_report`)."""
     return render(
-        "report.html.j2",
+        "report/report.html.j2",
         m=model,
         css=_css(),
         grade_text=grade_text,

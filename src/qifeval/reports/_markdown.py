@@ -1,12 +1,12 @@
 """The Markdown report, from the report model through the template
-``report.md.j2``."""
+``_templates/report/report.md.j2``."""
 
 from __future__ import annotations
 
 from .._privacy import PersonalDataGuard
 from ..evaluation._evaluate import Evaluation
+from ._jinja import render
 from ._model import NOTHING_YET, WARNINGS_INTRO, ReportModel, build_report, grade_text
-from ._templates import render
 
 __all__ = ["markdown_report", "render_markdown"]
 
@@ -14,7 +14,7 @@ __all__ = ["markdown_report", "render_markdown"]
 def render_markdown(model: ReportModel) -> str:
     """The Markdown report of a report model (see :func:`markdown_report`)."""
     text = render(
-        "report.md.j2",
+        "report/report.md.j2",
         m=model,
         grade_text=grade_text,
         warnings_intro=WARNINGS_INTRO,

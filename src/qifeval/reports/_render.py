@@ -14,10 +14,11 @@ import attrs
 from .._privacy import PersonalDataGuard
 from ..evaluation._evaluate import Evaluation
 from ._html import html_report
+from ._jinja import _HTML_CONTROLS as _HTML_CONTROLS  # for the programme view
+from ._jinja import markdown_escape
 from ._json import REPORT_FORMAT_VERSION, json_report, json_report_text
 from ._markdown import markdown_report
 from ._model import PlanView, ReportModel, build_report
-from ._templates import markdown_escape
 
 __all__ = [
     "RENDERERS",

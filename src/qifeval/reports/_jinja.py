@@ -1,7 +1,8 @@
 """The report templates: one Jinja2 environment, built once, and the
 escaping of user text for each output format.
 
-Templates are package data in ``qifeval/reports/templates/``:
+Templates are package data in ``qifeval/reports/_templates/`` (the
+reports' in ``report/``):
 ``*.html.j2`` are HTML (autoescaped: every ``{{ value }}`` is HTML-escaped
 unless it is :class:`markupsafe.Markup`), ``*.md.j2`` are Markdown (every
 ``{{ value }}`` goes through :func:`markdown_escape` unless it is
@@ -9,7 +10,7 @@ unless it is :class:`markupsafe.Markup`), ``*.md.j2`` are Markdown (every
 place: templates never escape by hand, and a new template (another report
 or another view) gets the same escaping by its file name alone.
 
->>> from qifeval.reports._templates import render_string
+>>> from qifeval.reports._jinja import render_string
 >>> print(render_string("x.md.j2", "# {{ title }}", title="*not* a [link](x)"))
 # \\*not\\* a \\[link\\](x)
 >>> print(render_string("x.html.j2", "<p>{{ t }}</p>", t="<script>"))
@@ -114,7 +115,7 @@ def environment() -> jinja2.Environment:
     templates from the package, HTML autoescaped, Markdown escaped through
     :func:`markdown_escape`, undefined names an error."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("qifeval.reports", "templates"),
+        loader=jinja2.PackageLoader("qifeval.reports", "_templates"),
         autoescape=_autoescape,
         finalize=_finalize,
         undefined=jinja2.StrictUndefined,
