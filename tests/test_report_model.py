@@ -315,3 +315,51 @@ def test_every_report_is_rendered_from_the_same_model(ev: EvidenceSet) -> None:
     assert qifeval.json_report(e, guard=NO_GUARD) == render_json(model)
     rows = re.findall(r'<tr role="row" class="indicator" id="row-([^"]+)"', render_html(model))
     assert rows == [r.qi for r in e.results]
+
+
+def test_other_evaluations_to_compare_are_further_columns() -> None:
+    e = _EXAMPLE
+    other = qifeval.evaluate(
+        EvidenceSet(partnership="Elsewhere", title="Neighbour 2026", findings=[]), QIF_2018
+    )
+    model = build_report(e, compare=[other])
+    assert [c.role for c in model.columns][-1] == "compare"
+    assert model.columns[-1].label == other.label()
+    assert all(len(i.grades) == len(model.columns) for i in model.indicators)
+    page = qifeval.html_report(e, compare=[other], guard=NO_GUARD)
+    first_row = page[page.index('<tr role="row" class="indicator"') :].split("</tr>")[0]
+    # the indicator, one cell per column, the trend and the national chart
+    assert first_row.count('role="cell"') == len(model.columns) + 2
+
+
+def test_a_framework_from_a_file_gives_one_group_or_its_own() -> None:
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "examples"
+    fw = qifeval.load_framework(docs / "framework.toml")
+    qi = fw.indicators[0].id
+    ev = EvidenceSet(
+        partnership="P",
+        framework=fw.id,
+        findings=[
+            Finding(
+                id="F1",
+                qi=qi,
+                statement="most plans are up to date",
+                valence="strength",
+                weight="important",
+                source="practice",
+            )
+        ],
+    )
+    e = qifeval.evaluate(ev, fw, guard=NO_GUARD)
+    untitled = build_report(e, guard=NO_GUARD)
+    assert [len(q.key_areas) for q in untitled.questions] == [1]
+    assert untitled.questions[0].text == "" and untitled.questions[0].key_areas[0].title == ""
+    titled = build_report(e, guard=NO_GUARD, framework=fw)
+    assert [q.text for q in titled.questions] == [
+        q.text for q in fw.questions if fw.key_areas_of(q)
+    ]
+    grouped = [i.qi for q in titled.questions for ka in q.key_areas for i in ka.indicators]
+    assert grouped == [r.qi for r in e.results]
+    assert "Quality indicators" in render_html(untitled)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
-from .._errors import EvidenceWarning, QifevalError
+from .._errors import EvidenceWarning, QifevalError, UnknownIndicatorError
 from .._ids import ref_key as _ref_order
 from .._privacy import _DEFAULT_GUARD, PersonalDataGuard
 from ..evaluation._capacity import CapacityJudgement, Direction
@@ -628,7 +628,12 @@ def _national(e: Evaluation) -> dict[str, NationalView]:
     """The national spread of each graded indicator graded in 2014-16."""
     national = national_results()
     grades = e.grades
-    crosswalk = None
+    crosswalk = load_crosswalk()
+    if e.framework != national.framework and {e.framework, national.framework} != {
+        crosswalk.from_framework,
+        crosswalk.to_framework,
+    }:
+        return {}  # a framework of its own: no national results to set beside it
     out: dict[str, NationalView] = {}
     for r in e.results:
         grade = grades[r.qi]
@@ -637,8 +642,10 @@ def _national(e: Evaluation) -> dict[str, NationalView]:
         if e.framework == national.framework:
             nqi: str | None = r.qi
         else:
-            crosswalk = crosswalk or load_crosswalk()
-            nqi = crosswalk.translate(r.qi, e.framework, national.framework)
+            try:
+                nqi = crosswalk.translate(r.qi, e.framework, national.framework)
+            except UnknownIndicatorError:
+                continue
         if nqi is None or nqi not in national:
             continue
         results = national.for_indicator(nqi)
