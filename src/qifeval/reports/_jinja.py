@@ -3,7 +3,7 @@ escaping of user text for each output format.
 
 Templates are package data in ``qifeval/reports/_templates/`` (the
 reports' in ``report/``):
-``*.html.j2`` are HTML (autoescaped: every ``{{ value }}`` is HTML-escaped
+``*.html.j2`` and ``*.svg.j2`` are HTML or SVG (autoescaped: every ``{{ value }}`` is HTML-escaped
 unless it is :class:`markupsafe.Markup`), ``*.md.j2`` are Markdown (every
 ``{{ value }}`` goes through :func:`markdown_escape` unless it is
 :class:`~markupsafe.Markup`). Escaping is the environment's job, in one
@@ -96,17 +96,20 @@ def _is_markdown(name: str | None) -> bool:
 @jinja2.pass_context
 def _finalize(context: jinja2.runtime.Context, value: Any) -> Any:
     """Every ``{{ value }}``: in Markdown templates escaped as Markdown; in
-    HTML templates stripped of control characters (the environment's
-    autoescaping then escapes it as HTML). Markup is kept as it is."""
+    HTML and SVG templates stripped of control characters (the environment's
+    autoescaping then escapes it). Markup is kept as it is; ``None`` is
+    empty."""
     if isinstance(value, Markup):
         return value
+    if value is None:
+        return ""
     if _is_markdown(context.name):
         return Markup(markdown_escape(str(value)))
     return str(value).translate(_HTML_CONTROLS)
 
 
 def _autoescape(name: str | None) -> bool:
-    return name is not None and name.endswith(".html.j2")
+    return name is not None and name.endswith((".html.j2", ".svg.j2"))
 
 
 @functools.cache

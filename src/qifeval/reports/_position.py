@@ -16,14 +16,12 @@ Word (``.docx``) with python-docx (the ``docx`` extra).
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 
 import attrs
-import jinja2
 
 from .._errors import MissingDependencyError
 from .._privacy import _DEFAULT_GUARD, PersonalDataGuard
@@ -40,6 +38,7 @@ from ..evidence._kinds import Valence
 from ..frameworks._grade import Grade
 from ..frameworks._inspections import InspectionProfile, ProfileQuestion
 from ..frameworks._loading import load_framework
+from ._jinja import render
 
 __all__ = [
     "POSITION_FORMATS",
@@ -209,11 +208,11 @@ class PositionStatementDocument:
 
     def markdown(self) -> str:
         """The statement as Markdown."""
-        return _environment("md").get_template("position/statement.md.j2").render(doc=self)
+        return render("position/statement.md.j2", doc=self)
 
     def html(self) -> str:
         """The statement as a standalone HTML page."""
-        return _environment("html").get_template("position/statement.html.j2").render(doc=self)
+        return render("position/statement.html.j2", doc=self)
 
     def docx(self) -> bytes:
         """The statement as a Word document (``.docx``), with Heading 1-3
@@ -234,40 +233,6 @@ POSITION_FORMATS: dict[str, Callable[[PositionStatementDocument], str | bytes]] 
 
 
 # --- Rendering ------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}|~#!])")
-_MD_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-
-
-def _md_escape(value: object) -> str:
-    """A value for Markdown, escaped as the Markdown report escapes user
-    text: on one line, `` \\ ` * _ [ ] { } | ~ # ! `` backslash-escaped and
-    ``&``, ``<`` and ``>`` written as entities. (Values never start a line
-    here: each follows a list marker, a table bar or text of the template.)"""
-    return _MD_SPECIAL.sub(r"\\\1", _clean(str(value)).translate(_MD_ENTITIES))
-
-
-@functools.cache
-def _environment(kind: str) -> jinja2.Environment:
-    """The Jinja2 environment for *kind* (``"md"`` or ``"html"``), built
-    once: HTML is autoescaped, every Markdown value escaped on output."""
-    loader = jinja2.PackageLoader("qifeval.reports", "_templates")
-    if kind == "html":
-        return jinja2.Environment(
-            loader=loader,
-            autoescape=jinja2.select_autoescape(["html", "html.j2"]),
-            keep_trailing_newline=True,
-            undefined=jinja2.StrictUndefined,
-        )
-    return jinja2.Environment(
-        loader=loader,
-        autoescape=False,
-        finalize=_md_escape,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
 
 
 def _docx(doc: PositionStatementDocument) -> bytes:

@@ -10,13 +10,9 @@ personal-data guard flags is redacted on the way in.
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable
 from typing import Any
-
-import jinja2
-from markupsafe import Markup
 
 from .._display import register_html
 from .._privacy import _DEFAULT_GUARD, PersonalDataGuard
@@ -30,7 +26,7 @@ from ..evaluation._programme import (
     programme_json,
 )
 from ..frameworks._grade import Grade
-from ._render import _HTML_CONTROLS, markdown_escape
+from ._jinja import render
 
 __all__ = [
     "PROGRAMME_FORMATS",
@@ -46,43 +42,6 @@ _LABEL_WIDTH = 118
 _BAR_WIDTH = 170
 _ROW_HEIGHT = 30
 _TOP = 34
-
-
-def _html_finalize(value: Any) -> Any:
-    """Control characters in text become spaces or visible pictures; markup
-    (templates' own and macros') is left alone."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return value.translate(_HTML_CONTROLS)
-    return value
-
-
-def _md_finalize(value: Any) -> str:
-    return markdown_escape(str(value)) if value is not None else ""
-
-
-@functools.cache
-def _html_env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("qifeval.reports", "_templates"),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "svg")),
-        finalize=_html_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
-@functools.cache
-def _md_env() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("qifeval.reports", "_templates"),
-        autoescape=False,
-        finalize=_md_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
 
 
 def _pct(n: int, total: int) -> int:
@@ -228,13 +187,13 @@ def programme_html(view: Programme, *, guard: PersonalDataGuard | None = None) -
     external files): per indicator a table and a chart of the grades beside
     the 2014-16 national results, capacity for improvement, key factors
     and trends. Text the guard flags is redacted."""
-    return _html_env().get_template("programme/page.html").render(v=_view(view, guard))
+    return render("programme/page.html.j2", v=_view(view, guard))
 
 
 def programme_markdown(view: Programme, *, guard: PersonalDataGuard | None = None) -> str:
     """The programme view as Markdown (the tables of the HTML page, without
     charts)."""
-    return _md_env().get_template("programme/programme.md").render(v=_view(view, guard))
+    return render("programme/programme.md.j2", v=_view(view, guard))
 
 
 def programme_json_text(view: Programme, *, guard: PersonalDataGuard | None = None) -> str:
@@ -260,7 +219,7 @@ PROGRAMME_FORMATS: dict[str, Callable[..., str]] = {
 
 
 def _programme_fragment(view: Programme) -> str:
-    return _html_env().get_template("programme/body.html").render(v=_view(view, None))
+    return render("programme/body.html.j2", v=_view(view, None))
 
 
 def _grade_text(g: Grade | None) -> str:
@@ -282,41 +241,35 @@ def _evaluation_fragment(e: Evaluation) -> str:
         }
         for r in e.results
     ]
-    return (
-        _html_env()
-        .get_template("programme/evaluation.html")
-        .render(
-            label=redact(e.label()),
-            framework=e.framework,
-            rules=e.rules,
-            rows=rows,
-            capacity=_grade_text(e.capacity.grade),
-            confidence=e.capacity.confidence.value,
-        )
+    return render(
+        "programme/evaluation.html.j2",
+        label=redact(e.label()),
+        framework=e.framework,
+        rules=e.rules,
+        rows=rows,
+        capacity=_grade_text(e.capacity.grade),
+        confidence=e.capacity.confidence.value,
     )
 
 
 def _indicator_fragment(r: IndicatorResult) -> str:
-    return (
-        _html_env()
-        .get_template("programme/indicator.html")
-        .render(
-            qi=r.qi,
-            title=r.title,
-            suggested=_grade_text(r.suggested_grade),
-            reason=r.no_grade_reason or "",
-            findings=len(r.findings),
-            triangulation=r.triangulation.status.value,
-            rules=[
-                {
-                    "name": f.name,
-                    "reason": f.reason,
-                    "decisive": f.decisive,
-                    "evidence": ", ".join(_DEFAULT_GUARD.redact(i) for i in f.evidence),
-                }
-                for f in r.rules_fired
-            ],
-        )
+    return render(
+        "programme/indicator.html.j2",
+        qi=r.qi,
+        title=r.title,
+        suggested=_grade_text(r.suggested_grade),
+        reason=r.no_grade_reason or "",
+        findings=len(r.findings),
+        triangulation=r.triangulation.status.value,
+        rules=[
+            {
+                "name": f.name,
+                "reason": f.reason,
+                "decisive": f.decisive,
+                "evidence": ", ".join(_DEFAULT_GUARD.redact(i) for i in f.evidence),
+            }
+            for f in r.rules_fired
+        ],
     )
 
 
