@@ -363,3 +363,32 @@ def test_a_framework_from_a_file_gives_one_group_or_its_own() -> None:
     grouped = [i.qi for q in titled.questions for ka in q.key_areas for i in ka.indicators]
     assert grouped == [r.qi for r in e.results]
     assert "Quality indicators" in render_html(untitled)
+
+
+@pytest.mark.parametrize("profile", ["children-at-risk-of-harm-2021", "joint-2018"])
+def test_an_evaluation_made_for_a_profile_is_grouped_by_its_statements(profile: str) -> None:
+    e = qifeval.evaluate(qifeval.load_findings("examples/findings.toml"), profile=profile)
+    p = qifeval.inspection_profile(profile)
+    groups = build_report(e).questions
+    shown = [i.qi for g in groups for ka in g.key_areas for i in ka.indicators]
+    # every indicator once, under the first statement that links it
+    assert sorted(shown) == sorted(r.qi for r in e.results) and len(set(shown)) == len(shown)
+    texts = {q.text: q for q in p.questions}
+    for g in groups:
+        q = texts.get(g.text)
+        if q is None:
+            assert g.text.startswith("Not linked to a statement")
+            assert all(
+                not any(i.qi in q.indicators for q in p.questions)
+                for i in g.key_areas[0].indicators
+            )
+        else:
+            assert all(i.qi in q.indicators for i in g.key_areas[0].indicators)
+    html = render_html(build_report(e))
+    assert p.questions[0].text in html
+
+
+def test_without_a_profile_the_grid_follows_the_framework_questions() -> None:
+    e = qifeval.evaluate(qifeval.load_findings("examples/findings.toml"))
+    # QI 10, capacity, has its own section
+    assert [g.text for g in build_report(e).questions] == [q.text for q in QIF_2018.questions][:-1]

@@ -29,6 +29,7 @@ from ..evidence._consistency import check_findings
 from ..evidence._findings import Finding
 from ..frameworks._crosswalk import load_crosswalk
 from ..frameworks._grade import Grade
+from ..frameworks._inspections import InspectionProfile, inspection_profile
 from ..frameworks._loading import framework_by_id
 from ..frameworks._model import Framework
 from ..frameworks._national import national_results
@@ -471,7 +472,7 @@ def build_report(
             for c in e.safety_concerns
         ),
         indicators=indicators,
-        questions=_groups(indicators, framework),
+        questions=_groups(indicators, framework, e.profile),
         capacity=_capacity(e.capacity, redact),
         warnings=tuple(_warning(w, redact) for w in check_findings(ev)),
         plan=_plan(e.plan, e.plan_progress, redact),
@@ -757,11 +758,35 @@ def _indicator(
     )
 
 
+def _profile_groups(
+    indicators: Sequence[IndicatorView], profile: InspectionProfile
+) -> tuple[QuestionGroup, ...]:
+    """The indicators by the inspection profile's statements or questions,
+    each under the first that links it; those no statement links last."""
+    placed: set[str] = set()
+    out = []
+    for n, q in enumerate(profile.questions, start=1):
+        mine = tuple(i for i in indicators if i.qi in q.indicators and i.qi not in placed)
+        placed.update(i.qi for i in mine)
+        if mine:
+            areas = (KeyAreaGroup(number=0, title="", indicators=mine),)
+            out.append(QuestionGroup(number=n, text=q.text, key_areas=areas))
+    rest = tuple(i for i in indicators if i.qi not in placed)
+    if rest:
+        text = f"Not linked to a statement of {profile.title}"
+        areas = (KeyAreaGroup(number=0, title="", indicators=rest),)
+        out.append(QuestionGroup(number=len(profile.questions) + 1, text=text, key_areas=areas))
+    return tuple(out)
+
+
 def _groups(
-    indicators: Sequence[IndicatorView], framework: Framework | None
+    indicators: Sequence[IndicatorView], framework: Framework | None, profile: str | None = None
 ) -> tuple[QuestionGroup, ...]:
     """The indicators by high-level question and key area, in framework
-    order; one untitled group when the framework is unknown."""
+    order, or by the statements of the inspection profile the evaluation
+    was made for; one untitled group when the framework is unknown."""
+    if profile is not None and inspection_profile(profile).questions:
+        return _profile_groups(indicators, inspection_profile(profile))
     if framework is None or any(i.qi not in framework for i in indicators):
         return (
             QuestionGroup(
