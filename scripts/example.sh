@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_venv.sh
-qifeval_venv "[xlsx]"
+qifeval_venv "[xlsx,pandas]"
 report="$PWD/report.html"
 collated="$PWD/collated.toml"
 "$VENV/bin/qifeval" collate examples/collation.toml -o "$collated" --force

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/_venv.sh
-qifeval_venv "[test,docs,dev,xlsx]"
+qifeval_venv "[test,docs,dev,xlsx,pandas,docx]"
 PY="$VENV/bin/python"
 echo "== Python $("$PY" -c 'import sys; print(sys.version.split()[0])') in $VENV"
 "$PY" -m ruff check src tests benchmarks docs/conf.py

@@ -316,6 +316,40 @@ independent_evaluations = st.builds(
 )
 
 
+def _record_value(base: type, optional: bool) -> st.SearchStrategy[object]:
+    """A value of a record field: any text (non-empty where an empty cell
+    means ``None``), whole numbers, shares 0-1, dates a workbook holds as
+    dates."""
+    import datetime as dt
+
+    values: dict[type, st.SearchStrategy[object]] = {
+        str: title if optional else text,
+        int: st.integers(min_value=-(2**53), max_value=2**53),
+        float: st.floats(min_value=0, max_value=1),
+        bool: st.booleans(),
+        dt.date: st.dates(min_value=dt.date(1900, 3, 1)),
+    }
+    strategy = values[base]
+    return st.none() | strategy if optional else strategy
+
+
+@st.composite
+def records(draw: st.DrawFn, max_size: int = 4) -> qifeval.Records:
+    """Records with arbitrary values in every column."""
+    from qifeval.evaluation._records import _columns
+
+    def rows(cls: type) -> tuple[object, ...]:
+        strategy = st.fixed_dictionaries(
+            {name: _record_value(base, optional) for name, base, optional in _columns(cls)}  # type: ignore[arg-type]
+        ).map(lambda values: cls(**values))
+        return tuple(draw(st.lists(strategy, max_size=max_size)))
+
+    return qifeval.Records(
+        indicators=rows(qifeval.IndicatorRecord),  # type: ignore[arg-type]
+        findings=rows(qifeval.FindingRecord),  # type: ignore[arg-type]
+    )
+
+
 # Near misses for the personal-data guard's preconditions: fragments that
 # hold part of what a detector needs (digits beside letters, "@" without a
 # domain, postcode halves, birth words without dates, the context words of

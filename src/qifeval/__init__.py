@@ -67,6 +67,24 @@ from .evaluation._plan import (
     load_plan,
     plan_progress,
 )
+from .evaluation._profile import (
+    NOT_GRADED,
+    DomainEvaluation,
+    ProfiledEvaluation,
+    ProfiledResult,
+    StatementEvaluation,
+    apply_profile,
+)
+from .evaluation._programme import (
+    GradeDistribution,
+    KeyFactorTally,
+    PartnershipTrend,
+    Programme,
+    ProgrammeGroup,
+    TrendPoint,
+    programme,
+)
+from .evaluation._records import FindingRecord, IndicatorRecord, Records
 from .evidence._collate import (
     Collation,
     CollationBand,
@@ -117,6 +135,7 @@ from .frameworks._crosswalk import Change, Crosswalk, CrosswalkEntry, CrosswalkL
 from .frameworks._grade import Grade, quantifier
 from .frameworks._inspections import (
     InspectionProfile,
+    ProfileDomain,
     ProfileQuestion,
     inspection_profile,
     inspection_profiles,
@@ -143,6 +162,8 @@ from .frameworks._national import (
     NationalResults,
     national_results,
 )
+from .reports import _programme as _programme_display  # noqa: F401 - notebook display
+from .reports._position import PositionStatementDocument, position_statement_document
 from .reports._render import (
     PositionStatement,
     html_report,
@@ -171,6 +192,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_NAME_PATTERNS",
+    "NOT_GRADED",
     "Action",
     "ActionStatus",
     "CapacityJudgement",
@@ -196,6 +218,7 @@ __all__ = [
     "Decision",
     "DecisionKind",
     "Direction",
+    "DomainEvaluation",
     "Effect",
     "EngineError",
     "Evaluation",
@@ -205,12 +228,14 @@ __all__ = [
     "EvidenceSet",
     "EvidenceWarning",
     "Finding",
+    "FindingRecord",
     "FiredRule",
     "FollowUp",
     "Framework",
     "FrameworkError",
     "FrameworkInfo",
     "Grade",
+    "GradeDistribution",
     "GradePosition",
     "Illustration",
     "IllustrationCoverage",
@@ -225,6 +250,7 @@ __all__ = [
     "IndicatorChange",
     "IndicatorDiff",
     "IndicatorMatch",
+    "IndicatorRecord",
     "IndicatorResult",
     "IndicatorResults",
     "InputError",
@@ -232,6 +258,7 @@ __all__ = [
     "InputProblem",
     "InspectionProfile",
     "KeyArea",
+    "KeyFactorTally",
     "Lever",
     "LeverModel",
     "Match",
@@ -239,6 +266,7 @@ __all__ = [
     "NationalComparison",
     "NationalResults",
     "Part",
+    "PartnershipTrend",
     "PersonalDataError",
     "PersonalDataGuard",
     "PersonalDataKind",
@@ -247,8 +275,14 @@ __all__ = [
     "PlanProgress",
     "Points",
     "PositionStatement",
+    "PositionStatementDocument",
     "PreviousEvaluation",
+    "ProfileDomain",
     "ProfileQuestion",
+    "ProfiledEvaluation",
+    "ProfiledResult",
+    "Programme",
+    "ProgrammeGroup",
     "Proposal",
     "QifevalError",
     "QifevalWarning",
@@ -257,6 +291,7 @@ __all__ = [
     "QuestionTally",
     "ReadinessAspect",
     "ReadinessEvidence",
+    "Records",
     "ReturnsError",
     "Rule",
     "RuleSet",
@@ -265,7 +300,9 @@ __all__ = [
     "Severity",
     "Shortfall",
     "SourceKind",
+    "StatementEvaluation",
     "Trend",
+    "TrendPoint",
     "Triangulation",
     "TriangulationPolicy",
     "TriangulationStatus",
@@ -276,6 +313,7 @@ __all__ = [
     "WellbeingIndicator",
     "WilsonInterval",
     "__version__",
+    "apply_profile",
     "available_frameworks",
     "benchmark_national",
     "check_findings",
@@ -314,7 +352,9 @@ __all__ = [
     "national_results",
     "plan_progress",
     "position_statement",
+    "position_statement_document",
     "profiles",
+    "programme",
     "quantifier",
     "redact",
     "sample_needed",

@@ -58,8 +58,9 @@ from .evidence._findings import (
 from .evidence._sheets import sheet_format, template_bytes
 from .frameworks._loading import available_frameworks, load_framework
 from .frameworks._model import Framework
-from .reports._render import RENDERERS, position_statement
-from .rules._model import BUNDLED_RULES, default_rules
+from .reports._position import POSITION_FORMATS, position_statement_document
+from .reports._render import RENDERERS
+from .rules._model import BUNDLED_RULES, bundled_rules, default_capacity_rules, default_rules
 
 __all__ = ["main"]
 
@@ -74,6 +75,11 @@ class _Parser(argparse.ArgumentParser):
 
     def _print_message(self, message: str, file: object = None) -> None:
         super()._print_message(printable(message), file)  # type: ignore[arg-type]
+
+
+def _bundled_names(subject: str) -> list[str]:
+    """The names of the bundled rule sets for *subject*."""
+    return [n for n in BUNDLED_RULES if bundled_rules(n).subject == subject]
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:
@@ -131,9 +137,13 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--rules",
         help="grading rules file, or the name of a bundled rule set "
-        f"({', '.join(BUNDLED_RULES)}; default: {default_rules().name})",
+        f"({', '.join(_bundled_names('indicator'))}; default: {default_rules().name})",
     )
-    ev.add_argument("--capacity-rules", type=Path, help="capacity rules file")
+    ev.add_argument(
+        "--capacity-rules",
+        help="capacity rules file, or the name of a bundled rule set "
+        f"({', '.join(_bundled_names('capacity'))}; default: {default_capacity_rules().name})",
+    )
     ev.add_argument(
         "--previous", type=Path, help="previous evaluation: a findings file or a saved evaluation"
     )
@@ -156,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="independent evaluation (e.g. an inspection's grades) to set beside this one",
     )
+    ev.add_argument("--profile", help=_PROFILE_HELP)
     _output_options(ev)
     ev.add_argument(
         "--strict",
@@ -233,8 +244,78 @@ def _parser() -> argparse.ArgumentParser:
         help="write the report here (default, or -: standard output)",
     )
     rep.add_argument("--names", type=Path, help=_NAMES_HELP)
+    rep.add_argument(
+        "--profile",
+        help="position statement: the inspection profile whose statements organise it "
+        "(default: the one the evaluation was made for, else the framework's questions)",
+    )
+    rep.add_argument(
+        "--to",
+        choices=sorted(POSITION_FORMATS),
+        help="position statement: markdown, html or docx (default: from the -o suffix, "
+        ".docx, .html or .htm; otherwise markdown)",
+    )
     _output_options(rep)
+
+    prog = sub.add_parser(
+        "programme",
+        help="set many saved evaluations side by side: grades per indicator across "
+        "partnerships, national results, key factors and trends",
+    )
+    prog.add_argument(
+        "file",
+        type=Path,
+        nargs="+",
+        metavar="FILES_OR_DIR",
+        help="saved evaluations (.json or .toml), or folders whose .json and .toml files "
+        "are all saved evaluations",
+    )
+    prog.add_argument(
+        "--format",
+        choices=sorted(_PROGRAMME_OUTPUTS),
+        help="html, markdown, json, or the records as csv or xlsx (default: by the "
+        "suffix of -o, otherwise markdown)",
+    )
+    prog.add_argument(
+        "--table",
+        choices=["indicators", "findings"],
+        default="indicators",
+        help="for csv: the records to write (one row per partnership and indicator, or per "
+        "finding; default indicators); xlsx holds both",
+    )
+    prog.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="write the output here (default, or -: standard output)",
+    )
+    prog.add_argument("--names", type=Path, help=_NAMES_HELP)
+    _output_options(prog)
     return p
+
+
+_PROFILE_HELP = (
+    "inspection profile to evaluate for (joint-2014-16, joint-2018, "
+    "children-at-risk-of-harm-2021): only the indicators it grades get a grade"
+)
+
+#: Output suffix -> position statement format.
+_POSITION_SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "markdown"}
+
+
+def _position_format(args: argparse.Namespace) -> str:
+    """The position statement's format: ``--to``, else the -o suffix."""
+    suffix = None if _is_stdout(args.output) else Path(args.output).suffix.lower()
+    implied = _POSITION_SUFFIXES.get(suffix or "")
+    if args.to is not None and implied is not None and implied != args.to:
+        raise InputError(
+            f"--to {args.to} does not match the output's suffix {suffix!r} ({implied})",
+            file=args.output,
+        )
+    fmt: str = args.to or implied or "markdown"
+    if fmt == "docx" and _is_stdout(args.output):
+        raise InputError("a .docx position statement needs an output file: give -o FILE.docx")
+    return fmt
 
 
 _NAMES_HELP = (
@@ -332,6 +413,7 @@ _INPUTS = {
     "collate": ("file", "framework", "policy", "names"),
     "template": ("framework",),
     "plan": ("file",),
+    "programme": ("file", "names"),
 }
 _OUTPUTS = {
     "evaluate": ("output", "save"),
@@ -339,6 +421,7 @@ _OUTPUTS = {
     "collate": ("output",),
     "template": ("file",),
     "plan": ("output",),
+    "programme": ("output",),
 }
 
 
@@ -375,7 +458,7 @@ def _check_outputs(
         value = getattr(args, dest, None)
         if value is None or (dest == "framework" and value in available_frameworks()):
             continue
-        if dest == "rules" and value in BUNDLED_RULES:
+        if dest in ("rules", "capacity_rules") and value in BUNDLED_RULES:
             continue
         for item in value if isinstance(value, list) else [value]:
             inputs.append((dest, Path(item)))
@@ -554,6 +637,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
             guard=guard,
             plan=plan,
             independent=independent,
+            profile=args.profile,
         )
     except PersonalDataError as exc:
         if exc.file is not None:
@@ -622,14 +706,24 @@ def _cmd_report(args: argparse.Namespace) -> None:
     evaluation = load_evaluation(args.file)
     guard = _guard(args.names)
     if args.format == "position-statement":
-        statement = position_statement(evaluation, guard=guard)
-        if statement.over_limit:
+        fmt = _position_format(args)
+        document = position_statement_document(evaluation, args.profile, guard=guard)
+        if document.over_limit:
             _say(
-                f"qifeval: warning: the position statement has {statement.words} words; "
-                f"the limit is {statement.limit}",
+                f"qifeval: warning: the position statement has {document.words} words; "
+                f"the limit is {document.limit}",
                 err=True,
             )
-        _emit(args, statement.text)
+        output = POSITION_FORMATS[fmt](document)
+        if isinstance(output, bytes):
+            _write(args, "output", output)
+        else:
+            _emit(args, output)
+    elif args.profile is not None or args.to is not None:
+        raise InputError(
+            "--profile and --to are for --format position-statement; the other reports "
+            "follow the profile the evaluation was made for (qifeval evaluate --profile)"
+        )
     else:
         _emit(args, _FORMATS[args.format](evaluation, guard=guard))
 
@@ -694,6 +788,68 @@ def _cmd_template(args: argparse.Namespace) -> None:
     _say(f"{clip(str(args.file))}: template written ({framework.id})")
 
 
+#: The programme command's outputs: the view's formats and the records'.
+_PROGRAMME_OUTPUTS = ("csv", "html", "json", "markdown", "xlsx")
+_PROGRAMME_SUFFIXES = {
+    ".csv": "csv",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".xlsx": "xlsx",
+}
+
+
+def _programme_files(paths: Sequence[Path]) -> list[Path]:
+    """The saved evaluations named: files as given, and each folder's
+    ``.json`` and ``.toml`` files (not its subfolders), in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.iterdir() if p.suffix.lower() in (".json", ".toml") and p.is_file()
+            )
+            if not found:
+                raise InputError(
+                    "the folder holds no saved evaluations (.json or .toml)", file=path
+                )
+            files += found
+        else:
+            files.append(path)
+    return files
+
+
+def _cmd_programme(args: argparse.Namespace) -> None:
+    from .evaluation._programme import programme
+    from .reports._programme import PROGRAMME_FORMATS
+
+    fmt = args.format
+    if fmt is None:
+        suffix = "" if _is_stdout(args.output) else args.output.suffix.lower()
+        fmt = _PROGRAMME_SUFFIXES.get(suffix, "markdown")
+    if fmt == "xlsx" and _is_stdout(args.output):
+        raise InputError("a workbook is written to a file: give -o FILE.xlsx")
+    files = _programme_files(args.file)
+    _check_outputs(args, more_inputs=[("file", f) for f in files])
+    view = programme(load_evaluation(f) for f in files)
+    guard = _guard(args.names)
+    if fmt in ("csv", "xlsx"):
+        records = view.to_records().redacted((guard or PersonalDataGuard()).redact)
+        if fmt == "csv":
+            _emit(args, records.to_csv(args.table))
+        else:
+            _write(args, "output", records.to_xlsx())
+    else:
+        _emit(args, PROGRAMME_FORMATS[fmt](view, guard=guard))
+    if not _is_stdout(args.output):
+        _say(
+            f"{clip(str(args.output))}: {fmt} of {view.partnerships} partnerships "
+            f"({len(files)} evaluations)",
+            err=True,
+        )
+
+
 _COMMANDS = {
     "frameworks": _cmd_frameworks,
     "show": _cmd_show,
@@ -704,6 +860,7 @@ _COMMANDS = {
     "report": _cmd_report,
     "collate": _cmd_collate,
     "template": _cmd_template,
+    "programme": _cmd_programme,
 }
 
 

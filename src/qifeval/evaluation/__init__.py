@@ -51,14 +51,24 @@ from ._plan import (
     load_plan,
     plan_progress,
 )
+from ._profile import (
+    NOT_GRADED,
+    DomainEvaluation,
+    ProfiledEvaluation,
+    ProfiledResult,
+    StatementEvaluation,
+    apply_profile,
+)
 
 __all__ = [
+    "NOT_GRADED",
     "Action",
     "ActionStatus",
     "CapacityJudgement",
     "Decision",
     "DecisionKind",
     "Direction",
+    "DomainEvaluation",
     "Evaluation",
     "EvaluationDiff",
     "FollowUp",
@@ -73,8 +83,12 @@ __all__ = [
     "NationalComparison",
     "PlanProgress",
     "PreviousEvaluation",
+    "ProfiledEvaluation",
+    "ProfiledResult",
     "SafetyConcern",
+    "StatementEvaluation",
     "Trend",
+    "apply_profile",
     "benchmark_national",
     "compare_evaluations",
     "draft_plan",

@@ -64,6 +64,8 @@ def evaluation_to_dict(evaluation: Evaluation) -> dict[str, Any]:
     for result in raw["results"]:
         for name in _DERIVED:
             result.pop(name, None)
+    if raw.get("profile") is None:
+        raw.pop("profile", None)
     return {"schema_version": EVALUATION_SCHEMA_VERSION, "kind": DOCUMENT_KIND, **raw}
 
 
@@ -156,11 +158,11 @@ def _saved_rules(
     """The rule set a document names: *given*, or the bundled one."""
     key = "rules" if subject == "indicator" else "capacity_rules"
     what = "grading rules" if subject == "indicator" else "capacity rules"
-    if given is None and subject == "indicator" and name in BUNDLED_RULES:
-        return bundled_rules(name)
     if given is None:
         bundled = default_rules() if subject == "indicator" else default_capacity_rules()
-        if bundled.name != name:
+        if name in BUNDLED_RULES:
+            bundled = bundled_rules(name)
+        if (bundled.name != name and name not in BUNDLED_RULES) or bundled.subject != subject:
             raise InputError(
                 f"the evaluation was made with the {what} {name!r}, which are not bundled "
                 f"with qifeval; pass them as {key}= so that its results can be checked",
@@ -211,7 +213,9 @@ def check_consistency(
             finding_id=finding_id,
         )
     try:
-        results = evaluate_indicators(evaluation.evidence, framework, rules, engine="python")
+        results = evaluate_indicators(
+            evaluation.evidence, framework, rules, engine="python", inspection=evaluation.profile
+        )
         for path, saved, fresh in _differences(
             evaluation.results, _as_saved(evaluation.results, results), "results"
         ):

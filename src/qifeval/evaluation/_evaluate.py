@@ -7,7 +7,7 @@ import enum
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
@@ -30,9 +30,19 @@ from ..frameworks._model import GLOBAL_INDICATOR_ID, Framework
 from ..rules._firing import FiredRule, combine, resolve_engine, run_rules
 from ..rules._model import RuleSet, default_capacity_rules, default_rules, load_rules
 from ..rules._whatif import Improvement, improvement
-from ._capacity import CapacityJudgement, IndicatorChange, Trend, judge
+from ._capacity import (
+    CapacityJudgement,
+    IndicatorChange,
+    MatchFigures,
+    PlanFigures,
+    Trend,
+    judge,
+)
 from ._independent import IndependentEvaluation, Match, compare_independent, independent_problems
 from ._plan import ImprovementPlan, PlanProgress, plan_problems
+
+if TYPE_CHECKING:
+    from ._records import Records
 
 __all__ = [
     "Decision",
@@ -110,6 +120,11 @@ class IndicatorResult:
             lines.append(f"  {mark} {r.name}: {r.reason}{cited}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from .._display import html_for
+
+        return html_for(self)
+
 
 def _framework(framework: Framework | str | Path | None, default: str) -> Framework:
     if framework is None:
@@ -141,8 +156,11 @@ def evaluate_indicators(
     rules: RuleSet,
     *,
     engine: str = "durable",
+    inspection: str | None = None,
 ) -> tuple[IndicatorResult, ...]:
-    """Suggest a grade for every indicator of *framework* (without QI 10)."""
+    """Suggest a grade for every indicator of *framework* (without QI 10);
+    with *inspection* (an inspection profile's id), only for the indicators it
+    grades (the others keep their findings and explanation, with no grade)."""
     analysed = analyse(evidence, framework, rules.points, rules.triangulation)
     fired = run_rules(rules, {qi: p.counts for qi, (p, _) in analysed.items()}, engine)
     by_id = {f.id: f for f in evidence.findings}
@@ -166,6 +184,10 @@ def evaluate_indicators(
                 ),
             )
         )
+    if inspection is not None:
+        from ._profile import mask_results
+
+        return mask_results(results, inspection)
     return tuple(results)
 
 
@@ -319,6 +341,9 @@ class Evaluation:
         :attr:`plan_progress`).
     :param independent: an independent evaluation set beside this one, if
         any (see :attr:`independent_match`).
+    :param profile: the id of the inspection profile it was evaluated for
+        (see :func:`evaluate`), if any: only the indicators the profile
+        grades have grades or decisions.
     """
 
     evidence: EvidenceSet
@@ -332,10 +357,22 @@ class Evaluation:
     previous: PreviousEvaluation | None = None
     plan: ImprovementPlan | None = None
     independent: IndependentEvaluation | None = None
+    profile: str | None = None
 
     def __attrs_post_init__(self) -> None:
         for path, problem in decision_problems(self.results, self.decisions):
             raise InconsistentEvaluationError(problem, path=path)
+        if self.profile is not None:
+            from ..frameworks._inspections import inspection_profile
+
+            graded = inspection_profile(self.profile)
+            for i, d in enumerate(self.decisions):
+                if not graded.is_graded(d.qi):
+                    raise InconsistentEvaluationError(
+                        f"a decision on {d.qi}, which inspection profile {self.profile!r} "
+                        "does not grade",
+                        path=f"decisions[{i}].qi",
+                    )
 
     def label(self) -> str:
         """A short name for reports: the evidence set's title (or the
@@ -360,6 +397,18 @@ class Evaluation:
         if self.independent is None:
             return None
         return compare_independent(self, self.independent)
+
+    def to_records(self) -> Records:
+        """This evaluation as tidy tables: one row per indicator (QI 10
+        last) and one per finding (see :class:`~qifeval.Records`)."""
+        from ._records import evaluation_records
+
+        return evaluation_records(self)
+
+    def _repr_html_(self) -> str:
+        from .._display import html_for
+
+        return html_for(self)
 
     def result(self, qi: str) -> IndicatorResult:
         """The result for one indicator."""
@@ -601,6 +650,24 @@ def _judge(
 ) -> CapacityJudgement:
     grades = evaluation.grades
     trend = evaluation.previous.trend(framework, grades) if evaluation.previous else None
+    progress = evaluation.plan_progress
+    plan = (
+        None
+        if progress is None
+        else PlanFigures(
+            done=len(progress.done), overdue=len(progress.overdue), total=progress.total
+        )
+    )
+    match = evaluation.independent_match
+    independent = (
+        None
+        if match is None or match.exact_share is None or match.within_one_share is None
+        else MatchFigures(
+            exact_share=match.exact_share,
+            within_one_share=match.within_one_share,
+            indicators=len(match.compared),
+        )
+    )
     return judge(
         rules,
         framework,
@@ -609,6 +676,8 @@ def _judge(
         evaluation.evidence.context,
         trend,
         engine=engine,
+        plan_progress=plan,
+        independent=independent,
     )
 
 
@@ -636,7 +705,7 @@ def scan_evidence(
 ) -> tuple[PersonalDataMatch, ...]:
     """Scan every free-text field of an evidence set for personal
     identifiers: the partnership and title; each finding's id, statement,
-    source detail, ref, key factor and follows; each contextual challenge's id and note; each
+    source detail, ref, key factor, follows and inspection statement; each contextual challenge's id and note; each
     piece of readiness evidence's id, statement and ref."""
     guard = guard or _DEFAULT_GUARD
     found: list[PersonalDataMatch] = []
@@ -646,7 +715,7 @@ def scan_evidence(
         guard,
         evidence.findings,
         "findings",
-        ("statement", "source_detail", "ref", "key_factor", "follows"),
+        ("statement", "source_detail", "ref", "key_factor", "follows", "inspection_statement"),
     )
     context = evidence.context
     found += _scan_items(guard, context.challenges, "context.challenges", ("note",))
@@ -742,6 +811,7 @@ def evaluate(
     guard: PersonalDataGuard | None = None,
     plan: ImprovementPlan | None = None,
     independent: IndependentEvaluation | None = None,
+    profile: str | None = None,
 ) -> Evaluation:
     """Suggest a grade for every quality indicator from the evidence, with
     the rules that fired and the findings behind them, and judge capacity
@@ -779,6 +849,14 @@ def evaluate(
     :param independent: an independent evaluation to set beside this one
         (see :class:`IndependentEvaluation`); its indicator ids must be
         those of the framework, without QI 10.
+    :param profile: the id of an inspection profile (see
+        :func:`~qifeval.inspection_profiles`) for the same framework: only
+        the indicators it grades get a suggestion; every other indicator
+        keeps its findings, triangulation and the rules that fired, with no
+        grade and the reason ``"not graded in this model"``. The grades of
+        the indicators it grades are those given without a profile.
+        Findings' ``inspection_statement`` must name its statements. Read
+        the result by statement with :func:`apply_profile`.
 
     When *previous* is an :class:`Evaluation`, a finding's ``follows`` must
     name one of its findings.
@@ -786,6 +864,12 @@ def evaluate(
     Thread-safe; results are deterministic and do not depend on the order of
     the findings.
     """
+    if previous is not None and not isinstance(previous, Evaluation | PreviousEvaluation):
+        raise TypeError(
+            "previous= takes an Evaluation or a PreviousEvaluation, not "
+            f"{type(previous).__name__}; evaluate the earlier evidence first: "
+            "previous=evaluate(earlier_evidence)"
+        )
     engine_name = resolve_engine(engine)
     fw = _framework(framework, evidence.framework)
     grading = _rules(rules, "indicator")
@@ -825,12 +909,17 @@ def evaluate(
     if independent is not None:
         for path, problem in independent_problems(independent, fw):
             raise InputError(problem, path=f"independent.{path}")
+    if profile is not None:
+        from ._profile import profile_problems
+
+        for path, problem, finding_id in profile_problems(profile, fw, evidence):
+            raise InputError(problem, path=path, finding_id=finding_id)
     if isinstance(previous, Evaluation):
         previous = PreviousEvaluation.from_evaluation(previous)
     if previous is not None:
         for path, problem in previous_problems(previous, fw):
             raise InputError(problem, path=f"previous.{path}")
-    results = evaluate_indicators(evidence, fw, grading, engine=engine_name)
+    results = evaluate_indicators(evidence, fw, grading, engine=engine_name, inspection=profile)
     partial = Evaluation(
         evidence=evidence,
         framework=fw.id,
@@ -842,5 +931,6 @@ def evaluate(
         previous=previous,
         plan=plan,
         independent=independent,
+        profile=None if profile is None else str(profile).strip(),
     )
     return attrs.evolve(partial, capacity=_judge(partial, fw, capacity, engine_name))

@@ -32,6 +32,10 @@ class ChallengeKind(enum.StrEnum):
     STRUCTURAL_CHANGE = "structural_change"
     POLICY_CHANGE = "policy_change"
     SERVICE_BOUNDARIES = "service_boundaries"
+    #: Not among the framework's five: a change of leaders (chief officers,
+    #: a new leadership team), which the capacity rules read as a question
+    #: of leadership's stability.
+    LEADERSHIP_CHANGE = "leadership_change"
 
     @property
     def label(self) -> str:
@@ -39,6 +43,7 @@ class ChallengeKind(enum.StrEnum):
         return {
             "structural_change": "significant structural changes",
             "service_boundaries": "reorganisation of service boundaries",
+            "leadership_change": "changes in leadership",
         }.get(self.value, self.value.replace("_", " "))
 
 

@@ -22,12 +22,12 @@ from .._tuples import to_tuple
 from ..frameworks._grade import Grade
 from ..frameworks._model import CapacityModel, Framework, Part
 from ._consistency import counts_as_strength, inconsistent_strength
-from ._context import Severity
+from ._context import ChallengeKind, Severity
 from ._findings import Finding
 from ._kinds import SourceKind, Valence, Weight
 
 if TYPE_CHECKING:
-    from ..evaluation._capacity import Trend
+    from ..evaluation._capacity import MatchLike, PlanProgressLike, Trend
     from ._context import Context
 
 __all__ = [
@@ -165,7 +165,12 @@ class CapacityFacts:
     :param grades: indicator -> the grade that counts, or ``None``.
     :param graded: the graded indicators, in framework order.
     :param triangulated: indicator -> whether its evidence is triangulated.
-    :param levers: lever name -> (value, ids of its graded indicators).
+    :param levers: lever name -> (value, ids of its graded indicators);
+        the value is the lever's mean grade times ten, read only by the
+        earlier rule set ``qifeval-capacity-default``.
+    :param plan: the improvement plan's progress, if a plan is given.
+    :param independent: how closely the self-evaluation matched an
+        independent evaluation, if one is given.
     """
 
     framework: Framework
@@ -176,6 +181,8 @@ class CapacityFacts:
     context: Context
     trend: Trend | None
     levers: Mapping[str, tuple[int, tuple[str, ...]]]
+    plan: PlanProgressLike | None = None
+    independent: MatchLike | None = None
 
     def where(self, test: Callable[[Grade], bool]) -> tuple[str, ...]:
         """The graded indicators whose grade passes *test*."""
@@ -434,13 +441,20 @@ def _spread(f: Finding) -> bool:
     return f.critical and (cases is None or cases > 1)
 
 
-def _share_pct(f: Finding) -> int:
+def _share_pct(share: float) -> int:
+    """A share (0-1) as a whole percentage, rounded down (0.29 is 29)."""
+    return math.floor(share * 100 + 1e-9)
+
+
+def _finding_pct(f: Finding) -> int:
     assert f.proportion is not None
-    return math.floor(f.proportion * 100 + 1e-9)
+    return _share_pct(f.proportion)
 
 
 def _widest_critical_share(x: IndicatorFacts) -> Computed:
-    shares = [(_share_pct(f), f.id) for f in x.findings if _spread(f) and f.proportion is not None]
+    shares = [
+        (_finding_pct(f), f.id) for f in x.findings if _spread(f) and f.proportion is not None
+    ]
     if not shares:
         return 0, ()
     widest = max(pct for pct, _ in shares)
@@ -691,7 +705,13 @@ for _name, _what in (
     ("improvement", "quality improvement lever (6.5, or 8.3 in `qif-2014`; 9.4)"),
     ("outcomes", "outcomes lever (1.1, 2.1, 2.2)"),
 ):
-    _capacity(f"lever_{_name}", _what, _S, _lever(_name))
+    _capacity(
+        f"lever_{_name}",
+        f"{_what}: its mean grade times ten; read only by the earlier rule set "
+        "`qifeval-capacity-default` (the current rules read medians and counts)",
+        _S,
+        _lever(_name),
+    )
 _capacity(
     "has_previous",
     "1 if a previous evaluation is given, else 0",
@@ -748,4 +768,223 @@ _capacity(
     "readiness evidence recorded as a weakness (any aspect)",
     _W,
     lambda x: _ids(tuple(r.id for r in x.context.readiness if r.valence is _WEAKNESS)),
+)
+
+
+# --- Capacity v2: counts, shares and medians of grades, never means -------
+
+
+def lower_median(grades: Iterable[Grade]) -> Grade | None:
+    """The lower median of *grades* (for an even number, the lower of the
+    two middle grades), or ``None`` for none. Grades are ordinal: the
+    median is always one of the grades given, and raising any grade never
+    lowers it."""
+    ordered = sorted(grades)
+    return ordered[(len(ordered) - 1) // 2] if ordered else None
+
+
+def _median_of(x: CapacityFacts, among: Iterable[str]) -> Computed:
+    graded = [q for q in among if x.grades.get(q) is not None]
+    median = lower_median(g for q in graded if (g := x.grades[q]) is not None)
+    return (0 if median is None else int(median)), graded
+
+
+def _weak_not_improving(x: CapacityFacts, among: Iterable[str]) -> tuple[str, ...]:
+    weak = _weak(x, among)
+    if x.trend is None:
+        return weak
+    trend = x.trend
+    # Direction is a string enum of the evaluation wing, above this one.
+    return tuple(q for q in weak if trend.direction(q) != "up")
+
+
+def _compared(x: CapacityFacts) -> tuple[str, ...]:
+    if x.trend is None:
+        return ()
+    return tuple(c.qi for c in x.trend.changes if c.direction is not None)
+
+
+def _leadership_changes(x: CapacityFacts) -> tuple[str, ...]:
+    return tuple(
+        c.id
+        for c in x.context.challenges
+        if c.kind is ChallengeKind.LEADERSHIP_CHANGE and c.severity is not Severity.LOW
+    )
+
+
+_capacity(
+    "triangulated_pct",
+    "graded indicators whose evidence is triangulated, as a percentage of graded indicators "
+    "(corroboration)",
+    _S,
+    lambda x: (
+        _pct(len(x.graded) - len(_not_triangulated(x)), len(x.graded)),
+        tuple(q for q in x.graded if x.triangulated[q]),
+    ),
+)
+_capacity(
+    "median_grade",
+    "the median grade of the graded indicators (the lower median: always a grade given; 0 if "
+    "none is graded)",
+    _S,
+    lambda x: _median_of(x, x.graded),
+)
+_capacity(
+    "key_outcomes_median",
+    "the median grade of the key outcome indicators graded (0 if none)",
+    _S,
+    lambda x: _median_of(x, x.model.key_outcomes),
+)
+_capacity(
+    "leadership_graded",
+    "leadership indicators with a grade",
+    _N,
+    lambda x: _ids(tuple(q for q in x.model.leadership(x.framework) if q in x.graded)),
+)
+_capacity(
+    "leadership_good_or_better",
+    "leadership indicators graded Good or better (counted, not averaged)",
+    _S,
+    lambda x: _ids(
+        tuple(q for q in _good_or_better(x) if q in set(x.model.leadership(x.framework)))
+    ),
+)
+_capacity(
+    "leadership_median",
+    "the median grade of the leadership indicators graded (0 if none)",
+    _S,
+    lambda x: _median_of(x, x.model.leadership(x.framework)),
+)
+
+
+def _lever_median(name: str) -> Callable[[CapacityFacts], Computed]:
+    def compute(x: CapacityFacts) -> Computed:
+        for spec in x.model.levers:
+            if spec.name == name:
+                return _median_of(x, x.model.lever_indicators(x.framework, spec))
+        return 0, ()
+
+    return compute
+
+
+for _name in ("intelligence", "leadership", "improvement", "outcomes"):
+    _capacity(
+        f"lever_{_name}_median",
+        f"the median grade of the graded indicators of the {_name} lever (0 if none)",
+        _S,
+        _lever_median(_name),
+    )
+_capacity(
+    "weak_leadership_not_improving",
+    "leadership indicators graded 2 or below and not graded higher than in the previous "
+    "evaluation (all weak ones when there is no previous evaluation)",
+    _W,
+    lambda x: _ids(_weak_not_improving(x, x.model.leadership(x.framework))),
+)
+_capacity(
+    "weak_key_outcomes_not_improving",
+    "key outcome indicators graded 2 or below and not graded higher than in the previous "
+    "evaluation (all weak ones when there is no previous evaluation)",
+    _W,
+    lambda x: _ids(_weak_not_improving(x, x.model.key_outcomes)),
+)
+_capacity(
+    "weak_workforce",
+    "workforce indicators (the framework's: 7.1 in the bundled ones) graded 2 or below",
+    _W,
+    lambda x: _ids(_weak(x, x.model.workforce)),
+)
+_capacity(
+    "leadership_changes",
+    "contextual challenges of kind `leadership_change` of severity moderate or severe "
+    "(leadership's stability)",
+    _W,
+    lambda x: _ids(_leadership_changes(x)),
+)
+_capacity(
+    "compared",
+    "indicators graded in both this and the previous evaluation",
+    _N,
+    lambda x: _ids(_compared(x)),
+)
+_capacity(
+    "improved_pct",
+    "`improved` as a percentage of `compared` (0 without a previous evaluation)",
+    _S,
+    lambda x: (
+        _pct(len(x.trend.improved) if x.trend else 0, len(_compared(x))),
+        x.trend.improved if x.trend else (),
+    ),
+)
+_capacity(
+    "declined_pct",
+    "`declined` as a percentage of `compared` (0 without a previous evaluation)",
+    _W,
+    lambda x: (
+        _pct(len(x.trend.declined) if x.trend else 0, len(_compared(x))),
+        x.trend.declined if x.trend else (),
+    ),
+)
+_capacity(
+    "has_plan",
+    "1 if the progress of an improvement plan is given, else 0",
+    _N,
+    lambda x: (int(x.plan is not None), ()),
+)
+_capacity(
+    "plan_actions",
+    "actions in the improvement plan",
+    _N,
+    lambda x: (x.plan.total if x.plan is not None else 0, ()),
+)
+_capacity(
+    "plan_done",
+    "improvement plan actions done",
+    _S,
+    lambda x: (x.plan.done if x.plan is not None else 0, ()),
+)
+_capacity(
+    "plan_overdue",
+    "improvement plan actions overdue (past their due date and not done)",
+    _W,
+    lambda x: (x.plan.overdue if x.plan is not None else 0, ()),
+)
+_capacity(
+    "plan_done_pct",
+    "`plan_done` as a percentage of `plan_actions`",
+    _S,
+    lambda x: (_pct(x.plan.done, x.plan.total) if x.plan is not None else 0, ()),
+)
+_capacity(
+    "plan_overdue_pct",
+    "`plan_overdue` as a percentage of `plan_actions`",
+    _W,
+    lambda x: (_pct(x.plan.overdue, x.plan.total) if x.plan is not None else 0, ()),
+)
+_capacity(
+    "has_independent",
+    "1 if an independent evaluation is given, else 0",
+    _N,
+    lambda x: (int(x.independent is not None), ()),
+)
+_capacity(
+    "independent_indicators",
+    "indicators graded by both the self-evaluation and the independent evaluation",
+    _N,
+    lambda x: (x.independent.indicators if x.independent is not None else 0, ()),
+)
+_capacity(
+    "independent_exact_pct",
+    "the share of those indicators where the grades agree exactly, as a whole percentage",
+    _S,
+    lambda x: (_share_pct(x.independent.exact_share) if x.independent is not None else 0, ()),
+)
+_capacity(
+    "independent_within_one_pct",
+    "the share of those indicators where the grades differ by at most one, as a whole percentage",
+    _S,
+    lambda x: (
+        _share_pct(x.independent.within_one_share) if x.independent is not None else 0,
+        (),
+    ),
 )

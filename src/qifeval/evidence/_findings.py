@@ -74,6 +74,11 @@ def _finding_problems(f: Finding) -> Iterator[tuple[str, str]]:
         yield "sector_leading", "only a strength can be sector leading"
     if f.follows is not None and not f.follows.strip():
         yield "follows", "must not be empty: give the id of the earlier finding followed up"
+    if f.inspection_statement is not None and not f.inspection_statement.strip():
+        yield (
+            "inspection_statement",
+            "must not be empty: give the id of an inspection statement, such as 'S2'",
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -112,6 +117,11 @@ class Finding:
     :param follows: the id of the finding of the previous evaluation that
         this one follows up (usually an area for improvement), so that
         comparing the two evaluations matches them whatever their wording.
+    :param inspection_statement: the id of the statement or question of
+        an inspection model (see :class:`~qifeval.InspectionProfile`) that
+        the finding evidences, such as ``"S2"``; with a profile it places the
+        finding under that statement whatever its indicator is linked to
+        (checked against the profile when one is used, ignored without).
 
     >>> f = Finding(id="F1", qi="5.2", statement="records show a chronology",
     ...             valence="strength", weight="important", source="practice",
@@ -142,6 +152,7 @@ class Finding:
     proposed: Proposal | None = None
     checked: bool = False
     follows: str | None = None
+    inspection_statement: str | None = None
 
     def __attrs_post_init__(self) -> None:
         for path, problem in _finding_problems(self):

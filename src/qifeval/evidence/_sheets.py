@@ -1319,6 +1319,8 @@ _COLUMN_HELP = {
     "them: its consistency warnings are then listed but not refused.",
     "follows": "The id of the finding of the previous evaluation that this one follows up, "
     "such as P17.",
+    "inspection_statement": "The inspection statement it evidences, such as S2 (see the "
+    "inspection profiles), when it is not the one its indicator is linked to.",
 }
 
 # The evaluative terms: shares inside each band give its word, so the

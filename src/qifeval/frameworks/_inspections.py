@@ -19,10 +19,11 @@ from .._errors import FrameworkError, UnknownIndicatorError
 from .._ids import close_matches
 from .._tuples import to_tuple
 from ._loading import bundled_framework, check_reference_schema, load_framework, read_bundled
-from ._model import QualityIndicator
+from ._model import Framework, QualityIndicator
 
 __all__ = [
     "InspectionProfile",
+    "ProfileDomain",
     "ProfileQuestion",
     "inspection_profile",
     "inspection_profiles",
@@ -35,10 +36,41 @@ _PROFILES_FILE = "profiles.toml"
 @attrs.frozen(kw_only=True)
 class ProfileQuestion:
     """A question or statement an inspection model answers, with the
-    indicators the source links to it (often none)."""
+    indicators and key factors that evidence it.
+
+    :param id: how findings name it (``Finding.inspection_statement``),
+        such as ``"S2"``; unique within the profile. Without an id the
+        question is named by its number, from 1.
+    :param indicators: the indicators whose findings evidence it.
+    :param key_factors: key factors (``"1.1/key_factor/2"``) whose findings
+        evidence it, whichever statement their indicator is linked to: a
+        finding placed on a linked key factor goes to the statements that
+        link the key factor, not to those that link its indicator.
+    :param reason: why the indicators and key factors are linked, from
+        the framework's text (when the link is qifeval's, not the source's).
+    """
 
     text: str
+    id: str = ""
     indicators: tuple[str, ...] = attrs.field(factory=tuple, converter=to_tuple)
+    key_factors: tuple[str, ...] = attrs.field(factory=tuple, converter=to_tuple)
+    reason: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class ProfileDomain:
+    """Graded indicators that an inspection model evaluates together, as
+    one evaluation (the 2018/2019 model's "9.1 - 9.4 : the domain of
+    leadership").
+
+    :param indicators: the graded indicators it is formed from.
+    :param method: how the one evaluation is formed from theirs, in words.
+    """
+
+    id: str
+    title: str
+    indicators: tuple[str, ...] = attrs.field(converter=to_tuple)
+    method: str = ""
 
 
 @attrs.frozen(kw_only=True)
@@ -61,6 +93,8 @@ class InspectionProfile:
     source: str = ""
     graded: tuple[str, ...] = attrs.field(converter=to_tuple)
     questions: tuple[ProfileQuestion, ...] = attrs.field(factory=tuple, converter=to_tuple)
+    domains: tuple[ProfileDomain, ...] = attrs.field(factory=tuple, converter=to_tuple)
+    mapping: str = ""
 
     def __attrs_post_init__(self) -> None:
         if not self.id.strip():
@@ -72,6 +106,22 @@ class InspectionProfile:
     def is_graded(self, qi_id: str) -> bool:
         """Whether this inspection model grades indicator *qi_id*."""
         return str(qi_id).strip() in self.graded
+
+    def question_id(self, n: int) -> str:
+        """The id of the *n*-th question (from 0): its ``id``, or its
+        number from 1 when it has none."""
+        return self.questions[n].id or str(n + 1)
+
+    def question_ids(self) -> tuple[str, ...]:
+        """The ids of the questions, in order."""
+        return tuple(self.question_id(i) for i in range(len(self.questions)))
+
+    def domain_of(self, qi_id: str) -> ProfileDomain | None:
+        """The domain that evaluates *qi_id* together with others, if any."""
+        for domain in self.domains:
+            if qi_id in domain.indicators:
+                return domain
+        return None
 
     def graded_indicators(self) -> tuple[QualityIndicator, ...]:
         """The graded indicators, from the bundled framework."""
@@ -112,7 +162,38 @@ def inspection_profiles_from_dict(
                 raise FrameworkError(
                     f"{fw.id} has no indicator {qi!r}", file=file, path=f"{where}.{path}"
                 )
+        ids = profile.question_ids()
+        for j, qid in enumerate(ids):
+            if qid in ids[:j]:
+                raise FrameworkError(
+                    f"duplicate question id {qid!r}", file=file, path=f"{where}.questions[{j}].id"
+                )
+        for j, q in enumerate(profile.questions):
+            for k, ref in enumerate(q.key_factors):
+                problem = _key_factor_problem(ref, fw)
+                if problem:
+                    raise FrameworkError(
+                        problem, file=file, path=f"{where}.questions[{j}].key_factors[{k}]"
+                    )
+        for j, domain in enumerate(profile.domains):
+            for k, qi in enumerate(domain.indicators):
+                if qi not in profile.graded:
+                    raise FrameworkError(
+                        f"{qi!r} is not graded by {profile.id}",
+                        file=file,
+                        path=f"{where}.domains[{j}].indicators[{k}]",
+                    )
     return profiles
+
+
+def _key_factor_problem(ref: str, fw: Framework) -> str:
+    """What is wrong with key factor reference *ref* in *fw*, or ``""``."""
+    qi, _, n = ref.partition("/key_factor/")
+    if not n.isdigit() or qi not in fw:
+        return f"expected a key factor reference like '5.2/key_factor/1' of {fw.id}, got {ref!r}"
+    if not 1 <= int(n) <= len(fw.indicator(qi).key_factors):
+        return f"{fw.id} has no key factor {ref!r}"
+    return ""
 
 
 @functools.cache

@@ -65,6 +65,9 @@ class FrameworkInfo:
 
     :param content: ``"complete"`` or ``"titles-only"`` (a framework whose
         key factors and illustrations are not available).
+    :param self_evaluation_questions: the questions the framework asks
+        self-evaluation to answer, in its own words (for ``qif-2018``:
+        "How good are we now?", "How do we know?", "How good can we be?").
     """
 
     id: str
@@ -74,6 +77,7 @@ class FrameworkInfo:
     source: str = ""
     content: str = "complete"
     notes: tuple[str, ...] = _tuple_of_str()  # type: ignore[assignment]
+    self_evaluation_questions: tuple[str, ...] = _tuple_of_str()  # type: ignore[assignment]
 
 
 @attrs.frozen(kw_only=True)
@@ -220,11 +224,14 @@ class CapacityModel:
         confidence statement).
     :param leadership_key_area: the key area of leadership.
     :param levers: the levers for improvement, in order.
+    :param workforce: the workforce indicators (7.1 in the bundled
+        frameworks): a weak one limits the confidence statement.
     """
 
     key_outcomes: tuple[str, ...] = attrs.field(factory=tuple, converter=to_tuple)
     leadership_key_area: int | None = None
     levers: tuple[LeverModel, ...] = attrs.field(factory=tuple, converter=to_tuple)
+    workforce: tuple[str, ...] = attrs.field(factory=tuple, converter=to_tuple)
 
     def lever_indicators(self, framework: Framework, lever: LeverModel) -> tuple[str, ...]:
         """The ids of *lever*'s indicators in *framework*, in order, each
@@ -264,6 +271,7 @@ class CapacityModel:
                 attrs.evolve(lv, indicators=tuple(m for m in lv.indicators if keep(m)))
                 for lv in self.levers
             ],
+            workforce=[q for q in self.workforce if q in framework],
         )
 
 
@@ -276,6 +284,9 @@ def _capacity_problems(fw: Framework) -> Iterator[tuple[str, str]]:
     for i, qi in enumerate(cm.key_outcomes):
         if qi not in ids:
             yield f"capacity.key_outcomes[{i}]", f"{fw.id} has no indicator {qi!r}"
+    for i, qi in enumerate(cm.workforce):
+        if qi not in ids:
+            yield f"capacity.workforce[{i}]", f"{fw.id} has no indicator {qi!r}"
     if cm.leadership_key_area is not None and cm.leadership_key_area not in areas:
         yield "capacity.leadership_key_area", f"{fw.id} has no key area {cm.leadership_key_area}"
     names: set[str] = set()

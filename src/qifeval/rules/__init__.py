@@ -1,7 +1,10 @@
 """Grading rules as data, and the engine that runs them.
 
-The default rules live in ``grading.toml`` beside this module; load your own
-with :func:`load_rules`. Only ``_durable`` talks to durable-rules.
+The default grading rules, ``qifeval-2026``, live in ``grading-2026.toml``
+beside this module, and the default capacity rules in ``capacity-2026.toml``;
+the first editions (``grading.toml``, ``capacity.toml``) stay loadable by
+name (see :data:`BUNDLED_RULES`). Load your own with :func:`load_rules`.
+Only ``_durable`` talks to durable-rules.
 """
 
 from ._firing import FiredRule, engine_cache_clear

@@ -520,15 +520,19 @@ def default_rules() -> RuleSet:
     return _bundled("grading-2026.toml")
 
 
-#: The grading rule sets bundled with qifeval: the names :func:`load_rules`
-#: and saved evaluations find them by, and their files. ``qifeval-2026`` is
-#: the default. ``qifeval-2018`` is the first edition; ``qifeval-default`` is
-#: the name the first edition was saved under while it was the default, kept
-#: so that evaluations saved then load with the rules that made them.
+#: The rule sets bundled with qifeval: the names :func:`load_rules` and saved
+#: evaluations find them by, and their files. ``qifeval-2026`` and
+#: ``qifeval-capacity-2026`` are the defaults. ``qifeval-2018`` is the first
+#: edition of the grading rules; ``qifeval-default`` and
+#: ``qifeval-capacity-default`` are the names the first editions were saved
+#: under while they were the defaults, kept so that evaluations saved then
+#: load with the rules that made them.
 BUNDLED_RULES: Mapping[str, str] = {
-    "qifeval-default": "grading.toml",
-    "qifeval-2018": "grading.toml",
     "qifeval-2026": "grading-2026.toml",
+    "qifeval-2018": "grading.toml",
+    "qifeval-default": "grading.toml",
+    "qifeval-capacity-2026": "capacity-2026.toml",
+    "qifeval-capacity-default": "capacity.toml",
 }
 
 
@@ -552,8 +556,10 @@ def bundled_rules(name: str) -> RuleSet:
 
 def default_capacity_rules() -> RuleSet:
     """qifeval's default capacity-for-improvement rules
-    (``rules/capacity.toml``)."""
-    return _bundled("capacity.toml")
+    (``rules/capacity-2026.toml``, named ``qifeval-capacity-2026``). The
+    earlier default, ``qifeval-capacity-default`` (``rules/capacity.toml``),
+    stays available by name: ``load_rules("qifeval-capacity-default")``."""
+    return _bundled("capacity-2026.toml")
 
 
 def load_rules(path: str | Path) -> RuleSet:
@@ -561,7 +567,7 @@ def load_rules(path: str | Path) -> RuleSet:
     ``base = "default"`` an amendment of the default rules.
 
     A string that is the name of a bundled rule set (``"qifeval-2026"``,
-    ``"qifeval-default"`` or its other name ``"qifeval-2018"``; see
+    ``"qifeval-2018"``, ``"qifeval-capacity-2026"``…; see
     :data:`qifeval.rules.BUNDLED_RULES`) gives that rule set, not a file.
 
     :raises RulesError: naming the file and the dotted field path.

@@ -1,0 +1,143 @@
+"""The report templates: one Jinja2 environment, built once, and the
+escaping of user text for each output format.
+
+Templates are package data in ``qifeval/reports/_templates/`` (the
+reports' in ``report/``):
+``*.html.j2`` and ``*.svg.j2`` are HTML or SVG (autoescaped: every ``{{ value }}`` is HTML-escaped
+unless it is :class:`markupsafe.Markup`), ``*.md.j2`` are Markdown (every
+``{{ value }}`` goes through :func:`markdown_escape` unless it is
+:class:`~markupsafe.Markup`). Escaping is the environment's job, in one
+place: templates never escape by hand, and a new template (another report
+or another view) gets the same escaping by its file name alone.
+
+>>> from qifeval.reports._jinja import render_string
+>>> print(render_string("x.md.j2", "# {{ title }}", title="*not* a [link](x)"))
+# \\*not\\* a \\[link\\](x)
+>>> print(render_string("x.html.j2", "<p>{{ t }}</p>", t="<script>"))
+<p>&lt;script&gt;</p>
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+__all__ = ["environment", "markdown_escape", "md_code", "render", "render_string"]
+
+# Runs of white space that could end or indent a line (spaces, tabs, line
+# feeds, carriage returns, form feeds, other separators, and Unicode line and
+# paragraph separators) become one space, so user text never starts a line.
+_MD_BREAKS = re.compile("[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
+# Control characters have no place in a report and could act on a terminal
+# that shows it: each becomes its visible picture (U+2400 onwards for C0,
+# U+2421 for DEL) or, for the C1 controls, the replacement character.
+_CONTROLS = str.maketrans(
+    {c: chr(0x2400 + c) for c in range(0x20)}
+    | {0x7F: "\u2421"}
+    | {c: "\ufffd" for c in range(0x80, 0xA0)}
+)
+# In HTML, tabs and line breaks are ordinary white space, and so are the
+# other characters that break or separate lines (shown as a space).
+_HTML_CONTROLS = {k: v for k, v in _CONTROLS.items() if k not in (9, 10, 13)} | {
+    c: " " for c in (0x0B, 0x0C, 0x1C, 0x1D, 0x1E, 0x1F, 0x85)
+}
+# Characters that mean something anywhere in a line (emphasis, code, links and
+# images, tables, strikethrough, a heading's closing #s, attributes, the escape
+# itself) are backslash-escaped; "<", ">" and "&" become character references,
+# so no Markdown dialect reads raw HTML, an autolink or an entity.
+_MD_INLINE = str.maketrans(
+    {c: "\\" + c for c in "\\`*_[]{}|~#!"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+)
+# What starts structure only at the start of a line: a list item ("-", "+",
+# or "1." or "1)" followed by a space), a thematic break or a setext
+# underline ("-", "=").
+_MD_LEADING = re.compile(r"^( ?)(?:([-+=])|([0-9]+)([.)])(?= |$))")
+
+
+def markdown_escape(text: str) -> str:
+    r"""*text* as Markdown that shows exactly this text and nothing more:
+    no heading, list, table, code, link, image, emphasis or HTML can start
+    inside it, wherever it stands in a line. Runs of white space that could
+    break or indent a line (line feeds, carriage returns, tabs, Unicode line
+    and paragraph separators) become one space.
+
+    >>> print(markdown_escape("<b>Ward 3</b> *urgent*\n\n## 5.2"))
+    &lt;b&gt;Ward 3&lt;/b&gt; \*urgent\* \#\# 5.2
+    >>> print(markdown_escape("1. first [see](javascript:x)"))
+    1\. first \[see\](javascript:x)
+    """
+    text = _MD_BREAKS.sub(" ", text).translate(_CONTROLS).translate(_MD_INLINE)
+    m = _MD_LEADING.match(text)
+    if m is None:
+        return text
+    marker = f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"
+    return m[1] + marker + text[m.end() :]
+
+
+def md_code(text: str) -> Markup:
+    """*text* as a Markdown code span, fenced by more backticks than it
+    holds (the one Markdown construct built around user text)."""
+    text = _MD_BREAKS.sub(" ", text).translate(_CONTROLS).strip()
+    if not text:
+        return Markup("")
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return Markup(f"{fence}{pad}{text}{pad}{fence}")
+
+
+def _is_markdown(name: str | None) -> bool:
+    return name is not None and name.endswith(".md.j2")
+
+
+@jinja2.pass_context
+def _finalize(context: jinja2.runtime.Context, value: Any) -> Any:
+    """Every ``{{ value }}``: in Markdown templates escaped as Markdown; in
+    HTML and SVG templates stripped of control characters (the environment's
+    autoescaping then escapes it). Markup is kept as it is; ``None`` is
+    empty."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    if _is_markdown(context.name):
+        return Markup(markdown_escape(str(value)))
+    return str(value).translate(_HTML_CONTROLS)
+
+
+def _autoescape(name: str | None) -> bool:
+    return name is not None and name.endswith((".html.j2", ".svg.j2"))
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one Jinja2 environment of qifeval's reports, built on first use:
+    templates from the package, HTML autoescaped, Markdown escaped through
+    :func:`markdown_escape`, undefined names an error."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("qifeval.reports", "_templates"),
+        autoescape=_autoescape,
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md_code"] = md_code
+    return env
+
+
+def render(template_name: str, /, **context: Any) -> str:
+    """Fill the package template *template_name* with *context*."""
+    return environment().get_template(template_name).render(**context)
+
+
+def render_string(name: str, source: str, /, **context: Any) -> str:
+    """Fill a template given as *source*, escaped as the package template
+    called *name* would be (for tests and examples)."""
+    env = environment()
+    code = env.compile(source, name=name)
+    return env.template_class.from_code(env, code, env.make_globals(None)).render(**context)
