@@ -123,3 +123,27 @@ def test_every_kind_is_gated() -> None:
         if needs.__name__ != "_always"
     }
     assert gated == set(PersonalDataKind)
+
+
+@given(privacy_near_misses)
+def test_a_remembered_scan_is_the_scan(text: str) -> None:
+    """A guard remembers what each text holds: a second scan, a redaction
+    after a scan, and a guard that has seen other texts all agree with a
+    fresh guard."""
+    fresh, warm = PersonalDataGuard(), PersonalDataGuard()
+    warm.scan(text + " 0101011237")
+    first = warm.scan(text, field="f")
+    assert warm.scan(text, field="f") == first == fresh.scan(text, field="f")
+    assert warm.redact(text) == PersonalDataGuard().redact(text)
+
+
+def test_the_memory_of_a_guard_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qifeval._privacy as privacy
+
+    monkeypatch.setattr(privacy, "_MEMO_SIZE", 3)
+    guard = privacy.PersonalDataGuard()
+    texts = [f"Seen on day {i} with Mrs Smith" for i in range(10)]
+    for t in texts:
+        guard.scan(t)
+    assert len(guard._memo) <= 3
+    assert [guard.scan(t) for t in texts] == [privacy.PersonalDataGuard().scan(t) for t in texts]

@@ -751,6 +751,12 @@ class PersonalDataGuard:
     _built: list[tuple[_Detector, ...]] = attrs.field(
         init=False, factory=list, repr=False, eq=False
     )
+    # What each text scanned lately holds (the guard is immutable, so a
+    # text's matches never change): the report of an evaluation scans again
+    # the texts the evaluation scanned.
+    _memo: dict[str, tuple[_Found, ...]] = attrs.field(
+        init=False, factory=dict, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.name_patterns != DEFAULT_NAME_PATTERNS:
@@ -846,6 +852,24 @@ class PersonalDataGuard:
                 path=field,
                 finding_id=finding_id,
             )
+        return tuple(
+            PersonalDataMatch(kind=k, start=s, end=e, field=field, finding_id=finding_id)
+            for s, e, k in self._spans(text)
+        )
+
+    def _spans(self, text: str) -> tuple[_Found, ...]:
+        """Where *text* holds personal data (see :meth:`scan`), remembered
+        for the last texts scanned."""
+        memo = self._memo
+        spans = memo.get(text)
+        if spans is None:
+            spans = self._scan_spans(text)
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[text] = spans
+        return spans
+
+    def _scan_spans(self, text: str) -> tuple[_Found, ...]:
         found = self._one_pass(text)
         if not found:
             return ()
@@ -860,10 +884,7 @@ class PersonalDataGuard:
             if not revealed:
                 break
             found = _merge(found, revealed)
-        return tuple(
-            PersonalDataMatch(kind=k, start=s, end=e, field=field, finding_id=finding_id)
-            for s, e, k in found
-        )
+        return tuple(found)
 
     def redact(self, text: str, replacement: str = _DEFAULT_REPLACEMENT) -> str:
         """Return *text* with every match replaced.
@@ -873,9 +894,17 @@ class PersonalDataGuard:
             the default, scanning the result with the same guard finds nothing
             (unless the guard's own names or patterns match the replacement).
         """
-        masked, _ = _mask(text, [(m.start, m.end, m.kind) for m in self.scan(text)], replacement)
+        if not isinstance(text, str):
+            self.scan(text)  # raises InputError, naming the type given
+        spans = self._spans(text)
+        if not spans:
+            return text
+        masked, _ = _mask(text, list(spans), replacement)
         return masked
 
+
+#: How many texts a guard remembers the matches of (then it starts again).
+_MEMO_SIZE = 1 << 16
 
 _DEFAULT_GUARD = PersonalDataGuard()
 
