@@ -41,7 +41,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import qifeval
-from qifeval.evaluation._evaluate import _judge, scan_evidence
+from qifeval._privacy import _DEFAULT_GUARD
+from qifeval.evaluation._evaluate import _judge, scan_evaluation, scan_evidence
 from qifeval.evidence._triangulation import analyse
 from qifeval.reports import RENDERERS
 from qifeval.rules._firing import combine, run_rules
@@ -221,10 +222,16 @@ def floor(path: Path, indicators: frozenset[str]) -> dict[str, list[int]]:
 # --- the stages ----------------------------------------------------------------
 
 
-def stages(n: int, directory: Path) -> dict[str, Callable[[], object]]:
+def stages(
+    n: int, directory: Path
+) -> tuple[dict[str, Callable[[], object]], dict[str, Callable[[], object]]]:
     """The stages at *n* findings, each a function of no arguments over data
     prepared here (files written, evidence loaded, counts and grades
-    computed), so that each times its own work only."""
+    computed), so that each times its own work only; and what runs, untimed,
+    before each run of each stage. A report is timed as it runs after its
+    evaluation in the same process (``qifeval evaluate -o report.html``):
+    with the personal-data guard remembering the evaluation's texts. Every
+    other stage starts with a guard that remembers nothing."""
     doc = make_document(n)
     json_path = directory / f"findings-{n}.json"
     toml_path = directory / f"findings-{n}.toml"
@@ -264,7 +271,19 @@ def stages(n: int, directory: Path) -> dict[str, Callable[[], object]]:
     for name, render in sorted(RENDERERS.items()):
         table[f"report {name}"] = lambda render=render: render(evaluation)
     table["report position_statement"] = lambda: qifeval.position_statement(evaluation)
-    return table
+
+    def after_evaluation() -> None:
+        forget()
+        scan_evaluation(evaluation)
+
+    setup = {name: (after_evaluation if name.startswith("report ") else forget) for name in table}
+    return table, setup
+
+
+def forget() -> None:
+    """Empty the default personal-data guard's memory of the texts it
+    scanned: every stage but the reports starts from texts it has not seen."""
+    _DEFAULT_GUARD._memo.clear()
 
 
 def default_repeat(n: int) -> int:
@@ -279,15 +298,19 @@ MIN_SAMPLE = 0.02
 
 
 def measure(
-    table: Mapping[K, Callable[[], object]], repeat: int | Mapping[K, int]
+    table: Mapping[K, Callable[[], object]],
+    repeat: int | Mapping[K, int],
+    setup: Mapping[K, Callable[[], object]] | None = None,
 ) -> dict[K, float]:
     """Median seconds of each stage over its repetitions (*repeat*, the same
     for all or by stage), interleaved: each round runs once every stage that
     still needs a repetition (a stage quicker than ``MIN_SAMPLE`` enough
     times in a row to last that long), starting one stage further on than
     the round before. The garbage collector runs between stages, not within
-    them."""
+    them. ``setup[name]``, if given, runs before each run of a stage, out of
+    its time."""
     names = list(table)
+    prepare = setup or {}
     repeats = {name: repeat if isinstance(repeat, int) else repeat[name] for name in names}
     runs: dict[K, int] = {}
     for name in names:  # warm up (caches, compiled rule sets), then time once
@@ -308,11 +331,15 @@ def measure(
                 # a collection the previous stage left pending is not charged here
                 gc.collect()
                 gc.disable()
-                run, n = table[name], runs[name]
-                start = time.perf_counter()
+                run, n, ready = table[name], runs[name], prepare.get(name)
+                took = 0.0
                 for _ in range(n):
+                    if ready is not None:
+                        ready()
+                    start = time.perf_counter()
                     run()
-                times[name].append((time.perf_counter() - start) / n)
+                    took += time.perf_counter() - start
+                times[name].append(took / n)
                 if collecting:
                     gc.enable()
     finally:
@@ -417,9 +444,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Every size's stages in one interleaved measurement, so that the
         # ratio of one size to another is measured in the same rounds too.
         table: dict[tuple[int, str], Callable[[], object]] = {}
+        setup: dict[tuple[int, str], Callable[[], object]] = {}
         for n in sizes:
-            for name, run in stages(n, Path(tmp)).items():
+            runs, ready = stages(n, Path(tmp))
+            for name, run in runs.items():
                 table[n, name] = run
+                setup[n, name] = ready[name]
         if args.stages:
             chosen = {"floor", *(name.strip() for name in args.stages.split(","))}
             unknown = chosen - {name for _, name in table}
@@ -427,7 +457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parser.error(f"--stages: unknown {', '.join(sorted(unknown))}")
             table = {key: run for key, run in table.items() if key[1] in chosen}
         repeats = {key: args.repeat or default_repeat(key[0]) for key in table}
-        for (n, name), median in measure(table, repeats).items():
+        for (n, name), median in measure(table, repeats, setup).items():
             results.setdefault(n, {})[name] = median
     print_tables(results, sizes)
     if not args.no_import:

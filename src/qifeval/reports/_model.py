@@ -512,7 +512,9 @@ def _ids(ids: Iterable[str], redact: Redact) -> tuple[str, ...]:
 
 
 def _finding(f: Finding, redact: Redact) -> FindingView:
-    text = redact(f.quantified())
+    # the lead ("most", "less than half of") is qifeval's words: only the
+    # statement is redacted, as the evaluation scanned it
+    text = f.quantified().removesuffix(f.statement) + redact(f.statement)
     sentence = text[:1].upper() + text[1:]
     source = f.source.label + (f", {redact(f.source_detail)}" if f.source_detail else "")
     flags = [
