@@ -392,3 +392,22 @@ def test_without_a_profile_the_grid_follows_the_framework_questions() -> None:
     e = qifeval.evaluate(qifeval.load_findings("examples/findings.toml"))
     # QI 10, capacity, has its own section
     assert [g.text for g in build_report(e).questions] == [q.text for q in QIF_2018.questions][:-1]
+
+
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+    | st.text(" \t\n\r\x85\u2028a*_#-1.", max_size=20)
+)
+def test_markdown_escape_equals_its_plain_definition(text: str) -> None:
+    """The escape's shortcuts (no folding of printable text without a run
+    of spaces; both tables in one pass) change nothing."""
+    from qifeval.reports import _jinja
+
+    plain = (
+        _jinja._MD_BREAKS.sub(" ", text).translate(_jinja._CONTROLS).translate(_jinja._MD_INLINE)
+    )
+    m = _jinja._MD_LEADING.match(plain)
+    if m is not None:
+        marker = f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"
+        plain = m[1] + marker + plain[m.end() :]
+    assert markdown_escape(text) == plain

@@ -55,6 +55,9 @@ _MD_INLINE = str.maketrans(
 # What starts structure only at the start of a line: a list item ("-", "+",
 # or "1." or "1)" followed by a space), a thematic break or a setext
 # underline ("-", "=").
+# Both tables in one pass: they change disjoint characters, and neither
+# writes a character the other changes.
+_MD_TABLE = _CONTROLS | _MD_INLINE
 _MD_LEADING = re.compile(r"^( ?)(?:([-+=])|([0-9]+)([.)])(?= |$))")
 
 
@@ -70,7 +73,10 @@ def markdown_escape(text: str) -> str:
     >>> print(markdown_escape("1. first [see](javascript:x)"))
     1\. first \[see\](javascript:x)
     """
-    text = _MD_BREAKS.sub(" ", text).translate(_CONTROLS).translate(_MD_INLINE)
+    # Printable text without two spaces in a row has no run to fold.
+    if not text.isprintable() or "  " in text:
+        text = _MD_BREAKS.sub(" ", text)
+    text = text.translate(_MD_TABLE)
     m = _MD_LEADING.match(text)
     if m is None:
         return text
