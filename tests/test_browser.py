@@ -18,10 +18,7 @@ import base64
 import json
 import os
 import re
-import shutil
-import tempfile
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,40 +27,14 @@ import pytest
 from qifeval import Grade
 from qifeval._cli import main
 
+from .browser import SCREENSHOTS, missing
+from .browser import driver as driver  # the fixture
 from .pdftext import pdf_pages_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-SCREENSHOTS = ROOT / "docs" / "_build" / "screenshots"
 WIDTHS = (390, 1280)
 LABELS = {int(g): g.label for g in Grade}
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("QIFEVAL_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (QIFEVAL_REQUIRE_BROWSER=1)")
-    pytest.skip(reason)
-
-
-def _tool(env: str, *names: str) -> str | None:
-    given = os.environ.get(env)
-    if given:
-        return given if Path(given).is_file() else None
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 def _axe() -> str | None:
@@ -117,30 +88,6 @@ def shown(example_dir: Path) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture(scope="module")
-def driver() -> Iterator[Any]:
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        _missing("selenium is not installed (the test extra)")
-    chromium = _tool("QIFEVAL_CHROMIUM", "chromium", "chromium-browser")
-    chromedriver = _tool("QIFEVAL_CHROMEDRIVER", "chromedriver")
-    if chromium is None or chromedriver is None:
-        _missing("Chromium or chromedriver not found (Debian: chromium, chromium-driver)")
-    profile = tempfile.mkdtemp(prefix="qifeval-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in (*FLAGS, f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    drv = webdriver.Chrome(service=Service(chromedriver), options=options)
-    try:
-        yield drv
-    finally:
-        drv.quit()
-        shutil.rmtree(profile, ignore_errors=True)
-
-
 def _open(driver: Any, page: Path, width: int, height: int = 900) -> None:
     driver.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
@@ -166,7 +113,7 @@ def test_the_page_is_standalone(report: Path) -> None:
 def test_axe_finds_no_serious_violation(driver: Any, report: Path) -> None:
     axe = _axe()
     if axe is None:
-        _missing("axe-core not found (npm install --prefix .cache/axe axe-core@4)")
+        missing("axe-core not found (npm install --prefix .cache/axe axe-core@4)")
     for width in WIDTHS:
         _open(driver, report, width)
         driver.execute_script(axe)
