@@ -904,7 +904,7 @@ class PersonalDataGuard:
 
 
 #: How many texts a guard remembers the matches of (then it starts again).
-_MEMO_SIZE = 1 << 16
+_MEMO_SIZE = 1 << 18
 
 _DEFAULT_GUARD = PersonalDataGuard()
 
