@@ -236,10 +236,12 @@ def test_reports_never_print_flagged_personal_data() -> None:
 def test_position_statement_sections_and_word_limit() -> None:
     ps = qifeval.position_statement(_example())
     for q in ("How good are we now?", "How do we know?", "What do we plan to do next?"):
-        assert f"## {q}" in ps.text
-    assert ps.words == len(ps.text.split()) and not ps.over_limit
-    short = qifeval.position_statement(_example(), limit=50)
-    assert short.over_limit and "Warning:" in short.text
+        assert f"### {q}" in ps.text
+    assert not ps.over_limit and ps.words <= 5000
+    short = qifeval.position_statement(_example(), limit=200)
+    # it lists fewer findings, says so, and says it is still too long
+    assert short.over_limit and "findings are left out" in short.text
+    assert "more than the 200 allowed" in short.text
 
 
 def test_compare_across_frameworks_and_benchmark() -> None:

@@ -22,7 +22,6 @@ from qifeval.reports._html import national_bars, render_html
 from qifeval.reports._jinja import environment, markdown_escape, render_string
 from qifeval.reports._json import render_json
 from qifeval.reports._markdown import render_markdown
-from qifeval.reports._render import _position_statement
 
 from .strategies import QIF_2018, evidence_sets
 from .test_report_safety import FIELDS, MARKDOWN_FIELDS, NO_GUARD, benign, evaluation
@@ -106,11 +105,10 @@ def test_renderers_never_redact(monkeypatch: pytest.MonkeyPatch) -> None:
         render_markdown(model),
         render_html(model),
         json.dumps(render_json(model)),
-        _position_statement(model, 5000).text,
     ]
     assert calls == 0
     shown = [out for out in outputs if "redacted name" in out]
-    assert len(shown) == 3  # the JSON report lists findings by id only
+    assert len(shown) == 2  # the JSON report lists findings by id only
     assert not [out for out in outputs if SURNAME in out]
 
 
