@@ -490,3 +490,19 @@ def test_follows_links_round_trip_through_findings_files(
         loaded = evidence_from_dict(parse_document(text.encode(), fmt=fmt))
         assert loaded == linked
         assert_same_types(loaded, linked)
+
+
+def test_the_capacity_judgement_counts_the_actions_the_plan_counts() -> None:
+    """A dropped action is not one the partnership still has to do: the
+    capacity statement and the plan's summary count the same actions."""
+    previous = qifeval.evaluate(qifeval.load_findings("examples/findings-2024.toml"))
+    plan = qifeval.load_plan("examples/plan-2024.toml")
+    e = qifeval.evaluate(
+        qifeval.load_findings("examples/findings.toml"), previous=previous, plan=plan
+    )
+    progress = e.plan_progress
+    assert progress is not None and progress.dropped
+    live = progress.total - len(progress.dropped)
+    text = e.capacity.statement()
+    assert f"{len(progress.done)} of the {live} actions of the improvement plan are done" in text
+    assert f"of the {progress.total} actions" not in text

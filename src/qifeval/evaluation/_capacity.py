@@ -168,7 +168,8 @@ class MatchLike(Protocol):
 @attrs.frozen(kw_only=True)
 class PlanFigures:
     """The counts of an improvement plan's actions that the capacity
-    judgement reads (a :class:`PlanProgressLike`)."""
+    judgement reads (a :class:`PlanProgressLike`): an evaluation gives the
+    actions not dropped as *total*, as the plan's own summary counts them."""
 
     done: int
     overdue: int

@@ -655,7 +655,9 @@ def _judge(
         None
         if progress is None
         else PlanFigures(
-            done=len(progress.done), overdue=len(progress.overdue), total=progress.total
+            done=len(progress.done),
+            overdue=len(progress.overdue),
+            total=progress.total - len(progress.dropped),
         )
     )
     match = evaluation.independent_match
