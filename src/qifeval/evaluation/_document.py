@@ -30,8 +30,6 @@ from ..rules._model import (
     BUNDLED_RULES,
     RuleSet,
     bundled_rules,
-    default_capacity_rules,
-    default_rules,
 )
 from ._evaluate import (
     Decision,
@@ -159,10 +157,8 @@ def _saved_rules(
     key = "rules" if subject == "indicator" else "capacity_rules"
     what = "grading rules" if subject == "indicator" else "capacity rules"
     if given is None:
-        bundled = default_rules() if subject == "indicator" else default_capacity_rules()
-        if name in BUNDLED_RULES:
-            bundled = bundled_rules(name)
-        if (bundled.name != name and name not in BUNDLED_RULES) or bundled.subject != subject:
+        bundled = bundled_rules(name) if name in BUNDLED_RULES else None
+        if bundled is None or bundled.subject != subject:
             raise InputError(
                 f"the evaluation was made with the {what} {name!r}, which are not bundled "
                 f"with qifeval; pass them as {key}= so that its results can be checked",

@@ -14,7 +14,6 @@ import attrs
 from .._privacy import PersonalDataGuard
 from ..evaluation._evaluate import Evaluation
 from ._html import html_report
-from ._jinja import _HTML_CONTROLS as _HTML_CONTROLS  # for the programme view
 from ._jinja import markdown_escape
 from ._json import REPORT_FORMAT_VERSION, json_report, json_report_text
 from ._markdown import markdown_report
@@ -32,8 +31,6 @@ __all__ = [
     "position_statement",
 ]
 
-POSITION_STATEMENT_WORD_LIMIT = WORD_LIMIT
-
 
 @attrs.frozen(kw_only=True)
 class PositionStatement:
@@ -47,7 +44,7 @@ class PositionStatement:
 
     text: str
     words: int
-    limit: int = POSITION_STATEMENT_WORD_LIMIT
+    limit: int = WORD_LIMIT
 
     @property
     def over_limit(self) -> bool:
@@ -58,7 +55,7 @@ class PositionStatement:
 def position_statement(
     evaluation: Evaluation,
     *,
-    limit: int = POSITION_STATEMENT_WORD_LIMIT,
+    limit: int = WORD_LIMIT,
     guard: PersonalDataGuard | None = None,
 ) -> PositionStatement:
     """The joint position statement of :func:`position_statement_document`
