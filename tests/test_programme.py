@@ -404,23 +404,27 @@ def test_a_previous_evaluation_of_the_2014_framework_is_mapped_through_the_cross
     assert set(moved) == {qi for qi in ("6.5", "5.2") if e.grades[qi] is not None}
 
 
-def test_partnerships_are_grouped_by_inspection_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    from qifeval.evaluation import _programme
-
+def test_partnerships_are_grouped_by_inspection_profile() -> None:
     evaluations = _evaluations()
     names = sorted({e.evidence.partnership for e in evaluations})
     profiled = set(names[:3])
-    monkeypatch.setattr(
-        _programme,
-        "_profile_id",
-        lambda e: "joint-2018" if e.evidence.partnership in profiled else None,
-    )
+    graded = qifeval.inspection_profile("joint-2018").graded
+    evaluations = [
+        attrs.evolve(
+            e,
+            profile="joint-2018",
+            # the model records decisions only on the indicators it grades
+            decisions=tuple(d for d in e.decisions if d.qi in graded),
+        )
+        if e.evidence.partnership in profiled
+        else e
+        for e in evaluations
+    ]
     view = programme(evaluations)
     assert [(g.framework, g.profile, len(g.partnerships)) for g in view.groups] == [
         ("qif-2018", None, 5),
         ("qif-2018", "joint-2018", 3),
     ]
-    graded = qifeval.inspection_profile("joint-2018").graded
     inspected = view.group("qif-2018", "joint-2018")
     assert {d.qi for d in inspected.indicators if d.inspected} == set(graded)
     assert all(d.inspected is None for d in view.group("qif-2018").indicators)

@@ -29,7 +29,7 @@ from ..frameworks._national import IndicatorResults, national_results
 from ..rules._model import Confidence
 from ._capacity import Direction, IndicatorChange
 from ._evaluate import Evaluation, PreviousEvaluation
-from ._records import Records, _profile_id, evaluation_records
+from ._records import Records, evaluation_records
 
 __all__ = [
     "GradeDistribution",
@@ -440,7 +440,7 @@ def programme(evaluations: Iterable[Evaluation]) -> Programme:
     groups: dict[tuple[str, str], list[Evaluation]] = {}
     for items in by_name.values():
         latest = items[-1]
-        key = (latest.framework, _profile_id(latest) or "")
+        key = (latest.framework, latest.profile or "")
         groups.setdefault(key, []).append(latest)
     return Programme(
         groups=tuple(

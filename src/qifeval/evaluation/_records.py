@@ -111,21 +111,12 @@ _CLASSES: dict[str, type[IndicatorRecord] | type[FindingRecord]] = {
 }
 
 
-def _profile_id(evaluation: Evaluation) -> str | None:
-    # Evaluations name an inspection profile once that field exists; until
-    # then (and for evaluations that name none) there is none.
-    profile = getattr(evaluation, "profile", None)
-    if profile is None:
-        return None
-    return str(getattr(profile, "id", profile))
-
-
 def evaluation_records(evaluation: Evaluation) -> Records:
     """The records of one evaluation: one row per indicator (QI 10 last)
     and one per finding."""
     e = evaluation
     ev = e.evidence
-    profile = _profile_id(e)
+    profile = e.profile
     decided = {d.qi: d for d in e.decisions}
     grades = e.grades
     trend = e.capacity.trend
