@@ -441,8 +441,10 @@ BROKEN_BUILD_CHILD = """
             return None
 
     sys.meta_path.insert(0, Broken())
+    import qifeval  # the rules engine loads on first use, not on import
+
     try:
-        import qifeval
+        qifeval.evaluate
     except Exception as exc:
         print(type(exc).__name__, "|", exc, "|", type(exc.__cause__).__name__)
     else:

@@ -6,6 +6,8 @@ qifeval suggests; people decide. Every suggested grade is traceable to the
 findings and rules behind it.
 """
 
+import typing as _typing
+
 from ._convert import InputLimits, current_input_limits, input_limits
 from ._errors import (
     EngineError,
@@ -22,85 +24,7 @@ from ._errors import (
     QifevalWarning,
     UnknownIndicatorError,
 )
-from ._privacy import (
-    DEFAULT_NAME_PATTERNS,
-    PersonalDataGuard,
-    PersonalDataKind,
-    PersonalDataMatch,
-    redact,
-    scan_text,
-)
-from .evaluation._capacity import CapacityJudgement, Direction, IndicatorChange, Lever, Trend
-from .evaluation._compare import (
-    EvaluationDiff,
-    FollowUp,
-    IndicatorDiff,
-    NationalComparison,
-    benchmark_national,
-    compare_evaluations,
-)
-from .evaluation._document import dump_evaluation, load_evaluation
-from .evaluation._evaluate import (
-    Decision,
-    DecisionKind,
-    Evaluation,
-    IndicatorResult,
-    PreviousEvaluation,
-    SafetyConcern,
-    evaluate,
-)
-from .evaluation._independent import (
-    IndependentEvaluation,
-    IndicatorMatch,
-    Match,
-    dump_independent,
-    independent_match,
-    load_independent,
-)
-from .evaluation._plan import (
-    Action,
-    ActionStatus,
-    ImprovementPlan,
-    PlanProgress,
-    draft_plan,
-    dump_plan,
-    load_plan,
-    plan_progress,
-)
-from .evaluation._profile import (
-    NOT_GRADED,
-    DomainEvaluation,
-    ProfiledEvaluation,
-    ProfiledResult,
-    StatementEvaluation,
-    apply_profile,
-)
-from .evaluation._programme import (
-    GradeDistribution,
-    KeyFactorTally,
-    PartnershipTrend,
-    Programme,
-    ProgrammeGroup,
-    TrendPoint,
-    programme,
-)
-from .evaluation._records import FindingRecord, IndicatorRecord, Records
-from .evidence._collate import (
-    Collation,
-    CollationBand,
-    CollationPolicy,
-    CollationQuestion,
-    CollationReturns,
-    CollationTemplate,
-    QuestionTally,
-    ReturnsError,
-    collate,
-    default_collation_policy,
-    load_collation_policy,
-    load_collation_template,
-    merge_evidence,
-)
-from .evidence._consistency import check_findings
+from ._lazy import lazy_exports as _lazy_exports
 from .evidence._context import (
     ChallengeKind,
     Context,
@@ -121,25 +45,7 @@ from .evidence._findings import (
 )
 from .evidence._proposal import Proposal
 from .evidence._quantity import WilsonInterval, sample_needed, wilson_interval
-from .evidence._triangulation import (
-    Contradiction,
-    EvidenceProfile,
-    IllustrationCoverage,
-    Triangulation,
-    TriangulationStatus,
-    illustration_coverage,
-    profiles,
-    triangulate,
-)
-from .frameworks._crosswalk import Change, Crosswalk, CrosswalkEntry, CrosswalkLink, load_crosswalk
 from .frameworks._grade import Grade, quantifier
-from .frameworks._inspections import (
-    InspectionProfile,
-    ProfileDomain,
-    ProfileQuestion,
-    inspection_profile,
-    inspection_profiles,
-)
 from .frameworks._loading import available_frameworks, dump_framework, load_framework
 from .frameworks._model import (
     CapacityModel,
@@ -155,38 +61,142 @@ from .frameworks._model import (
     Question,
     WellbeingIndicator,
 )
-from .frameworks._national import (
-    CountRange,
-    GradePosition,
-    IndicatorResults,
-    NationalResults,
-    national_results,
-)
-from .reports import _programme as _programme_display  # noqa: F401 - notebook display
-from .reports._position import PositionStatementDocument, position_statement_document
-from .reports._render import (
-    PositionStatement,
-    html_report,
-    json_report,
-    markdown_report,
-    position_statement,
-)
-from .rules import (
-    Comparison,
-    Confidence,
-    ConfidenceBands,
-    Effect,
-    Points,
-    Rule,
-    RulesError,
-    RuleSet,
-    TriangulationPolicy,
-    default_capacity_rules,
-    default_rules,
-    load_rules,
-)
-from .rules._firing import FiredRule, engine_cache_clear
-from .rules._whatif import Improvement, ImprovementHold, ImprovementRoute, Shortfall
+
+if _typing.TYPE_CHECKING:
+    from ._privacy import (
+        DEFAULT_NAME_PATTERNS,
+        PersonalDataGuard,
+        PersonalDataKind,
+        PersonalDataMatch,
+        redact,
+        scan_text,
+    )
+    from .evaluation._capacity import CapacityJudgement, Direction, IndicatorChange, Lever, Trend
+    from .evaluation._compare import (
+        EvaluationDiff,
+        FollowUp,
+        IndicatorDiff,
+        NationalComparison,
+        benchmark_national,
+        compare_evaluations,
+    )
+    from .evaluation._document import dump_evaluation, load_evaluation
+    from .evaluation._evaluate import (
+        Decision,
+        DecisionKind,
+        Evaluation,
+        IndicatorResult,
+        PreviousEvaluation,
+        SafetyConcern,
+        evaluate,
+    )
+    from .evaluation._independent import (
+        IndependentEvaluation,
+        IndicatorMatch,
+        Match,
+        dump_independent,
+        independent_match,
+        load_independent,
+    )
+    from .evaluation._plan import (
+        Action,
+        ActionStatus,
+        ImprovementPlan,
+        PlanProgress,
+        draft_plan,
+        dump_plan,
+        load_plan,
+        plan_progress,
+    )
+    from .evaluation._profile import (
+        NOT_GRADED,
+        DomainEvaluation,
+        ProfiledEvaluation,
+        ProfiledResult,
+        StatementEvaluation,
+        apply_profile,
+    )
+    from .evaluation._programme import (
+        GradeDistribution,
+        KeyFactorTally,
+        PartnershipTrend,
+        Programme,
+        ProgrammeGroup,
+        TrendPoint,
+        programme,
+    )
+    from .evaluation._records import FindingRecord, IndicatorRecord, Records
+    from .evidence._collate import (
+        Collation,
+        CollationBand,
+        CollationPolicy,
+        CollationQuestion,
+        CollationReturns,
+        CollationTemplate,
+        QuestionTally,
+        ReturnsError,
+        collate,
+        default_collation_policy,
+        load_collation_policy,
+        load_collation_template,
+        merge_evidence,
+    )
+    from .evidence._consistency import check_findings
+    from .evidence._triangulation import (
+        Contradiction,
+        EvidenceProfile,
+        IllustrationCoverage,
+        Triangulation,
+        TriangulationStatus,
+        illustration_coverage,
+        profiles,
+        triangulate,
+    )
+    from .frameworks._crosswalk import (
+        Change,
+        Crosswalk,
+        CrosswalkEntry,
+        CrosswalkLink,
+        load_crosswalk,
+    )
+    from .frameworks._inspections import (
+        InspectionProfile,
+        ProfileDomain,
+        ProfileQuestion,
+        inspection_profile,
+        inspection_profiles,
+    )
+    from .frameworks._national import (
+        CountRange,
+        GradePosition,
+        IndicatorResults,
+        NationalResults,
+        national_results,
+    )
+    from .reports._position import PositionStatementDocument, position_statement_document
+    from .reports._render import (
+        PositionStatement,
+        html_report,
+        json_report,
+        markdown_report,
+        position_statement,
+    )
+    from .rules import (
+        Comparison,
+        Confidence,
+        ConfidenceBands,
+        Effect,
+        Points,
+        Rule,
+        RulesError,
+        RuleSet,
+        TriangulationPolicy,
+        default_capacity_rules,
+        default_rules,
+        load_rules,
+    )
+    from .rules._firing import FiredRule, engine_cache_clear
+    from .rules._whatif import Improvement, ImprovementHold, ImprovementRoute, Shortfall
 
 __version__ = "0.1.0"
 
@@ -362,3 +372,159 @@ __all__ = [
     "triangulate",
     "wilson_interval",
 ]
+
+# The rest of the public API, imported on first use (see qifeval._lazy):
+# module -> names. The same imports stand under TYPE_CHECKING above.
+_LAZY: dict[str, tuple[str, ...]] = {
+    ".rules._whatif": ("Improvement", "ImprovementHold", "ImprovementRoute", "Shortfall"),
+    ".rules._firing": ("FiredRule", "engine_cache_clear"),
+    ".rules": (
+        "Comparison",
+        "Confidence",
+        "ConfidenceBands",
+        "Effect",
+        "Points",
+        "Rule",
+        "RulesError",
+        "RuleSet",
+        "TriangulationPolicy",
+        "default_capacity_rules",
+        "default_rules",
+        "load_rules",
+    ),
+    ".evidence._triangulation": (
+        "Contradiction",
+        "EvidenceProfile",
+        "IllustrationCoverage",
+        "Triangulation",
+        "TriangulationStatus",
+        "illustration_coverage",
+        "profiles",
+        "triangulate",
+    ),
+    ".evidence._consistency": ("check_findings",),
+    ".evaluation._evaluate": (
+        "Decision",
+        "DecisionKind",
+        "Evaluation",
+        "IndicatorResult",
+        "PreviousEvaluation",
+        "SafetyConcern",
+        "evaluate",
+    ),
+    ".evaluation._capacity": (
+        "CapacityJudgement",
+        "Direction",
+        "IndicatorChange",
+        "Lever",
+        "Trend",
+    ),
+    "._privacy": (
+        "DEFAULT_NAME_PATTERNS",
+        "PersonalDataGuard",
+        "PersonalDataKind",
+        "PersonalDataMatch",
+        "redact",
+        "scan_text",
+    ),
+    ".evaluation._plan": (
+        "Action",
+        "ActionStatus",
+        "ImprovementPlan",
+        "PlanProgress",
+        "draft_plan",
+        "dump_plan",
+        "load_plan",
+        "plan_progress",
+    ),
+    ".evaluation._independent": (
+        "IndependentEvaluation",
+        "IndicatorMatch",
+        "Match",
+        "dump_independent",
+        "independent_match",
+        "load_independent",
+    ),
+    ".evaluation._compare": (
+        "EvaluationDiff",
+        "FollowUp",
+        "IndicatorDiff",
+        "NationalComparison",
+        "benchmark_national",
+        "compare_evaluations",
+    ),
+    ".evaluation._document": (
+        "dump_evaluation",
+        "load_evaluation",
+    ),
+    ".evaluation._profile": (
+        "NOT_GRADED",
+        "DomainEvaluation",
+        "ProfiledEvaluation",
+        "ProfiledResult",
+        "StatementEvaluation",
+        "apply_profile",
+    ),
+    ".evaluation._programme": (
+        "GradeDistribution",
+        "KeyFactorTally",
+        "PartnershipTrend",
+        "Programme",
+        "ProgrammeGroup",
+        "TrendPoint",
+        "programme",
+    ),
+    ".evaluation._records": (
+        "FindingRecord",
+        "IndicatorRecord",
+        "Records",
+    ),
+    ".evidence._collate": (
+        "Collation",
+        "CollationBand",
+        "CollationPolicy",
+        "CollationQuestion",
+        "CollationReturns",
+        "CollationTemplate",
+        "QuestionTally",
+        "ReturnsError",
+        "collate",
+        "default_collation_policy",
+        "load_collation_policy",
+        "load_collation_template",
+        "merge_evidence",
+    ),
+    ".frameworks._crosswalk": (
+        "Change",
+        "Crosswalk",
+        "CrosswalkEntry",
+        "CrosswalkLink",
+        "load_crosswalk",
+    ),
+    ".frameworks._inspections": (
+        "InspectionProfile",
+        "ProfileDomain",
+        "ProfileQuestion",
+        "inspection_profile",
+        "inspection_profiles",
+    ),
+    ".frameworks._national": (
+        "CountRange",
+        "GradePosition",
+        "IndicatorResults",
+        "NationalResults",
+        "national_results",
+    ),
+    ".reports._position": (
+        "PositionStatementDocument",
+        "position_statement_document",
+    ),
+    ".reports._render": (
+        "PositionStatement",
+        "html_report",
+        "json_report",
+        "markdown_report",
+        "position_statement",
+    ),
+}
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY)

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import stat
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -308,21 +307,33 @@ converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
 _PATH_RENAMES: dict[str, str] = {}
 
 
+def register_lazily(cls: type, structure: Any = None, unstructure: Any = None) -> None:
+    """Register hooks for exactly *cls*, made by ``structure(cls)`` and
+    ``unstructure(cls)`` when cattrs first needs them (making one compiles
+    code, which importing qifeval should not pay for every class)."""
+
+    def only(t: Any) -> bool:
+        return t is cls
+
+    if structure is not None:
+        converter.register_structure_hook_factory(only, structure)
+    if unstructure is not None:
+        converter.register_unstructure_hook_factory(only, unstructure)
+
+
 def register_renamed(cls: type, **renames: str) -> None:
     """Register hooks for an attrs class whose document keys differ from its
     attribute names (``attribute="key"``)."""
-    overrides = {name: override(rename=key) for name, key in renames.items()}
-    _PATH_RENAMES.update(renames)
     # cattrs types its per-attribute **overrides loosely.
-    structure: Any = make_dict_structure_fn(
+    overrides: dict[str, Any] = {name: override(rename=key) for name, key in renames.items()}
+    _PATH_RENAMES.update(renames)
+    register_lazily(
         cls,
-        converter,
-        _cattrs_forbid_extra_keys=True,
-        **overrides,  # type: ignore[arg-type]
+        lambda cl: _table_only(
+            make_dict_structure_fn(cl, converter, _cattrs_forbid_extra_keys=True, **overrides)
+        ),
+        lambda cl: make_dict_unstructure_fn(cl, converter, **overrides),
     )
-    unstructure: Any = make_dict_unstructure_fn(cls, converter, **overrides)  # type: ignore[arg-type]
-    converter.register_structure_hook(cls, _table_only(structure))
-    converter.register_unstructure_hook(cls, unstructure)
 
 
 _SUBPATH = "\x00"
@@ -331,16 +342,16 @@ _SUBPATH = "\x00"
 def register_as_attrs(cls: type) -> None:
     """Structure and unstructure *cls* by its attrs fields, even though it is
     also a mapping (cattrs would otherwise treat it as a dict)."""
-    converter.register_structure_hook(
-        cls, _table_only(make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True))
-    )
-    converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter))
+    register_lazily(cls, _attrs_hook_factory, lambda cl: make_dict_unstructure_fn(cl, converter))
 
 
 def register_omit_defaults(cls: type) -> None:
     """Unstructure *cls* without the attributes left at their defaults."""
-    converter.register_unstructure_hook(
-        cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True)
+    register_lazily(
+        cls,
+        unstructure=lambda cl: make_dict_unstructure_fn(
+            cl, converter, _cattrs_omit_if_default=True
+        ),
     )
 
 
@@ -983,6 +994,8 @@ def write_text_atomic(
     path = Path(path)
     target = check_output_target(path, overwrite=overwrite, follow_symlinks=follow_symlinks)
     _remove_stale_temporaries(target)
+    import tempfile  # only when saving
+
     fd, tmp = tempfile.mkstemp(
         prefix=f".{target.name}{TEMP_INFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=target.parent
     )

@@ -5,24 +5,15 @@ comparisons.
 The same names are importable from :mod:`qifeval`.
 """
 
+import typing as _typing
+
+from .._lazy import lazy_exports as _lazy_exports
 from ._capacity import (
     CapacityJudgement,
     Direction,
     IndicatorChange,
     Lever,
     Trend,
-)
-from ._compare import (
-    EvaluationDiff,
-    FollowUp,
-    IndicatorDiff,
-    NationalComparison,
-    benchmark_national,
-    compare_evaluations,
-)
-from ._document import (
-    dump_evaluation,
-    load_evaluation,
 )
 from ._evaluate import (
     Decision,
@@ -33,32 +24,46 @@ from ._evaluate import (
     SafetyConcern,
     evaluate,
 )
-from ._independent import (
-    IndependentEvaluation,
-    IndicatorMatch,
-    Match,
-    dump_independent,
-    independent_match,
-    load_independent,
-)
-from ._plan import (
-    Action,
-    ActionStatus,
-    ImprovementPlan,
-    PlanProgress,
-    draft_plan,
-    dump_plan,
-    load_plan,
-    plan_progress,
-)
-from ._profile import (
-    NOT_GRADED,
-    DomainEvaluation,
-    ProfiledEvaluation,
-    ProfiledResult,
-    StatementEvaluation,
-    apply_profile,
-)
+
+if _typing.TYPE_CHECKING:
+    from ._compare import (
+        EvaluationDiff,
+        FollowUp,
+        IndicatorDiff,
+        NationalComparison,
+        benchmark_national,
+        compare_evaluations,
+    )
+    from ._document import (
+        dump_evaluation,
+        load_evaluation,
+    )
+    from ._independent import (
+        IndependentEvaluation,
+        IndicatorMatch,
+        Match,
+        dump_independent,
+        independent_match,
+        load_independent,
+    )
+    from ._plan import (
+        Action,
+        ActionStatus,
+        ImprovementPlan,
+        PlanProgress,
+        draft_plan,
+        dump_plan,
+        load_plan,
+        plan_progress,
+    )
+    from ._profile import (
+        NOT_GRADED,
+        DomainEvaluation,
+        ProfiledEvaluation,
+        ProfiledResult,
+        StatementEvaluation,
+        apply_profile,
+    )
 
 __all__ = [
     "NOT_GRADED",
@@ -102,3 +107,46 @@ __all__ = [
     "load_plan",
     "plan_progress",
 ]
+
+# Imported on first use (see qifeval._lazy): module -> names.
+_LAZY: dict[str, tuple[str, ...]] = {
+    "._plan": (
+        "Action",
+        "ActionStatus",
+        "ImprovementPlan",
+        "PlanProgress",
+        "draft_plan",
+        "dump_plan",
+        "load_plan",
+        "plan_progress",
+    ),
+    "._independent": (
+        "IndependentEvaluation",
+        "IndicatorMatch",
+        "Match",
+        "dump_independent",
+        "independent_match",
+        "load_independent",
+    ),
+    "._compare": (
+        "EvaluationDiff",
+        "FollowUp",
+        "IndicatorDiff",
+        "NationalComparison",
+        "benchmark_national",
+        "compare_evaluations",
+    ),
+    "._document": (
+        "dump_evaluation",
+        "load_evaluation",
+    ),
+    "._profile": (
+        "NOT_GRADED",
+        "DomainEvaluation",
+        "ProfiledEvaluation",
+        "ProfiledResult",
+        "StatementEvaluation",
+        "apply_profile",
+    ),
+}
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY)

@@ -41,12 +41,19 @@ from ._evaluate import (
     evaluate_indicators,
     previous_problems,
 )
-from ._independent import independent_problems
-from ._plan import plan_problems
+from ._independent import IndependentEvaluation, independent_problems
+from ._plan import ImprovementPlan, plan_problems
 
 __all__ = ["dump_evaluation", "load_evaluation"]
 
 EVALUATION_SCHEMA_VERSION = 1
+
+# Evaluation's module names these classes for type checkers only (importing
+# qifeval loads them when first used); the converter needs them.
+attrs.resolve_types(
+    Evaluation,
+    localns={"ImprovementPlan": ImprovementPlan, "IndependentEvaluation": IndependentEvaluation},
+)
 DOCUMENT_KIND = "qifeval-evaluation"
 
 

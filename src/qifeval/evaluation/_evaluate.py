@@ -38,10 +38,12 @@ from ._capacity import (
     Trend,
     judge,
 )
-from ._independent import IndependentEvaluation, Match, compare_independent, independent_problems
-from ._plan import ImprovementPlan, PlanProgress, plan_problems
 
 if TYPE_CHECKING:
+    # Imported where used: importing qifeval loads neither (see
+    # _document.py, which resolves Evaluation's field types with them).
+    from ._independent import IndependentEvaluation, Match
+    from ._plan import ImprovementPlan, PlanProgress
     from ._records import Records
 
 __all__ = [
@@ -396,6 +398,8 @@ class Evaluation:
         set beside it; ``None`` without one."""
         if self.independent is None:
             return None
+        from ._independent import compare_independent
+
         return compare_independent(self, self.independent)
 
     def to_records(self) -> Records:
@@ -901,6 +905,8 @@ def evaluate(
                     finding_id=f.id,
                 )
     if plan is not None:
+        from ._plan import plan_problems
+
         for path, problem, action_id in plan_problems(
             plan,
             indicators=[q.id for q in fw.all_indicators],
@@ -909,6 +915,8 @@ def evaluate(
         ):
             raise InputError(f"action {action_id!r}: {problem}", path=path)
     if independent is not None:
+        from ._independent import independent_problems
+
         for path, problem in independent_problems(independent, fw):
             raise InputError(problem, path=f"independent.{path}")
     if profile is not None:

@@ -4,22 +4,9 @@ profile fields that rules read and triangulation.
 The same names are importable from :mod:`qifeval`.
 """
 
-from ._collate import (
-    Collation,
-    CollationBand,
-    CollationPolicy,
-    CollationQuestion,
-    CollationReturns,
-    CollationTemplate,
-    QuestionTally,
-    ReturnsError,
-    collate,
-    default_collation_policy,
-    load_collation_policy,
-    load_collation_template,
-    merge_evidence,
-)
-from ._consistency import CHECKS, SMALL_SAMPLE, check_findings
+import typing as _typing
+
+from .._lazy import lazy_exports as _lazy_exports
 from ._context import (
     ChallengeKind,
     Context,
@@ -40,16 +27,34 @@ from ._findings import (
 )
 from ._proposal import Proposal
 from ._quantity import BANDS, Band, WilsonInterval, sample_needed, wilson_interval
-from ._triangulation import (
-    Contradiction,
-    EvidenceProfile,
-    IllustrationCoverage,
-    Triangulation,
-    TriangulationStatus,
-    illustration_coverage,
-    profiles,
-    triangulate,
-)
+
+if _typing.TYPE_CHECKING:
+    from ._collate import (
+        Collation,
+        CollationBand,
+        CollationPolicy,
+        CollationQuestion,
+        CollationReturns,
+        CollationTemplate,
+        QuestionTally,
+        ReturnsError,
+        collate,
+        default_collation_policy,
+        load_collation_policy,
+        load_collation_template,
+        merge_evidence,
+    )
+    from ._consistency import CHECKS, SMALL_SAMPLE, check_findings
+    from ._triangulation import (
+        Contradiction,
+        EvidenceProfile,
+        IllustrationCoverage,
+        Triangulation,
+        TriangulationStatus,
+        illustration_coverage,
+        profiles,
+        triangulate,
+    )
 
 __all__ = [
     "BANDS",
@@ -97,3 +102,34 @@ __all__ = [
     "triangulate",
     "wilson_interval",
 ]
+
+# Imported on first use (see qifeval._lazy): module -> names.
+_LAZY: dict[str, tuple[str, ...]] = {
+    "._triangulation": (
+        "Contradiction",
+        "EvidenceProfile",
+        "IllustrationCoverage",
+        "Triangulation",
+        "TriangulationStatus",
+        "illustration_coverage",
+        "profiles",
+        "triangulate",
+    ),
+    "._consistency": ("CHECKS", "SMALL_SAMPLE", "check_findings"),
+    "._collate": (
+        "Collation",
+        "CollationBand",
+        "CollationPolicy",
+        "CollationQuestion",
+        "CollationReturns",
+        "CollationTemplate",
+        "QuestionTally",
+        "ReturnsError",
+        "collate",
+        "default_collation_policy",
+        "load_collation_policy",
+        "load_collation_template",
+        "merge_evidence",
+    ),
+}
+__getattr__, __dir__ = _lazy_exports(__name__, _LAZY)

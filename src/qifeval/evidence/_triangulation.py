@@ -331,9 +331,9 @@ def illustration_coverage(
 
 
 _convert.register_enums(TriangulationStatus)
-_convert.converter.register_unstructure_hook(
+_convert.register_lazily(
     Triangulation,
-    make_dict_unstructure_fn(
-        Triangulation, _convert.converter, kinds_needed=override(omit_if_default=True)
+    unstructure=lambda cl: make_dict_unstructure_fn(
+        cl, _convert.converter, kinds_needed=override(omit_if_default=True)
     ),
 )
