@@ -22,6 +22,7 @@ import stat
 import tempfile
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
+from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
@@ -34,6 +35,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from ._errors import InputError, InputProblem, shown
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 
 converter = cattrs.Converter(forbid_extra_keys=True)
 
@@ -181,6 +183,26 @@ def _enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
         raise ValueError(f"expected one of {allowed}, got {got}") from None
 
 
+# Converters made by enum_converter, with their enums.
+_ENUM_CONVERTERS: dict[object, type[enum.Enum]] = {}
+
+
+def enum_converter(cl: type[E]) -> Callable[[Any], E]:
+    """An attrs converter to a member of *cl* that gives what ``cl(value)``
+    gives (the same member, or the same error), looking a member or a
+    value up in a table first: an enum's own call is slow."""
+    members = {member.value: member for member in cl}
+
+    def convert(value: Any) -> E:
+        try:
+            return members[value]
+        except (KeyError, TypeError):  # not a value, or unhashable
+            return cl(value)
+
+    _ENUM_CONVERTERS[convert] = cl
+    return convert
+
+
 def _strict_str(value: object, cl: type) -> str:
     if cl is not str and issubclass(cl, enum.Enum):  # a str-based enum
         return _enum(value, cl)  # type: ignore[return-value]
@@ -302,6 +324,111 @@ def _attrs_hook_factory(cl: Any) -> Callable[[Any, Any], Any]:
 
 
 converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
+
+
+# A quick path for many tables of one attrs class (a findings file's
+# findings): a table whose keys are the class's attributes and whose values
+# are of exactly the types the structure hooks take as they are is passed
+# to the class directly, without the hooks' checks. Anything else (an
+# unknown key or type, or a value the class refuses) gives ``None``, and the
+# converter, which explains every problem, decides.
+
+# A value's exact type -> how it becomes the attribute's value (None: as it is).
+_Accepted = dict[type, Callable[[Any], Any] | None]
+
+# A table's keys and its values' types -> what to convert, or None: not quick.
+_Plan = tuple[tuple[str, Callable[[Any], Any]], ...] | None
+
+# How many (keys, types) plans a class keeps: a few kinds of table are usual.
+_MAX_PLANS = 256
+
+
+def _accepted(type_: Any, converter_: object) -> _Accepted | None:
+    """The value types a field of *type_* (with the attrs *converter_*)
+    takes quickly, or None for a type the quick path leaves alone."""
+    args = get_args(type_)
+    if type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        inner = _accepted(rest[0], None) if len(rest) == 1 else None
+        return None if inner is None else {**inner, type(None): None}
+    if type_ in (str, int, bool):
+        return {type_: None}
+    if type_ is float:
+        return {float: None, int: float}
+    if type_ is _dt.date:
+        return {_dt.date: None, str: functools.partial(_date, _=_dt.date)}
+    if isinstance(type_, type) and issubclass(type_, str) and issubclass(type_, enum.Enum):
+        if _enum_parse(type_) is not None:
+            return None
+        if _ENUM_CONVERTERS.get(converter_) is type_:
+            return {str: None}
+        return {str: enum_converter(type_)}
+    if attrs.has(type_):
+        return {dict: functools.partial(converter.structure, cl=type_)}
+    return None
+
+
+class QuickTables:
+    """Build instances of the attrs class *cls* from well-formed tables
+    (see :meth:`build`), for classes whose document keys are their
+    attribute names."""
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        fields = attrs.fields(attrs.resolve_types(cls))
+        self.accepted = {
+            f.name: _accepted(f.type, f.converter) for f in fields if f.init and f.alias == f.name
+        }
+        self.required = frozenset(f.name for f in fields if f.default is attrs.NOTHING)
+        self.plans: dict[tuple[tuple[str, ...], tuple[type, ...]], _Plan] = {}
+
+    def _plan(self, keys: tuple[str, ...], types: tuple[type, ...]) -> _Plan:
+        if not self.required <= set(keys):
+            return None
+        plan = []
+        for key, type_ in zip(keys, types, strict=True):
+            accepted = self.accepted.get(key)
+            if accepted is None or type_ not in accepted:
+                return None
+            convert = accepted[type_]
+            if convert is not None:
+                plan.append((key, convert))
+        return tuple(plan)
+
+    def build(self, raw: object) -> Any:
+        """The instance of a well-formed table *raw*, as the converter would
+        structure it, or None: *raw* is left to the converter."""
+        if type(raw) is not dict:
+            return None
+        keys, types = tuple(raw), tuple(map(type, raw.values()))
+        try:
+            plan = self.plans[keys, types]
+        except KeyError:
+            plan = self._plan(keys, types)
+            if len(self.plans) < _MAX_PLANS:
+                self.plans[keys, types] = plan
+        if plan is None:
+            return None
+        try:
+            if plan:
+                raw = dict(raw)
+                for key, convert in plan:
+                    raw[key] = convert(raw[key])
+            return self.cls(**raw)
+        except Exception:  # noqa: BLE001 - the converter explains it
+            return None
+
+    def build_all(self, raw: object) -> tuple[Any, ...] | None:
+        """The instances of a list of well-formed tables, or None."""
+        if type(raw) is not list:
+            return None
+        out = []
+        for item in raw:
+            built = self.build(item)
+            if built is None:
+                return None
+            out.append(built)
+        return tuple(out)
 
 
 # Attribute name -> document key, so error paths name what is in the file.
@@ -700,9 +827,10 @@ def parse_document(
         raise error(f"expected a table (object) at the top, got {_type_name(doc)}", file=file)
     # JSON strings can hold lone surrogates only through \\uD800-\\uDFFF escapes
     surrogates = fmt == "json" and _SURROGATE_ESCAPE.search(text) is not None
-    problems, more = _tree_problems(doc, limits, surrogates=surrogates)
-    if problems:
-        raise error.from_problems(problems, file=file, more_not_checked=more)
+    if surrogates or not _tree_within_limits(doc, limits):
+        problems, more = _tree_problems(doc, limits, surrogates=surrogates)
+        if problems:
+            raise error.from_problems(problems, file=file, more_not_checked=more)
     return doc
 
 
@@ -769,6 +897,42 @@ def _toml_nesting_beyond(text: str, limit: int) -> str:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _tree_within_limits(doc: dict[str, Any], limits: InputLimits) -> bool:
+    """Whether :func:`_tree_problems` (without looking for surrogates) finds
+    nothing in *doc*, decided a level of nesting at a time by operations on
+    all of that level's containers at once; false whenever it might find
+    something."""
+    level: list[Any] = [doc]
+    depth = 1
+    while level:
+        kinds = set(map(type, level))
+        if depth > limits.max_depth or not kinds <= {dict, list}:  # a _JSONTable: duplicates
+            return False
+        if len(kinds) == 1:
+            dicts, lists = (level, []) if dict in kinds else ([], level)
+        else:
+            dicts = [node for node in level if type(node) is dict]
+            lists = [node for node in level if type(node) is list]
+        if max(map(len, lists), default=0) > limits.max_items:
+            return False
+        keys = set(chain.from_iterable(dicts))  # few: a parser shares equal keys
+        values = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(lists)]
+        texts = chain(filter(_is_str, keys), filter(_is_str, values))
+        if max(map(len, texts), default=0) > limits.max_text:
+            return False
+        if any(issubclass(kind, _CONTAINERS) for kind in set(map(type, values))):
+            level = list(compress(values, map(isinstance, values, repeat(_CONTAINERS))))
+        else:
+            level = []
+        depth += 1
+    return True
+
+
+_CONTAINERS = (dict, list)
+# isinstance(value, str), called from C (a bound type.__instancecheck__)
+_is_str: Callable[[object], bool] = str.__instancecheck__
 
 
 def _tree_problems(

@@ -24,7 +24,16 @@ from .._tuples import to_tuple
 from ..frameworks._grade import quantifier
 from ..frameworks._model import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
 from ._context import Context
-from ._kinds import SourceKind, Valence, Voice, Weight
+from ._kinds import (
+    SourceKind,
+    Valence,
+    Voice,
+    Weight,
+    to_source_kind,
+    to_valence,
+    to_voice,
+    to_weight,
+)
 from ._proposal import Proposal
 from ._quantity import WilsonInterval, evaluative_lead, wilson_interval
 
@@ -135,9 +144,9 @@ class Finding:
     id: str
     qi: str
     statement: str
-    valence: Valence = attrs.field(converter=Valence)
-    weight: Weight = attrs.field(converter=Weight)
-    source: SourceKind = attrs.field(converter=SourceKind)
+    valence: Valence = attrs.field(converter=to_valence)
+    weight: Weight = attrs.field(converter=to_weight)
+    source: SourceKind = attrs.field(converter=to_source_kind)
     source_detail: str = ""
     ref: str | None = None
     date: _dt.date | None = None
@@ -147,7 +156,7 @@ class Finding:
     sector_leading: bool = False
     illustration: str | None = None
     sample: int | None = None
-    voice: Voice | None = attrs.field(default=None, converter=attrs.converters.optional(Voice))
+    voice: Voice | None = attrs.field(default=None, converter=attrs.converters.optional(to_voice))
     key_factor: str | None = None
     proposed: Proposal | None = None
     checked: bool = False
@@ -390,13 +399,33 @@ def _finding_id_at(raw: dict[str, Any]) -> Any:
     return finding_id
 
 
+_QUICK_FINDINGS = _convert.QuickTables(Finding)
+
+
+def _quick_evidence(raw: dict[str, Any]) -> EvidenceSet | None:
+    """The evidence set of *raw* (the findings schema without its version)
+    when its findings are well formed (see :class:`~qifeval._convert.QuickTables`),
+    as :func:`~qifeval._convert.structure` would build it; else None."""
+    findings = _QUICK_FINDINGS.build_all(raw.get("findings", []))
+    if findings is None:
+        return None
+    rest = {key: value for key, value in raw.items() if key != "findings"}
+    try:
+        return attrs.evolve(_convert.converter.structure(rest, EvidenceSet), findings=findings)
+    except Exception:  # noqa: BLE001 - the converter explains it
+        return None
+
+
 def evidence_from_dict(raw: dict[str, Any], *, file: str | Path | None = None) -> EvidenceSet:
     """Build an :class:`EvidenceSet` from the dict form of the findings schema.
     A ``[[plan]]`` table (an improvement plan kept in the findings file) is
     not part of the evidence: it is read with ``load_plan``."""
     raw = _convert.without_schema_version(raw, FINDINGS_SCHEMA_VERSION, file=file)
     raw.pop("plan", None)
-    return _convert.structure(raw, EvidenceSet, file=file, finding_id=_finding_id_at(raw))
+    evidence = _quick_evidence(raw)
+    if evidence is None:
+        evidence = _convert.structure(raw, EvidenceSet, file=file, finding_id=_finding_id_at(raw))
+    return evidence
 
 
 def evidence_to_dict(evidence: EvidenceSet) -> dict[str, Any]:
