@@ -336,7 +336,7 @@ converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
 # A value's exact type -> how it becomes the attribute's value (None: as it is).
 _Accepted = dict[type, Callable[[Any], Any] | None]
 
-# A table's keys and its values' types -> what to convert, or None: not quick.
+# What to convert in a table of some keys and types of values, or None: not quick.
 _Plan = tuple[tuple[str, Callable[[Any], Any]], ...] | None
 
 # How many (keys, types) plans a class keeps: a few kinds of table are usual.
@@ -380,9 +380,10 @@ class QuickTables:
             f.name: _accepted(f.type, f.converter) for f in fields if f.init and f.alias == f.name
         }
         self.required = frozenset(f.name for f in fields if f.default is attrs.NOTHING)
-        self.plans: dict[tuple[tuple[str, ...], tuple[type, ...]], _Plan] = {}
+        self.plans: dict[tuple[Any, ...], _Plan] = {}
 
-    def _plan(self, keys: tuple[str, ...], types: tuple[type, ...]) -> _Plan:
+    def _plan(self, signature: tuple[Any, ...]) -> _Plan:
+        keys, types = signature[: len(signature) // 2], signature[len(signature) // 2 :]
         if not self.required <= set(keys):
             return None
         plan = []
@@ -400,13 +401,13 @@ class QuickTables:
         structure it, or None: *raw* is left to the converter."""
         if type(raw) is not dict:
             return None
-        keys, types = tuple(raw), tuple(map(type, raw.values()))
+        signature = (*raw, *map(type, raw.values()))  # the keys, then the types
         try:
-            plan = self.plans[keys, types]
+            plan = self.plans[signature]
         except KeyError:
-            plan = self._plan(keys, types)
+            plan = self._plan(signature)
             if len(self.plans) < _MAX_PLANS:
-                self.plans[keys, types] = plan
+                self.plans[signature] = plan
         if plan is None:
             return None
         try:

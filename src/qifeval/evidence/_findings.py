@@ -255,15 +255,25 @@ class EvidenceSet:
     _by_id: dict[str, Finding] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        seen: dict[str, str] = {}
-        items = [(f"findings[{i}].id", f.id) for i, f in enumerate(self.findings)]
-        for path, item_id in items + list(self.context.ids()):
-            if item_id in seen:
-                raise InputError(
-                    f"duplicate id (also used at {seen[item_id]})", path=path, finding_id=item_id
-                )
-            seen[item_id] = path
-        object.__setattr__(self, "_by_id", {f.id: f for f in self.findings})
+        by_id = {f.id: f for f in self.findings}
+        context = self.context.ids()
+        context_ids = {item_id for _, item_id in context}
+        if (
+            len(by_id) < len(self.findings)
+            or len(context_ids) < len(context)
+            or not context_ids.isdisjoint(by_id)
+        ):  # a duplicate: find the first
+            seen: dict[str, str] = {}
+            items = [(f"findings[{i}].id", f.id) for i, f in enumerate(self.findings)]
+            for path, item_id in items + list(context):
+                if item_id in seen:
+                    raise InputError(
+                        f"duplicate id (also used at {seen[item_id]})",
+                        path=path,
+                        finding_id=item_id,
+                    )
+                seen[item_id] = path
+        object.__setattr__(self, "_by_id", by_id)
 
     def for_indicator(self, qi: str) -> tuple[Finding, ...]:
         """The findings about one indicator, in file order."""
@@ -298,13 +308,12 @@ class EvidenceSet:
                 path="framework",
             )
         for i, f in enumerate(self.findings):
-            where = f"findings[{i}]"
             if f.qi == GLOBAL_INDICATOR_ID:
                 raise InputError(
                     "quality indicator 10 (capacity for improvement) is judged from the other "
                     "indicators and the context; record findings against those",
                     file=file,
-                    path=f"{where}.qi",
+                    path=f"findings[{i}].qi",
                     finding_id=f.id,
                 )
             if f.qi not in framework:
@@ -314,13 +323,13 @@ class EvidenceSet:
                 raise InputError(
                     f"{framework.id} has no quality indicator {f.qi!r}{hint}",
                     file=file,
-                    path=f"{where}.qi",
+                    path=f"findings[{i}].qi",
                     finding_id=f.id,
                 )
             if f.illustration is not None:
-                _check_illustration(f, framework, file=file, path=f"{where}.illustration")
+                _check_illustration(f, framework, file=file, path=f"findings[{i}].illustration")
             if f.key_factor is not None:
-                _check_key_factor(f, framework, file=file, path=f"{where}.key_factor")
+                _check_key_factor(f, framework, file=file, path=f"findings[{i}].key_factor")
 
 
 _ILLUSTRATION_REF = re.compile(r"^(?P<qi>[0-9.]+)/(?P<kind>very_good|weak)/(?P<n>[1-9][0-9]*)$")
