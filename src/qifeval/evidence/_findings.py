@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -51,43 +51,45 @@ __all__ = [
 FINDINGS_SCHEMA_VERSION = 1
 
 
-def _finding_problems(f: Finding) -> Iterator[tuple[str, str]]:
+def _finding_problem(f: Finding) -> tuple[str, str] | None:
+    """The first problem of a finding's values: (field, problem), or None."""
     if not f.id.strip():
-        yield "id", "must not be empty"
+        return "id", "must not be empty"
     if not f.statement.strip():
-        yield "statement", "must not be empty"
+        return "statement", "must not be empty"
     if f.proportion is not None and (math.isnan(f.proportion) or not 0 <= f.proportion <= 1):
-        yield (
+        return (
             "proportion",
             f"must be from 0 to 1 (a share of records or respondents), got {f.proportion!r}",
         )
     if f.sample is not None and f.sample < 1:
-        yield (
+        return (
             "sample",
             f"must be at least 1 (the number of records or respondents), got {f.sample!r}",
         )
     if f.voice is not None and f.source is not SourceKind.STAKEHOLDER_VIEWS:
-        yield (
+        return (
             "voice",
             "is for findings from stakeholders' views (source = 'stakeholder_views'), "
             f"not {f.source.value!r}",
         )
     if f.valence is Valence.STRENGTH and f.critical:
-        yield (
+        return (
             "critical",
             "only a weakness can be critical (a weakness in a critical aspect such as children's safety)",
         )
     if f.valence is Valence.WEAKNESS and f.sustained:
-        yield "sustained", "only a strength can be sustained"
+        return "sustained", "only a strength can be sustained"
     if f.valence is Valence.WEAKNESS and f.sector_leading:
-        yield "sector_leading", "only a strength can be sector leading"
+        return "sector_leading", "only a strength can be sector leading"
     if f.follows is not None and not f.follows.strip():
-        yield "follows", "must not be empty: give the id of the earlier finding followed up"
+        return "follows", "must not be empty: give the id of the earlier finding followed up"
     if f.inspection_statement is not None and not f.inspection_statement.strip():
-        yield (
+        return (
             "inspection_statement",
             "must not be empty: give the id of an inspection statement, such as 'S2'",
         )
+    return None
 
 
 @attrs.frozen(kw_only=True)
@@ -164,8 +166,9 @@ class Finding:
     inspection_statement: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        for path, problem in _finding_problems(self):
-            raise InputError(problem, path=path, finding_id=self.id or None)
+        problem = _finding_problem(self)
+        if problem is not None:
+            raise InputError(problem[1], path=problem[0], finding_id=self.id or None)
 
     @property
     def departs_from_proposal(self) -> bool:
