@@ -717,7 +717,10 @@ def read_file_bytes(
             )
         chunks, size = [], 0
         while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            # the file as large as it is in one read (a larger buffer costs a
+            # copy when it is cut to size), then whatever it has grown by
+            want = st.st_size - size if size < st.st_size else 1 << 20
+            chunk = os.read(fd, min(want, limit + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
