@@ -18,11 +18,14 @@ from hypothesis import strategies as st
 
 from qifeval import EvidenceSet, InputError
 from qifeval._convert import (
+    _SURROGATE_ESCAPE,
     InputLimits,
     _json_object,
     _tree_problems,
     _tree_within_limits,
     converter,
+    input_limits,
+    parse_document,
     structure,
 )
 from qifeval.evidence._findings import _finding_id_at, _quick_evidence, evidence_from_dict
@@ -195,24 +198,28 @@ def test_well_formed_findings_take_the_quick_path(evidence: EvidenceSet, as_json
 
 # --- documents within the input limits -----------------------------------------
 
+letters = st.sampled_from(["a", "b", "e", ":", '"', "\\", "é", "\ud800"])
 scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-5, 5),
-    st.floats(allow_nan=False),
-    st.text(max_size=8),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(letters, max_size=8),
 )
-short_keys = st.text("abc", max_size=5)
+short_keys = st.sampled_from(["", "a", "b", "c", "ab", "ba", "a:b"])
 
 
 def json_text(value: Any) -> str:
-    """JSON text of *value*, where a table is a list of (key, value) pairs
-    that may give a key twice."""
+    """JSON text of *value*, where a table is a tuple of (key, value) pairs
+    that may give a key twice, and the colons of a string starting "e" are
+    written as escapes."""
     if isinstance(value, tuple):
-        pairs = ", ".join(f"{json.dumps(k)}: {json_text(v)}" for k, v in value)
+        pairs = ", ".join(f"{json_text(k)}: {json_text(v)}" for k, v in value)
         return "{" + pairs + "}"
     if isinstance(value, list):
         return "[" + ", ".join(json_text(v) for v in value) + "]"
+    if isinstance(value, str) and value.startswith("e"):
+        return json.dumps(value).replace(":", "\\u003a")
     return json.dumps(value)
 
 
@@ -223,6 +230,7 @@ documents = st.recursive(
     ),
     max_leaves=30,
 )
+tables = st.lists(st.tuples(short_keys, documents), max_size=4).map(tuple)
 limits = st.builds(
     InputLimits,
     max_depth=st.integers(1, 5),
@@ -232,7 +240,7 @@ limits = st.builds(
 )
 
 
-@given(st.lists(st.tuples(short_keys, documents), max_size=4).map(tuple), limits)
+@given(tables, limits)
 @example((("a", (("b", ()), ("b", ()))),), InputLimits())
 @example((("a", [[[[[]]]]]),), InputLimits(max_depth=5))
 @example((("abcdefg", 1),), InputLimits(max_text=6))
@@ -241,4 +249,33 @@ def test_a_document_is_within_the_limits_when_walking_it_finds_nothing(
 ) -> None:
     doc = json.loads(json_text(table), object_pairs_hook=_json_object)
     problems, _ = _tree_problems(doc, limits, surrogates=False)
-    assert _tree_within_limits(doc, limits) == (not problems)
+    assert _tree_within_limits(doc, limits, colons=None) == (not problems)
+
+
+def walked(text: str, limits: InputLimits) -> dict[str, Any] | tuple[Any, ...]:
+    """The document of JSON *text*, or its problems, as found by parsing it
+    with every key kept and walking all of it."""
+    doc = json.loads(text, object_pairs_hook=_json_object)
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    problems, more = _tree_problems(doc, limits, surrogates=surrogates)
+    return (tuple(problems), more) if problems else doc
+
+
+@given(tables, limits)
+@example((("a", 1), ("a", "x:y")), InputLimits())
+@example((("a", "b"), ("a", "e:")), InputLimits())
+@example((("a:", "b"), ("a:", "b")), InputLimits())
+@example((("a", ["x:", "y"]), ("b", (("c", 1), ("c", ":")))), InputLimits())
+def test_json_is_read_as_walking_all_of_it_reads_it(
+    table: tuple[tuple[str, Any], ...], limits: InputLimits
+) -> None:
+    # Duplicate keys are found by counting colons, those in strings too.
+    text = json_text(table)
+    try:
+        with input_limits(limits):
+            parsed: dict[str, Any] | tuple[Any, ...] = parse_document(text.encode(), fmt="json")
+    except InputError as exc:
+        parsed = (exc.problems, exc.more_not_checked)
+    expected = walked(text, limits)
+    assert parsed == expected
+    assert type(parsed) is type(expected)

@@ -811,7 +811,7 @@ def parse_document(
         )
     try:
         if fmt == "json":
-            doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_json_object)
+            doc = json.loads(text, parse_constant=_reject_constant)
         else:
             doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -829,13 +829,20 @@ def parse_document(
         raise error(f"invalid {fmt.upper()}: {exc}", file=file) from None
     if not isinstance(doc, dict):
         raise error(f"expected a table (object) at the top, got {_type_name(doc)}", file=file)
+    table: dict[str, Any] = doc
     # JSON strings can hold lone surrogates only through \\uD800-\\uDFFF escapes
     surrogates = fmt == "json" and _SURROGATE_ESCAPE.search(text) is not None
-    if surrogates or not _tree_within_limits(doc, limits):
-        problems, more = _tree_problems(doc, limits, surrogates=surrogates)
+    colons = text.count(":") if fmt == "json" else None
+    quick = not surrogates and (fmt != "json" or _COLON_ESCAPE.search(text) is None)
+    if not (quick and _tree_within_limits(table, limits, colons=colons)):
+        if fmt == "json":  # again, keeping the keys a table gives twice
+            table = json.loads(
+                text, parse_constant=_reject_constant, object_pairs_hook=_json_object
+            )
+        problems, more = _tree_problems(table, limits, surrogates=surrogates)
         if problems:
             raise error.from_problems(problems, file=file, more_not_checked=more)
-    return doc
+    return table
 
 
 def _reject_constant(name: str) -> None:
@@ -901,15 +908,24 @@ def _toml_nesting_beyond(text: str, limit: int) -> str:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_COLON_ESCAPE = re.compile(r"\\u003[aA]")
 
 
-def _tree_within_limits(doc: dict[str, Any], limits: InputLimits) -> bool:
+def _tree_within_limits(doc: dict[str, Any], limits: InputLimits, *, colons: int | None) -> bool:
     """Whether :func:`_tree_problems` (without looking for surrogates) finds
     nothing in *doc*, decided a level of nesting at a time by operations on
     all of that level's containers at once; false whenever it might find
-    something."""
+    something.
+
+    :param colons: for a document parsed from JSON text without an escaped
+        colon (``\\u003a``), the number of colons in the text, to make sure
+        that no table gives a key twice (the parser keeps the value given
+        last); None for a document that cannot.
+    """
     level: list[Any] = [doc]
     depth = 1
+    pairs = 0
+    levels = []
     while level:
         kinds = set(map(type, level))
         if depth > limits.max_depth or not kinds <= {dict, list}:  # a _JSONTable: duplicates
@@ -922,7 +938,11 @@ def _tree_within_limits(doc: dict[str, Any], limits: InputLimits) -> bool:
         if max(map(len, lists), default=0) > limits.max_items:
             return False
         keys = set(chain.from_iterable(dicts))  # few: a parser shares equal keys
+        if colons is not None and any(":" in key for key in keys):
+            return False
+        pairs += sum(map(len, dicts))
         values = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(lists)]
+        levels.append(values)
         texts = chain(filter(_is_str, keys), filter(_is_str, values))
         if max(map(len, texts), default=0) > limits.max_text:
             return False
@@ -931,7 +951,13 @@ def _tree_within_limits(doc: dict[str, Any], limits: InputLimits) -> bool:
         else:
             level = []
         depth += 1
-    return True
+    if colons is None or colons == pairs:
+        return True
+    # The colons of JSON text are those between keys and values and those in
+    # strings (none escaped, none in keys). A key given twice drops a pair
+    # and its value from the document, so the colons add up only without one.
+    in_strings = sum("".join(filter(_is_str, values)).count(":") for values in levels)
+    return colons == pairs + in_strings
 
 
 _CONTAINERS = (dict, list)
