@@ -379,7 +379,7 @@ class QuickTables:
         self.accepted = {
             f.name: _accepted(f.type, f.converter) for f in fields if f.init and f.alias == f.name
         }
-        self.required = frozenset(f.name for f in fields if f.default is attrs.NOTHING)
+        self.required = frozenset(f.name for f in fields if f.init and f.default is attrs.NOTHING)
         self.plans: dict[tuple[Any, ...], _Plan] = {}
 
     def _plan(self, signature: tuple[Any, ...]) -> _Plan:
