@@ -21,6 +21,7 @@ import re
 import stat
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
+from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_origin
 
@@ -33,6 +34,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from ._errors import InputError, InputProblem, shown
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 
 converter = cattrs.Converter(forbid_extra_keys=True)
 
@@ -180,6 +182,26 @@ def _enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
         raise ValueError(f"expected one of {allowed}, got {got}") from None
 
 
+# Converters made by enum_converter, with their enums.
+_ENUM_CONVERTERS: dict[object, type[enum.Enum]] = {}
+
+
+def enum_converter(cl: type[E]) -> Callable[[Any], E]:
+    """An attrs converter to a member of *cl* that gives what ``cl(value)``
+    gives (the same member, or the same error), looking a member or a
+    value up in a table first: an enum's own call is slow."""
+    members = {member.value: member for member in cl}
+
+    def convert(value: Any) -> E:
+        try:
+            return members[value]
+        except (KeyError, TypeError):  # not a value, or unhashable
+            return cl(value)
+
+    _ENUM_CONVERTERS[convert] = cl
+    return convert
+
+
 def _strict_str(value: object, cl: type) -> str:
     if cl is not str and issubclass(cl, enum.Enum):  # a str-based enum
         return _enum(value, cl)  # type: ignore[return-value]
@@ -301,6 +323,112 @@ def _attrs_hook_factory(cl: Any) -> Callable[[Any, Any], Any]:
 
 
 converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
+
+
+# A quick path for many tables of one attrs class (a findings file's
+# findings): a table whose keys are the class's attributes and whose values
+# are of exactly the types the structure hooks take as they are is passed
+# to the class directly, without the hooks' checks. Anything else (an
+# unknown key or type, or a value the class refuses) gives ``None``, and the
+# converter, which explains every problem, decides.
+
+# A value's exact type -> how it becomes the attribute's value (None: as it is).
+_Accepted = dict[type, Callable[[Any], Any] | None]
+
+# What to convert in a table of some keys and types of values, or None: not quick.
+_Plan = tuple[tuple[str, Callable[[Any], Any]], ...] | None
+
+# How many (keys, types) plans a class keeps: a few kinds of table are usual.
+_MAX_PLANS = 256
+
+
+def _accepted(type_: Any, converter_: object) -> _Accepted | None:
+    """The value types a field of *type_* (with the attrs *converter_*)
+    takes quickly, or None for a type the quick path leaves alone."""
+    args = get_args(type_)
+    if type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        inner = _accepted(rest[0], None) if len(rest) == 1 else None
+        return None if inner is None else {**inner, type(None): None}
+    if type_ in (str, int, bool):
+        return {type_: None}
+    if type_ is float:
+        return {float: None, int: float}
+    if type_ is _dt.date:
+        return {_dt.date: None, str: functools.partial(_date, _=_dt.date)}
+    if isinstance(type_, type) and issubclass(type_, str) and issubclass(type_, enum.Enum):
+        if _enum_parse(type_) is not None:
+            return None
+        if _ENUM_CONVERTERS.get(converter_) is type_:
+            return {str: None}
+        return {str: enum_converter(type_)}
+    if attrs.has(type_):
+        return {dict: functools.partial(converter.structure, cl=type_)}
+    return None
+
+
+class QuickTables:
+    """Build instances of the attrs class *cls* from well-formed tables
+    (see :meth:`build`), for classes whose document keys are their
+    attribute names."""
+
+    def __init__(self, cls: type) -> None:
+        self.cls = cls
+        fields = attrs.fields(attrs.resolve_types(cls))
+        self.accepted = {
+            f.name: _accepted(f.type, f.converter) for f in fields if f.init and f.alias == f.name
+        }
+        self.required = frozenset(f.name for f in fields if f.init and f.default is attrs.NOTHING)
+        self.plans: dict[tuple[Any, ...], _Plan] = {}
+
+    def _plan(self, signature: tuple[Any, ...]) -> _Plan:
+        keys, types = signature[: len(signature) // 2], signature[len(signature) // 2 :]
+        if not self.required <= set(keys):
+            return None
+        plan = []
+        for key, type_ in zip(keys, types, strict=True):
+            accepted = self.accepted.get(key)
+            if accepted is None or type_ not in accepted:
+                return None
+            convert = accepted[type_]
+            if convert is not None:
+                plan.append((key, convert))
+        return tuple(plan)
+
+    def build(self, raw: object) -> Any:
+        """The instance of a well-formed table *raw*, as the converter would
+        structure it, or None: *raw* is left to the converter."""
+        if type(raw) is not dict:
+            return None
+        signature = (*raw, *map(type, raw.values()))  # the keys, then the types
+        try:
+            plan = self.plans[signature]
+        except KeyError:
+            plan = self._plan(signature)
+            if len(self.plans) < _MAX_PLANS:
+                self.plans[signature] = plan
+        if plan is None:
+            return None
+        try:
+            if plan:
+                raw = dict(raw)
+                for key, convert in plan:
+                    raw[key] = convert(raw[key])
+            return self.cls(**raw)
+        except Exception:  # noqa: BLE001 - the converter explains it
+            return None
+
+    def build_all(self, raw: object) -> tuple[Any, ...] | None:
+        """The instances of a list of well-formed tables, or None."""
+        if type(raw) is not list:
+            return None
+        out = []
+        for item in raw:
+            built = self.build(item)
+            if built is None:
+                return None
+            out.append(built)
+        return tuple(out)
 
 
 # Attribute name -> document key, so error paths name what is in the file.
@@ -600,7 +728,10 @@ def read_file_bytes(
             )
         chunks, size = [], 0
         while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            # the file as large as it is in one read (a larger buffer costs a
+            # copy when it is cut to size), then whatever it has grown by
+            want = st.st_size - size if size < st.st_size else 1 << 20
+            chunk = os.read(fd, min(want, limit + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
@@ -691,7 +822,7 @@ def parse_document(
         )
     try:
         if fmt == "json":
-            doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_json_object)
+            doc = json.loads(text, parse_constant=_reject_constant)
         else:
             doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -709,12 +840,20 @@ def parse_document(
         raise error(f"invalid {fmt.upper()}: {exc}", file=file) from None
     if not isinstance(doc, dict):
         raise error(f"expected a table (object) at the top, got {_type_name(doc)}", file=file)
+    table: dict[str, Any] = doc
     # JSON strings can hold lone surrogates only through \\uD800-\\uDFFF escapes
     surrogates = fmt == "json" and _SURROGATE_ESCAPE.search(text) is not None
-    problems, more = _tree_problems(doc, limits, surrogates=surrogates)
-    if problems:
-        raise error.from_problems(problems, file=file, more_not_checked=more)
-    return doc
+    colons = text.count(":") if fmt == "json" else None
+    quick = not surrogates and (fmt != "json" or _COLON_ESCAPE.search(text) is None)
+    if not (quick and _tree_within_limits(table, limits, colons=colons)):
+        if fmt == "json":  # again, keeping the keys a table gives twice
+            table = json.loads(
+                text, parse_constant=_reject_constant, object_pairs_hook=_json_object
+            )
+        problems, more = _tree_problems(table, limits, surrogates=surrogates)
+        if problems:
+            raise error.from_problems(problems, file=file, more_not_checked=more)
+    return table
 
 
 def _reject_constant(name: str) -> None:
@@ -780,6 +919,61 @@ def _toml_nesting_beyond(text: str, limit: int) -> str:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_COLON_ESCAPE = re.compile(r"\\u003[aA]")
+
+
+def _tree_within_limits(doc: dict[str, Any], limits: InputLimits, *, colons: int | None) -> bool:
+    """Whether :func:`_tree_problems` (without looking for surrogates) finds
+    nothing in *doc*, decided a level of nesting at a time by operations on
+    all of that level's containers at once; false whenever it might find
+    something.
+
+    :param colons: for a document parsed from JSON text without an escaped
+        colon (``\\u003a``), the number of colons in the text, to make sure
+        that no table gives a key twice (the parser keeps the value given
+        last); None for a document that cannot.
+    """
+    level: list[Any] = [doc]
+    depth = 1
+    pairs = 0
+    levels = []
+    while level:
+        kinds = set(map(type, level))
+        if depth > limits.max_depth or not kinds <= {dict, list}:  # a _JSONTable: duplicates
+            return False
+        if len(kinds) == 1:
+            dicts, lists = (level, []) if dict in kinds else ([], level)
+        else:
+            dicts = [node for node in level if type(node) is dict]
+            lists = [node for node in level if type(node) is list]
+        if max(map(len, lists), default=0) > limits.max_items:
+            return False
+        keys = set(chain.from_iterable(dicts))  # few: a parser shares equal keys
+        if colons is not None and any(":" in key for key in keys):
+            return False
+        pairs += sum(map(len, dicts))
+        values = [*chain.from_iterable(map(dict.values, dicts)), *chain.from_iterable(lists)]
+        levels.append(values)
+        texts = chain(filter(_is_str, keys), filter(_is_str, values))
+        if max(map(len, texts), default=0) > limits.max_text:
+            return False
+        if any(issubclass(kind, _CONTAINERS) for kind in set(map(type, values))):
+            level = list(compress(values, map(isinstance, values, repeat(_CONTAINERS))))
+        else:
+            level = []
+        depth += 1
+    if colons is None or colons == pairs:
+        return True
+    # The colons of JSON text are those between keys and values and those in
+    # strings (none escaped, none in keys). A key given twice drops a pair
+    # and its value from the document, so the colons add up only without one.
+    in_strings = sum("".join(filter(_is_str, values)).count(":") for values in levels)
+    return colons == pairs + in_strings
+
+
+_CONTAINERS = (dict, list)
+# isinstance(value, str), called from C (a bound type.__instancecheck__)
+_is_str: Callable[[object], bool] = str.__instancecheck__
 
 
 def _tree_problems(

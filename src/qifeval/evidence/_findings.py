@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,16 @@ from .._tuples import to_tuple
 from ..frameworks._grade import quantifier
 from ..frameworks._model import GLOBAL_INDICATOR_ID, Framework, IllustrationKind
 from ._context import Context
-from ._kinds import SourceKind, Valence, Voice, Weight
+from ._kinds import (
+    SourceKind,
+    Valence,
+    Voice,
+    Weight,
+    to_source_kind,
+    to_valence,
+    to_voice,
+    to_weight,
+)
 from ._proposal import Proposal
 from ._quantity import WilsonInterval, evaluative_lead, wilson_interval
 
@@ -42,43 +51,45 @@ __all__ = [
 FINDINGS_SCHEMA_VERSION = 1
 
 
-def _finding_problems(f: Finding) -> Iterator[tuple[str, str]]:
+def _finding_problem(f: Finding) -> tuple[str, str] | None:
+    """The first problem of a finding's values: (field, problem), or None."""
     if not f.id.strip():
-        yield "id", "must not be empty"
+        return "id", "must not be empty"
     if not f.statement.strip():
-        yield "statement", "must not be empty"
+        return "statement", "must not be empty"
     if f.proportion is not None and (math.isnan(f.proportion) or not 0 <= f.proportion <= 1):
-        yield (
+        return (
             "proportion",
             f"must be from 0 to 1 (a share of records or respondents), got {f.proportion!r}",
         )
     if f.sample is not None and f.sample < 1:
-        yield (
+        return (
             "sample",
             f"must be at least 1 (the number of records or respondents), got {f.sample!r}",
         )
     if f.voice is not None and f.source is not SourceKind.STAKEHOLDER_VIEWS:
-        yield (
+        return (
             "voice",
             "is for findings from stakeholders' views (source = 'stakeholder_views'), "
             f"not {f.source.value!r}",
         )
     if f.valence is Valence.STRENGTH and f.critical:
-        yield (
+        return (
             "critical",
             "only a weakness can be critical (a weakness in a critical aspect such as children's safety)",
         )
     if f.valence is Valence.WEAKNESS and f.sustained:
-        yield "sustained", "only a strength can be sustained"
+        return "sustained", "only a strength can be sustained"
     if f.valence is Valence.WEAKNESS and f.sector_leading:
-        yield "sector_leading", "only a strength can be sector leading"
+        return "sector_leading", "only a strength can be sector leading"
     if f.follows is not None and not f.follows.strip():
-        yield "follows", "must not be empty: give the id of the earlier finding followed up"
+        return "follows", "must not be empty: give the id of the earlier finding followed up"
     if f.inspection_statement is not None and not f.inspection_statement.strip():
-        yield (
+        return (
             "inspection_statement",
             "must not be empty: give the id of an inspection statement, such as 'S2'",
         )
+    return None
 
 
 @attrs.frozen(kw_only=True)
@@ -135,9 +146,9 @@ class Finding:
     id: str
     qi: str
     statement: str
-    valence: Valence = attrs.field(converter=Valence)
-    weight: Weight = attrs.field(converter=Weight)
-    source: SourceKind = attrs.field(converter=SourceKind)
+    valence: Valence = attrs.field(converter=to_valence)
+    weight: Weight = attrs.field(converter=to_weight)
+    source: SourceKind = attrs.field(converter=to_source_kind)
     source_detail: str = ""
     ref: str | None = None
     date: _dt.date | None = None
@@ -147,7 +158,7 @@ class Finding:
     sector_leading: bool = False
     illustration: str | None = None
     sample: int | None = None
-    voice: Voice | None = attrs.field(default=None, converter=attrs.converters.optional(Voice))
+    voice: Voice | None = attrs.field(default=None, converter=attrs.converters.optional(to_voice))
     key_factor: str | None = None
     proposed: Proposal | None = None
     checked: bool = False
@@ -155,8 +166,9 @@ class Finding:
     inspection_statement: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        for path, problem in _finding_problems(self):
-            raise InputError(problem, path=path, finding_id=self.id or None)
+        problem = _finding_problem(self)
+        if problem is not None:
+            raise InputError(problem[1], path=problem[0], finding_id=self.id or None)
 
     @property
     def departs_from_proposal(self) -> bool:
@@ -246,15 +258,25 @@ class EvidenceSet:
     _by_id: dict[str, Finding] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        seen: dict[str, str] = {}
-        items = [(f"findings[{i}].id", f.id) for i, f in enumerate(self.findings)]
-        for path, item_id in items + list(self.context.ids()):
-            if item_id in seen:
-                raise InputError(
-                    f"duplicate id (also used at {seen[item_id]})", path=path, finding_id=item_id
-                )
-            seen[item_id] = path
-        object.__setattr__(self, "_by_id", {f.id: f for f in self.findings})
+        by_id = {f.id: f for f in self.findings}
+        context = self.context.ids()
+        context_ids = {item_id for _, item_id in context}
+        if (
+            len(by_id) < len(self.findings)
+            or len(context_ids) < len(context)
+            or not context_ids.isdisjoint(by_id)
+        ):  # a duplicate: find the first
+            seen: dict[str, str] = {}
+            items = [(f"findings[{i}].id", f.id) for i, f in enumerate(self.findings)]
+            for path, item_id in items + list(context):
+                if item_id in seen:
+                    raise InputError(
+                        f"duplicate id (also used at {seen[item_id]})",
+                        path=path,
+                        finding_id=item_id,
+                    )
+                seen[item_id] = path
+        object.__setattr__(self, "_by_id", by_id)
 
     def for_indicator(self, qi: str) -> tuple[Finding, ...]:
         """The findings about one indicator, in file order."""
@@ -289,13 +311,12 @@ class EvidenceSet:
                 path="framework",
             )
         for i, f in enumerate(self.findings):
-            where = f"findings[{i}]"
             if f.qi == GLOBAL_INDICATOR_ID:
                 raise InputError(
                     "quality indicator 10 (capacity for improvement) is judged from the other "
                     "indicators and the context; record findings against those",
                     file=file,
-                    path=f"{where}.qi",
+                    path=f"findings[{i}].qi",
                     finding_id=f.id,
                 )
             if f.qi not in framework:
@@ -305,13 +326,13 @@ class EvidenceSet:
                 raise InputError(
                     f"{framework.id} has no quality indicator {f.qi!r}{hint}",
                     file=file,
-                    path=f"{where}.qi",
+                    path=f"findings[{i}].qi",
                     finding_id=f.id,
                 )
             if f.illustration is not None:
-                _check_illustration(f, framework, file=file, path=f"{where}.illustration")
+                _check_illustration(f, framework, file=file, path=f"findings[{i}].illustration")
             if f.key_factor is not None:
-                _check_key_factor(f, framework, file=file, path=f"{where}.key_factor")
+                _check_key_factor(f, framework, file=file, path=f"findings[{i}].key_factor")
 
 
 _ILLUSTRATION_REF = re.compile(r"^(?P<qi>[0-9.]+)/(?P<kind>very_good|weak)/(?P<n>[1-9][0-9]*)$")
@@ -390,13 +411,33 @@ def _finding_id_at(raw: dict[str, Any]) -> Any:
     return finding_id
 
 
+_QUICK_FINDINGS = _convert.QuickTables(Finding)
+
+
+def _quick_evidence(raw: dict[str, Any]) -> EvidenceSet | None:
+    """The evidence set of *raw* (the findings schema without its version)
+    when its findings are well formed (see :class:`~qifeval._convert.QuickTables`),
+    as :func:`~qifeval._convert.structure` would build it; else None."""
+    findings = _QUICK_FINDINGS.build_all(raw.get("findings", []))
+    if findings is None:
+        return None
+    rest = {key: value for key, value in raw.items() if key != "findings"}
+    try:
+        return attrs.evolve(_convert.converter.structure(rest, EvidenceSet), findings=findings)
+    except Exception:  # noqa: BLE001 - the converter explains it
+        return None
+
+
 def evidence_from_dict(raw: dict[str, Any], *, file: str | Path | None = None) -> EvidenceSet:
     """Build an :class:`EvidenceSet` from the dict form of the findings schema.
     A ``[[plan]]`` table (an improvement plan kept in the findings file) is
     not part of the evidence: it is read with ``load_plan``."""
     raw = _convert.without_schema_version(raw, FINDINGS_SCHEMA_VERSION, file=file)
     raw.pop("plan", None)
-    return _convert.structure(raw, EvidenceSet, file=file, finding_id=_finding_id_at(raw))
+    evidence = _quick_evidence(raw)
+    if evidence is None:
+        evidence = _convert.structure(raw, EvidenceSet, file=file, finding_id=_finding_id_at(raw))
+    return evidence
 
 
 def evidence_to_dict(evidence: EvidenceSet) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 from .. import _convert
 
@@ -80,3 +81,17 @@ class Voice(enum.StrEnum):
 
 
 _convert.register_enums(Valence, Weight, SourceKind, Voice)
+
+# attrs converters to the members of these enums (see _convert.enum_converter).
+if TYPE_CHECKING:  # mypy's attrs plugin reads the types of named functions only
+
+    def to_valence(value: str) -> Valence: ...
+    def to_weight(value: str) -> Weight: ...
+    def to_source_kind(value: str) -> SourceKind: ...
+    def to_voice(value: str) -> Voice: ...
+
+else:
+    to_valence = _convert.enum_converter(Valence)
+    to_weight = _convert.enum_converter(Weight)
+    to_source_kind = _convert.enum_converter(SourceKind)
+    to_voice = _convert.enum_converter(Voice)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from .. import _convert
-from ._kinds import Valence, Weight
+from ._kinds import Valence, Weight, to_valence, to_weight
 
 __all__ = ["Proposal"]
 
@@ -27,8 +27,8 @@ class Proposal:
         threshold (so the weight was held at most minor).
     """
 
-    valence: Valence = attrs.field(converter=Valence)
-    weight: Weight = attrs.field(converter=Weight)
+    valence: Valence = attrs.field(converter=to_valence)
+    weight: Weight = attrs.field(converter=to_weight)
     rule: str
     reason: str = ""
     small_sample: bool = False
