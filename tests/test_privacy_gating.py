@@ -125,6 +125,7 @@ def test_no_gate_fails_on_a_pair_of_near_misses_that_matches() -> None:
                 for gate in gates:
                     for match in gate.pattern.finditer(gate.view(f"{a}{_BETWEEN}{b}")):
                         assert _BETWEEN not in match[0], (kind, a, b)
+                        assert match[0].startswith(gate.lead), (kind, a, b)
 
 
 def test_the_near_misses_exercise_every_gate_both_ways() -> None:

@@ -24,8 +24,8 @@ import enum
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
-from itertools import compress, repeat
-from operator import is_, itemgetter
+from itertools import compress, filterfalse
+from operator import itemgetter
 from typing import NamedTuple
 
 import attrs
@@ -517,10 +517,13 @@ def _shapes(text: str) -> str:
 class _Gate(NamedTuple):
     view: _View
     pattern: re.Pattern[str]
+    # The character every match begins with: where the view lacks it (a
+    # quick search), the pattern is not searched.
+    lead: str
 
 
-# The gates by name, as views and patterns. Each begins with a literal, so
-# that the search skips ahead to it.
+# The gates by name, as views and patterns. Each begins with a literal (its
+# lead, see _gates), so that the search skips ahead to it.
 _GATES: dict[str, tuple[tuple[_View, str], ...]] = {
     # CHI and phone numbers: ten digits, at most a closing bracket and one
     # space, dot or hyphen between each two.
@@ -536,9 +539,9 @@ _GATES: dict[str, tuple[tuple[_View, str], ...]] = {
         for start in (
             r"0A(?:[Aa]|\xc5\xbf)",
             r"0a(?:[Aa]|\xc5\xbf)",
-            r"0\xc5\xbf(?:[Aa]|\xc5\xbf)",
+            "\xc5\xbf(?<=0\xc5\xbf)(?:[Aa]|\xc5\xbf)",
+            "\xc2\xa0(?<=0\xc2\xa0)AA",
             "0 AA",
-            r"0\xc2\xa0AA",
         )
     ),
     # A birth word (birth, born, d.o.b) or "b." before a date of birth.
@@ -547,7 +550,10 @@ _GATES: dict[str, tuple[tuple[_View, str], ...]] = {
     # or known as; "age" or "aged" between spaces, a bracket or a comma; a
     # bare age in brackets or between commas.
     "honorific": ((_as_is, r"M(?:[rsx]|iss)"), (_as_is, "Dr")),
-    "called": ((_fold, r"called[ \t]"), (_fold, r"named[ \t]"), (_fold, r"known[ \t]+as[ \t]")),
+    "called": (
+        (_fold, r"ed[ \t](?:(?<=called[ \t])|(?<=named[ \t]))"),
+        (_fold, r"known[ \t]+as[ \t]"),
+    ),
     "aged": ((_fold, r"age(?<=[ \t(,]age)d?[ \t]"),),
     "bare age": ((_as_is, _BARE_AGE_IN_BRACKETS), (_as_is, _BARE_AGE_BETWEEN_COMMAS)),
 }
@@ -558,7 +564,10 @@ _NAME_GATES = dict(
 
 @functools.cache
 def _gates(name: str) -> tuple[_Gate, ...]:
-    return tuple(_Gate(view, re.compile(source)) for view, source in _GATES[name])
+    return tuple(
+        _Gate(view, re.compile(source), source[source.startswith("\\")])
+        for view, source in _GATES[name]
+    )
 
 
 class _Detector(NamedTuple):
@@ -629,13 +638,14 @@ class _Plan(NamedTuple):
             return {i: set(range(len(self.detectors))) for i in range(len(texts))}
         found: dict[_View, list[tuple[int, frozenset[int]]]] = {}
         views: dict[_View, str] = {}
-        for (view, pattern), detectors in self.gates:
+        for (view, pattern, lead), detectors in self.gates:
             seen = views.get(view)
             if seen is None:
                 seen = views[view] = view(joined)
-            found.setdefault(view, []).extend(
-                (m.start(), detectors) for m in pattern.finditer(seen)
-            )
+            if lead in seen:
+                found.setdefault(view, []).extend(
+                    (m.start(), detectors) for m in pattern.finditer(seen)
+                )
         opened: dict[int, set[int]] = {}
         for view, starts in found.items():
             seen = views[view]
@@ -905,10 +915,10 @@ class PersonalDataGuard:
     def _flagged(self, texts: Sequence[str]) -> set[str]:
         """Those of *texts* that hold personal data. The texts not
         remembered are scanned all at once (and remembered)."""
-        known = list(map(self._memo.get, texts))
-        found = self._scan_new(list(dict.fromkeys(compress(texts, map(is_, known, repeat(None))))))
-        flagged = set(compress(texts, known))
-        flagged.update(compress(found.keys(), found.values()))
+        unique = dict.fromkeys(texts)
+        flagged = set(filter(self._memo.get, unique))
+        found = self._scan_new(list(filterfalse(self._memo.__contains__, unique)))
+        flagged.update(compress(found, found.values()))
         return flagged
 
     def _scan_new(self, texts: Sequence[str]) -> dict[str, tuple[_Found, ...]]:

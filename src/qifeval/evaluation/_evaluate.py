@@ -9,7 +9,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress
 from operator import attrgetter, not_
 from pathlib import Path
-from types import NoneType
 from typing import TYPE_CHECKING, Literal
 
 import attrs
@@ -696,17 +695,19 @@ def _scan_items(
     with whatever the guard flags in the id redacted, so that no message
     repeats what an id holds.
 
-    When every field holds text or nothing, the guard first scans all the
-    texts at once and only the items holding something it flags are looked
-    at again (the guard remembers their texts)."""
+    When every field that is not empty holds text, the guard first scans
+    all the texts at once and only the items holding something it flags are
+    looked at again (the guard remembers their texts)."""
     names = ("id", *fields)
     rows = list(map(attrgetter(*names), items))
-    values = list(chain.from_iterable(rows))
+    texts = list(filter(None, chain.from_iterable(rows)))
     scanned: Iterable[int] = range(len(items))
-    if set(map(type, values)) <= {str, NoneType}:
-        texts = list(filter(None, values))
+    if set(map(type, texts)) <= {str}:
         flagged = guard._flagged(texts)
-        scanned = compress(scanned, map(not_, map(flagged.isdisjoint, rows)))
+        try:
+            scanned = list(compress(scanned, map(not_, map(flagged.isdisjoint, rows))))
+        except TypeError:  # an empty field holds something unhashable: look at every item
+            pass
     found: list[PersonalDataMatch] = []
     for i in scanned:
         item = items[i]
