@@ -515,6 +515,8 @@ def _shapes(text: str) -> str:
 
 
 class _Gate(NamedTuple):
+    """A pattern searched in one view of texts."""
+
     view: _View
     pattern: re.Pattern[str]
     # The character every match begins with: where the view lacks it (a
@@ -565,7 +567,8 @@ _NAME_GATES = dict(
 @functools.cache
 def _gates(name: str) -> tuple[_Gate, ...]:
     return tuple(
-        _Gate(view, re.compile(source), source[source.startswith("\\")])
+        # the lead: the literal the source begins with, escaped or not
+        _Gate(view, re.compile(source), source[1] if source.startswith("\\") else source[0])
         for view, source in _GATES[name]
     )
 
