@@ -7,7 +7,7 @@ import enum
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, compress
-from operator import attrgetter, not_
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -699,13 +699,16 @@ def _scan_items(
     all the texts at once and only the items holding something it flags are
     looked at again (the guard remembers their texts)."""
     names = ("id", *fields)
-    rows = list(map(attrgetter(*names), items))
-    texts = list(filter(None, chain.from_iterable(rows)))
+    # each field of every item, but those no item fills
+    columns = [c for c in (list(map(attrgetter(name), items)) for name in names) if any(c)]
+    texts = list(filter(None, chain.from_iterable(columns)))
     scanned: Iterable[int] = range(len(items))
     if set(map(type, texts)) <= {str}:
         flagged = guard._flagged(texts)
         try:
-            scanned = list(compress(scanned, map(not_, map(flagged.isdisjoint, rows))))
+            scanned = sorted(
+                {i for c in columns for i in compress(scanned, map(flagged.__contains__, c))}
+            )
         except TypeError:  # an empty field holds something unhashable: look at every item
             pass
     found: list[PersonalDataMatch] = []
