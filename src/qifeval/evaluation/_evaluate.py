@@ -707,7 +707,12 @@ def _scan_items(
         flagged = guard._flagged(texts)
         try:
             scanned = sorted(
-                {i for c in columns for i in compress(scanned, map(flagged.__contains__, c))}
+                {
+                    i
+                    for c in columns
+                    if not flagged.isdisjoint(c)
+                    for i in compress(scanned, map(flagged.__contains__, c))
+                }
             )
         except TypeError:  # an empty field holds something unhashable: look at every item
             pass
