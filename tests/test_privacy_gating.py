@@ -103,11 +103,23 @@ def test_scanning_texts_at_once_finds_what_scanning_each_finds(texts: list[str])
         reference = ungated(fresh)
         expected = {t: reference._spans(t) for t in texts}
         assert fresh._flagged(texts) == {t for t in texts if expected[t]}
-        assert {t: fresh._memo[t] for t in texts} == expected
+        assert {t: fresh._memo[t] for t in texts if t} == {t: expected[t] for t in texts if t}
         # a second time, from what the guard remembers
         assert fresh._flagged([*texts, "Mrs Smith"]) == {
             t for t in [*texts, "Mrs Smith"] if reference._spans(t)
         }
+
+
+def test_scanning_texts_at_once_refuses_what_is_not_text_and_remembers_nothing() -> None:
+    # The evidence scan then looks at every item, which names the field.
+    for warm in ("", "Seen with Mrs Smith"):
+        for odd in (5, b"Mrs Smith", [], 0, False):
+            guard = PersonalDataGuard()
+            if warm:
+                guard.scan(warm)
+            with pytest.raises(TypeError):
+                guard._flagged(["Jamie (7)", None, "", odd])
+            assert list(guard._memo) == ([warm] if warm else [])
 
 
 def test_no_gate_fails_on_a_pair_of_near_misses_that_matches() -> None:

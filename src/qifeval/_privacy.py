@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from itertools import compress, filterfalse
 from operator import itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import attrs
 
@@ -915,24 +915,42 @@ class PersonalDataGuard:
         spans = self._memo.get(text)
         return spans if spans is not None else self._scan_new((text,))[text]
 
-    def _flagged(self, texts: Sequence[str]) -> set[str]:
-        """Those of *texts* that hold personal data. The texts not
-        remembered are scanned all at once (and remembered)."""
-        unique = dict.fromkeys(texts)
-        flagged = set(filter(self._memo.get, unique))
-        found = self._scan_new(list(filterfalse(self._memo.__contains__, unique)))
+    def _flagged(self, values: Iterable[str | None]) -> set[str]:
+        """Those of *values* that are texts holding personal data (``None``
+        and empty texts are passed over). The texts not remembered are
+        scanned all at once, and remembered.
+
+        :raises TypeError: if a value is neither text nor ``None`` (nothing
+            is scanned then).
+        """
+        unique = dict.fromkeys(values)
+        unique.pop(None, None)
+        unique.pop("", None)
+        texts = cast("dict[str, None]", unique)  # None is gone
+        memo = self._memo
+        if not memo:  # every text is new
+            flagged: set[str] = set()
+            found = self._scan_new(texts)
+        else:
+            flagged = set(filter(memo.get, texts))
+            found = self._scan_new(filterfalse(memo.__contains__, texts))
         flagged.update(compress(found, found.values()))
         return flagged
 
-    def _scan_new(self, texts: Sequence[str]) -> dict[str, tuple[_Found, ...]]:
-        """Where each of *texts* (none of them twice) holds personal data,
-        remembered. The gates search the texts all at once: a text in which
-        no gate opens a detector holds nothing."""
+    def _scan_new(self, texts: Iterable[str]) -> dict[str, tuple[_Found, ...]]:
+        """Where each of *texts* holds personal data, remembered. The gates
+        search the texts all at once: a text in which no gate opens a
+        detector holds nothing.
+
+        :raises TypeError: if a text is not text (nothing is remembered
+            then).
+        """
         found: dict[str, tuple[_Found, ...]] = dict.fromkeys(texts, ())
+        new = list(found)
         plan = self._plan()
-        opened = plan.opened(texts)
-        run = list(range(len(texts)) if plan.always else opened)
-        to_scan = [texts[i] for i in run]
+        opened = plan.opened(new)
+        run = list(range(len(new)) if plan.always else opened)
+        to_scan = [new[i] for i in run]
         spans = self._scan_all(to_scan, [plan.always | opened.get(i, set()) for i in run])
         found.update(zip(to_scan, spans, strict=True))
         memo = self._memo

@@ -695,27 +695,25 @@ def _scan_items(
     with whatever the guard flags in the id redacted, so that no message
     repeats what an id holds.
 
-    When every field that is not empty holds text, the guard first scans
-    all the texts at once and only the items holding something it flags are
-    looked at again (the guard remembers their texts)."""
+    When every field holds text or nothing, the guard first scans all the
+    texts at once and only the items holding something it flags are looked
+    at again (the guard remembers their texts)."""
     names = ("id", *fields)
     # each field of every item, but those no item fills
     columns = [c for c in (list(map(attrgetter(name), items)) for name in names) if any(c)]
-    texts = list(filter(None, chain.from_iterable(columns)))
     scanned: Iterable[int] = range(len(items))
-    if set(map(type, texts)) <= {str}:
-        flagged = guard._flagged(texts)
-        try:
-            scanned = sorted(
-                {
-                    i
-                    for c in columns
-                    if not flagged.isdisjoint(c)
-                    for i in compress(scanned, map(flagged.__contains__, c))
-                }
-            )
-        except TypeError:  # an empty field holds something unhashable: look at every item
-            pass
+    try:
+        flagged = guard._flagged(chain.from_iterable(columns))
+        scanned = sorted(
+            {
+                i
+                for c in columns
+                if not flagged.isdisjoint(c)
+                for i in compress(scanned, map(flagged.__contains__, c))
+            }
+        )
+    except TypeError:  # a field holds something other than text: look at every item
+        pass
     found: list[PersonalDataMatch] = []
     for i in scanned:
         item = items[i]
