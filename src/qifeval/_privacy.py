@@ -942,8 +942,8 @@ class PersonalDataGuard:
         search the texts all at once: a text in which no gate opens a
         detector holds nothing.
 
-        :raises TypeError: if a text is not text (nothing is remembered
-            then).
+        :raises TypeError: if one of *texts* is not a str (nothing is
+            remembered then).
         """
         found: dict[str, tuple[_Found, ...]] = dict.fromkeys(texts, ())
         new = list(found)
