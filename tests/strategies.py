@@ -365,6 +365,7 @@ PRIVACY_NEAR_MISSES = (
     *("@", "jo@", "@example", "jo@example", "a@b.c", "jo @ ex.org", "@ example.org", ".scot"),
     # postcodes and halves, letters next to digits
     *("EH1", "eh12", "2AB", "2ab", " 2 AB", "W1A", "GIR", "gir 0aa", "G1R", "S1 2nd", "P7 4th"),
+    *("2\u00a0AB", "2\u00a0ab", "1\u017fa", "1a\u017f", "\u017f\u017f", "2AB3", "2ABC"),
     *(
         "\u0130",
         "\u0131",

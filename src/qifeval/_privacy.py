@@ -23,8 +23,10 @@ import datetime as _dt
 import enum
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
+from itertools import compress, filterfalse
+from operator import itemgetter
+from typing import NamedTuple, cast
 
 import attrs
 
@@ -250,7 +252,8 @@ def _valid_phone(match: re.Match[str]) -> bool:
 # spaces between the two codes. A split inward code ("EH1 2 AB") only in
 # capitals: in lower case it reads as words ("in 2 as").
 _OUTWARD = r"(?:[A-PR-UWYZ][0-9][0-9A-HJKPSTUW]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9ABEHMNPRVWXY]?)"
-_INWARD_LETTERS = r"[ABD-HJLNP-UW-Z]{2}"
+_INWARD_LETTER = "ABD-HJLNP-UW-Z"
+_INWARD_LETTERS = rf"[{_INWARD_LETTER}]{{2}}"
 _POSTCODE = (
     r"(?<![A-Za-z0-9])"
     r"(?:(?i:" + _OUTWARD + r"[ \u00a0]{0,3}[0-9]" + _INWARD_LETTERS + r"|GIR[ \u00a0]{0,3}0AA"
@@ -367,6 +370,11 @@ _BARE_AGE = (
     r"(?:[ \t]*(?i:y/o|yo|y(?:rs?|ears?)?|m(?:ths?|onths?)?|w(?:ks?|eeks?)|days?)"
     r"(?:[ \t]+(?i:old))?(?![A-Za-z]))?"
 )
+# What follows a name in the fourth default name pattern: a bare age in
+# brackets or between commas. The patterns are searched on their own too, to
+# find the texts the name pattern can match (see _GATES).
+_BARE_AGE_IN_BRACKETS = r"\([ \t]*" + _BARE_AGE + r"[ \t]*[),;]"
+_BARE_AGE_BETWEEN_COMMAS = r",[ \t]*" + _BARE_AGE + r"[ \t]*(?:[,;)]|\.(?!\S))"
 _AGE_NUMBER = (
     r"(?:[0-9]{1,2}(?![0-9])|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
     r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen)\b)"
@@ -391,8 +399,7 @@ DEFAULT_NAME_PATTERNS: tuple[str, ...] = (
     # A capitalised name before a bare age in brackets or between commas:
     # "Jamie (7)", "Jamie Smith (7 yrs)", "Ellie (18 months)", "Jamie, 7, said".
     rf"(?<![\w'’\-])(?P<name>(?:{_NAME_BEFORE_NUMBER}[ \t]+)?{_NAME_BEFORE_NUMBER})"
-    r"(?:[ \t]*\([ \t]*" + _BARE_AGE + r"[ \t]*[),;]"
-    r"|,[ \t]*" + _BARE_AGE + r"[ \t]*(?:[,;)]|\.(?!\S)))",
+    rf"(?:[ \t]*{_BARE_AGE_IN_BRACKETS}|{_BARE_AGE_BETWEEN_COMMAS})",
 )
 """The regular expressions the default guard uses to find names.
 
@@ -438,104 +445,143 @@ def _finditer(
         pos = max(m.end(), m.start() + 1)
 
 
-class _Clues:
-    """Cheap facts about a text that the detectors' preconditions ask
-    about, each computed at most once: how many ASCII digits it holds, its
-    case-folded form, and whether a letter stands just before a digit."""
+# ---------------------------------------------------------------------------
+# Gates. A detector's pattern runs on a text only where one of its gates finds
+# something: a gate is a small pattern that finds, in one view of the text, a
+# piece that every match of the detector's pattern holds (ten digits for a
+# CHI or phone number, an "@" for an e-mail address, a birth word before a
+# date of birth). A gate may find something in vain, but it finds something
+# wherever its detector's pattern matches, so the gates only save time:
+# tests/test_privacy_gating.py checks this on generated text.
+#
+# The gates search many texts at once, joined by a separator that no gate
+# matches and that the gates' lookarounds read as the start or end of a text
+# (it is not a letter, a digit, a word character or a punctuation mark a gate
+# names, and it is white space). So a gate finds in the joined texts what it
+# finds in each text, and the separators before what it finds count the text.
 
-    __slots__ = ("_folded", "_letter_digit", "digits", "text")
-    text: str
-    digits: int
-    _folded: str | None
-    _letter_digit: bool | None
+_BETWEEN = "\x1e"
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.digits = len(text) - len(text.translate(_DROP_DIGITS))
-        self._folded = None
-        self._letter_digit = None
-
-    @property
-    def folded(self) -> str:
-        """The text in lower case, where every letter that a pattern ignoring
-        case reads as an ASCII letter *is* that letter. Under re.IGNORECASE
-        "\u0130" and "\u0131" match "i", "\u017f" matches "s" and "\u212a"
-        (the Kelvin sign) matches "k"; str.lower() turns "\u212a" into "k"
-        but "\u0130" into "i" and a combining dot, which is dropped. A word
-        that a case-ignoring pattern finds in the text is in this form of
-        it (the converse need not hold: a precondition may pass in vain)."""
-        if self._folded is None:
-            folded = self.text.lower()
-            for odd, plain in _FOLDS:
-                if odd in folded:
-                    folded = folded.replace(odd, plain)
-            self._folded = folded
-        return self._folded
-
-    @property
-    def letter_digit(self) -> bool:
-        """Whether an ASCII digit stands just after a letter that a pattern
-        ignoring case reads as an ASCII letter."""
-        if self._letter_digit is None:
-            self._letter_digit = _clue_patterns()["letter_digit"].search(self.text) is not None
-        return self._letter_digit
+_View = Callable[[str], str]
 
 
-_DROP_DIGITS = str.maketrans("", "", "0123456789")
-_FOLDS = (("\u0307", ""), ("\u0131", "i"), ("\u017f", "s"))
-_Needs = Callable[[_Clues], bool]
+def _as_is(text: str) -> str:
+    return text
 
-# Small patterns for the clues a plain substring test cannot give, compiled
-# on first use. The letters are those that (?i:[a-z]) matches.
-_CLUES = {
-    "letter_digit": "[0-9](?<=[A-Za-z\u0130\u0131\u017f\u212a][0-9])",
-    "gir": "[Gg][Ii\u0130\u0131][Rr]",
+
+# Under re.IGNORECASE four characters besides the ASCII letters read as ASCII
+# letters: "\u0130" and "\u0131" as "i", "\u017f" as "s" and "\u212a" (the
+# Kelvin sign) as "k".
+_ODD_LETTERS = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
+
+
+def _fold(text: str) -> str:
+    """*text* in lower case, where every character that a pattern ignoring
+    case reads as an ASCII letter *is* that letter: a word that a
+    case-ignoring pattern finds in the text is in this form of it."""
+    for odd, plain in _ODD_LETTERS:
+        if odd in text:
+            text = text.replace(odd, plain)
+    return text.lower()
+
+
+def _utf8(text: str, table: bytes, drop: bytes = b"") -> str:
+    """*text* in UTF-8 translated by *table* and without *drop*, read one
+    character a byte (so every character but an ASCII one is two to four
+    characters none of which is ASCII)."""
+    return text.encode("utf-8", "surrogatepass").translate(table, drop).decode("latin-1")
+
+
+_DIGITS_TO_ZERO = bytes.maketrans(b"123456789", b"000000000")
+# C, I, K, M, O and V are not letters of an inward code.
+_SHAPES = bytes.maketrans(
+    b"123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    b"000000000AAxAAAAAxAxAxAxAAAAAAxAAAAaaxaaaaaxaxaxaxaaaaaaxaaaa",
+)
+
+
+def _numbers(text: str) -> str:
+    """*text* with every ASCII digit 0 and every space, dot, hyphen and
+    closing bracket dropped (see :func:`_utf8`): ten digits grouped in any
+    way are ten zeros."""
+    return _utf8(text, _DIGITS_TO_ZERO, b" .-)")
+
+
+def _shapes(text: str) -> str:
+    """*text* with every ASCII digit 0, every letter of a postcode's inward
+    code A (a in lower case), every other ASCII letter x (see
+    :func:`_utf8`)."""
+    return _utf8(text, _SHAPES)
+
+
+class _Gate(NamedTuple):
+    """A pattern searched in one view of texts."""
+
+    view: _View
+    pattern: re.Pattern[str]
+    # The character every match begins with: where the view lacks it (a
+    # quick search), the pattern is not searched.
+    lead: str
+
+
+# The gates by name, as views and patterns. Each begins with a literal (its
+# lead, see _gates), so that the search skips ahead to it.
+_GATES: dict[str, tuple[tuple[_View, str], ...]] = {
+    # CHI and phone numbers: ten digits, at most a closing bracket and one
+    # space, dot or hyphen between each two.
+    "ten digits": ((_numbers, "0000000000"),),
+    "email": ((_as_is, "@"),),
+    # A postcode's inward code: a digit and two of its letters in either case
+    # or "\u017f" ("\xc5\xbf" in UTF-8), the one other character that reads
+    # as one of them ignoring case; or in capitals after a space or a
+    # no-break space ("\xc2\xa0"); then no ASCII letter or digit. One gate
+    # for each start, so that each begins with two or more literals.
+    "inward code": tuple(
+        (_shapes, start + r"(?![0Aax])")
+        for start in (
+            r"0A(?:[Aa]|\xc5\xbf)",
+            r"0a(?:[Aa]|\xc5\xbf)",
+            "\xc5\xbf(?<=0\xc5\xbf)(?:[Aa]|\xc5\xbf)",
+            "\xc2\xa0(?<=0\xc2\xa0)AA",
+            "0 AA",
+        )
+    ),
+    # A birth word (birth, born, d.o.b) or "b." before a date of birth.
+    "birth": ((_fold, r"b(?:irth|orn|\.|(?<=ob)|(?<=o[ .]b)|(?<=o[ .]{2}b))"),),
+    # The context of each default name pattern: an honorific; called, named
+    # or known as; "age" or "aged" between spaces, a bracket or a comma; a
+    # bare age in brackets or between commas.
+    "honorific": ((_as_is, r"M(?:[rsx]|iss)"), (_as_is, "Dr")),
+    "called": (
+        (_fold, r"ed[ \t](?:(?<=called[ \t])|(?<=named[ \t]))"),
+        (_fold, r"known[ \t]+as[ \t]"),
+    ),
+    "aged": ((_fold, r"age(?<=[ \t(,]age)d?[ \t]"),),
+    "bare age": ((_as_is, _BARE_AGE_IN_BRACKETS), (_as_is, _BARE_AGE_BETWEEN_COMMAS)),
 }
+_NAME_GATES = dict(
+    zip(DEFAULT_NAME_PATTERNS, ("honorific", "called", "aged", "bare age"), strict=True)
+)
 
 
 @functools.cache
-def _clue_patterns() -> dict[str, re.Pattern[str]]:
-    return {name: re.compile(source) for name, source in _CLUES.items()}
-
-
-def _postcode_needs(c: _Clues) -> bool:
-    # A postcode's outward code has a letter just before a digit (A9, AA9),
-    # except GIR 0AA.
-    if c.digits == 0:
-        return False
-    return c.letter_digit or ("0" in c.text and _clue_patterns()["gir"].search(c.text) is not None)
-
-
-def _dob_needs(c: _Clues) -> bool:
-    # Every date has a digit; before it stands a birth keyword (D.O.B., date
-    # of birth, birth date, birthday, born) or "b.".
-    if c.digits == 0 or ("b" not in c.text and "B" not in c.text):
-        return False
-    if "b." in c.text:
-        return True
-    folded = c.folded
-    return (
-        "birth" in folded or "born" in folded or "dob" in folded.replace(" ", "").replace(".", "")
+def _gates(name: str) -> tuple[_Gate, ...]:
+    return tuple(
+        # the lead: the literal the source begins with, escaped or not
+        _Gate(view, re.compile(source), source[1] if source.startswith("\\") else source[0])
+        for view, source in _GATES[name]
     )
 
 
-def _always(_: _Clues) -> bool:
-    return True
-
-
 class _Detector(NamedTuple):
-    """A pattern for one kind, the check its candidates must pass, and a
-    precondition: something every text the pattern can match has, checked
-    before the pattern is run (a CHI number has ten digits, an e-mail
-    address an "@"). The preconditions only save time: a detector whose
-    precondition fails would have found nothing (tests/test_privacy_gating.py
-    compares the two on generated text)."""
+    """A pattern for one kind, the check its candidates must pass, and the
+    gates that open it (none: it runs on every text)."""
 
     kind: PersonalDataKind
     pattern: re.Pattern[str]
     valid: Callable[[re.Match[str]], bool] | None = None
     group: str | int = 0
-    needs: _Needs = _always
+    gates: tuple[_Gate, ...] = ()
 
 
 def _valid_chi_match(match: re.Match[str]) -> bool:
@@ -545,68 +591,73 @@ def _valid_chi_match(match: re.Match[str]) -> bool:
 @functools.cache
 def _builtin_detectors() -> tuple[_Detector, ...]:
     """The detectors of every kind but names, compiled on first use."""
+    digits = _gates("ten digits")
     return (
+        _Detector(PersonalDataKind.CHI_NUMBER, re.compile(_CHI), _valid_chi_match, gates=digits),
         _Detector(
-            PersonalDataKind.CHI_NUMBER,
-            re.compile(_CHI),
-            _valid_chi_match,
-            needs=lambda c: c.digits >= 10,
+            PersonalDataKind.CHI_NUMBER, re.compile(_CHI_BY_DIGIT), _valid_chi_match, gates=digits
         ),
-        _Detector(
-            PersonalDataKind.CHI_NUMBER,
-            re.compile(_CHI_BY_DIGIT),
-            _valid_chi_match,
-            needs=lambda c: c.digits >= 10,
-        ),
-        _Detector(PersonalDataKind.EMAIL, re.compile(_EMAIL), needs=lambda c: "@" in c.text),
-        # the trunk 0 (or 44) and ten digits
-        _Detector(
-            PersonalDataKind.PHONE, re.compile(_PHONE), _valid_phone, needs=lambda c: c.digits >= 11
-        ),
-        _Detector(
-            PersonalDataKind.PHONE, re.compile(_PHONE_BY_DIGIT), needs=lambda c: c.digits >= 11
-        ),
+        _Detector(PersonalDataKind.EMAIL, re.compile(_EMAIL), gates=_gates("email")),
+        _Detector(PersonalDataKind.PHONE, re.compile(_PHONE), _valid_phone, gates=digits),
+        _Detector(PersonalDataKind.PHONE, re.compile(_PHONE_BY_DIGIT), gates=digits),
         _Detector(
             PersonalDataKind.POSTCODE,
             re.compile(_POSTCODE),
             _valid_postcode,
-            needs=_postcode_needs,
+            gates=_gates("inward code"),
         ),
         _Detector(
             PersonalDataKind.DATE_OF_BIRTH,
             re.compile(_DOB),
             _valid_dob,
             "date",
-            needs=_dob_needs,
+            gates=_gates("birth"),
         ),
     )
 
 
-def _honorific_needs(c: _Clues) -> bool:
-    t = c.text
-    return "Mr" in t or "Ms" in t or "Mx" in t or "Mi" in t or "Dr" in t
+class _Plan(NamedTuple):
+    """A guard's detectors; each gate, once, with the detectors it opens (by
+    index); and the detectors without a gate."""
 
+    detectors: tuple[_Detector, ...]
+    gates: tuple[tuple[_Gate, frozenset[int]], ...]
+    always: frozenset[int]
 
-def _called_needs(c: _Clues) -> bool:
-    f = c.folded
-    return "called" in f or "named" in f or "known" in f
+    @classmethod
+    def of(cls, detectors: tuple[_Detector, ...]) -> _Plan:
+        opens: dict[_Gate, set[int]] = {}
+        for i, detector in enumerate(detectors):
+            for gate in detector.gates:
+                opens.setdefault(gate, set()).add(i)
+        always = frozenset(i for i, d in enumerate(detectors) if not d.gates)
+        return cls(detectors, tuple((g, frozenset(d)) for g, d in opens.items()), always)
 
-
-# The default name patterns' preconditions, by pattern: an honorific, one of
-# the words between a relation and a name, "age", or a digit in brackets or
-# after a comma.
-_NAME_NEEDS: dict[str, _Needs] = dict(
-    zip(
-        DEFAULT_NAME_PATTERNS,
-        (
-            _honorific_needs,
-            _called_needs,
-            lambda c: "age" in c.folded,
-            lambda c: c.digits >= 1 and ("(" in c.text or "," in c.text),
-        ),
-        strict=True,
-    )
-)
+    def opened(self, texts: Sequence[str]) -> dict[int, set[int]]:
+        """The detectors that gates open in each of *texts*, by the text's
+        index, for the texts in which a gate finds something."""
+        joined = _BETWEEN.join(texts)
+        if joined.count(_BETWEEN) != len(texts) - 1:  # a text holds the separator
+            return {i: set(range(len(self.detectors))) for i in range(len(texts))}
+        found: dict[_View, list[tuple[int, frozenset[int]]]] = {}
+        views: dict[_View, str] = {}
+        for (view, pattern, lead), detectors in self.gates:
+            seen = views.get(view)
+            if seen is None:
+                seen = views[view] = view(joined)
+            if lead in seen:
+                found.setdefault(view, []).extend(
+                    (m.start(), detectors) for m in pattern.finditer(seen)
+                )
+        opened: dict[int, set[int]] = {}
+        for view, starts in found.items():
+            seen = views[view]
+            index = last = 0
+            for start, detectors in sorted(starts, key=itemgetter(0)):
+                index += seen.count(_BETWEEN, last, start)
+                last = start
+                opened.setdefault(index, set()).update(detectors)
+        return opened
 
 
 @functools.lru_cache(maxsize=64)
@@ -745,12 +796,10 @@ class PersonalDataGuard:
     )
     extra_names: tuple[str, ...] = attrs.field(default=(), converter=_to_extra_names)
     _compiled_extra: re.Pattern[str] | None = attrs.field(init=False, repr=False, eq=False)
-    # The detectors, built on the first scan (so that neither importing nor
-    # making the default guard compiles a pattern); a list so that the frozen
-    # instance can fill it once.
-    _built: list[tuple[_Detector, ...]] = attrs.field(
-        init=False, factory=list, repr=False, eq=False
-    )
+    # The detectors and their gates, built on the first scan (so that
+    # neither importing nor making the default guard compiles a pattern); a
+    # list so that the frozen instance can fill it once.
+    _built: list[_Plan] = attrs.field(init=False, factory=list, repr=False, eq=False)
     # What each text scanned lately holds (the guard is immutable, so a
     # text's matches never change): the report of an evaluation scans again
     # the texts the evaluation scanned.
@@ -786,39 +835,42 @@ class PersonalDataGuard:
             extra = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
         object.__setattr__(self, "_compiled_extra", extra)
 
-    def _detectors(self) -> tuple[_Detector, ...]:
-        """The guard's detectors, built once."""
+    def _plan(self) -> _Plan:
+        """The guard's detectors and their gates, built once."""
         if not self._built:
             detectors = [d for d in _builtin_detectors() if d.kind in self.kinds]
             if PersonalDataKind.NAME in self.kinds:
                 for source in self.name_patterns:
                     pattern = _compile_name_pattern(source)
                     group = "name" if "name" in pattern.groupindex else 0
-                    needs = _NAME_NEEDS.get(source, _always)
+                    gate = _NAME_GATES.get(source)
+                    gates = _gates(gate) if gate is not None else ()
                     detectors.append(
-                        _Detector(PersonalDataKind.NAME, pattern, group=group, needs=needs)
+                        _Detector(PersonalDataKind.NAME, pattern, group=group, gates=gates)
                     )
                 if self._compiled_extra is not None:
                     detectors.append(_Detector(PersonalDataKind.NAME, self._compiled_extra))
-            self._built.append(tuple(detectors))
+            self._built.append(_Plan.of(tuple(detectors)))
         return self._built[0]
 
-    def _candidates(self, text: str, *, gated: bool = True) -> Iterator[_Found]:
-        """Every candidate of every detector; with *gated* (the default) a
-        detector whose precondition *text* fails is not run, which changes
-        nothing but the time taken."""
-        clues = _Clues(text)
-        for kind, pattern, valid, group, needs in self._detectors():
-            if gated and not needs(clues):
-                continue
-            for s, e in _finditer(pattern, text, valid, group):
-                yield s, e, kind
+    def _detectors(self) -> tuple[_Detector, ...]:
+        """The guard's detectors."""
+        return self._plan().detectors
 
-    def _one_pass(self, text: str, *, gated: bool = True) -> list[_Found]:
-        """The candidates in *text*, sorted, overlaps resolved: of two
-        overlapping candidates the one starting first is kept, and of two
-        starting at the same place the longer."""
-        candidates = list(self._candidates(text, gated=gated))
+    def _candidates(self, text: str, active: Set[int] | None = None) -> Iterator[_Found]:
+        """Every candidate of the detectors in *active* (by index; by
+        default every detector)."""
+        for i, (kind, pattern, valid, group, _gates) in enumerate(self._detectors()):
+            if active is None or i in active:
+                for s, e in _finditer(pattern, text, valid, group):
+                    yield s, e, kind
+
+    def _one_pass(self, text: str, active: Set[int] | None = None) -> list[_Found]:
+        """The candidates in *text* of the detectors in *active* (default:
+        all), sorted, overlaps resolved: of two overlapping candidates the
+        one starting first is kept, and of two starting at the same place
+        the longer."""
+        candidates = list(self._candidates(text, active))
         if len(candidates) < 2:
             return candidates
         found: list[_Found] = []
@@ -860,31 +912,81 @@ class PersonalDataGuard:
     def _spans(self, text: str) -> tuple[_Found, ...]:
         """Where *text* holds personal data (see :meth:`scan`), remembered
         for the last texts scanned."""
-        memo = self._memo
-        spans = memo.get(text)
-        if spans is None:
-            spans = self._scan_spans(text)
-            if len(memo) >= _MEMO_SIZE:
-                memo.clear()
-            memo[text] = spans
-        return spans
+        spans = self._memo.get(text)
+        return spans if spans is not None else self._scan_new((text,))[text]
 
-    def _scan_spans(self, text: str) -> tuple[_Found, ...]:
-        found = self._one_pass(text)
-        if not found:
-            return ()
+    def _flagged(self, values: Iterable[str | None]) -> set[str]:
+        """Those of *values* that are texts holding personal data (``None``
+        and empty texts are passed over). The texts not remembered are
+        scanned all at once, and remembered.
+
+        :raises TypeError: if a value is neither text nor ``None`` (nothing
+            is scanned then).
+        """
+        unique = dict.fromkeys(values)
+        unique.pop(None, None)
+        unique.pop("", None)
+        texts = cast("dict[str, None]", unique)  # None is gone
+        memo = self._memo
+        if not memo:  # every text is new
+            flagged: set[str] = set()
+            found = self._scan_new(texts)
+        else:
+            flagged = set(filter(memo.get, texts))
+            found = self._scan_new(filterfalse(memo.__contains__, texts))
+        flagged.update(compress(found, found.values()))
+        return flagged
+
+    def _scan_new(self, texts: Iterable[str]) -> dict[str, tuple[_Found, ...]]:
+        """Where each of *texts* holds personal data, remembered. The gates
+        search the texts all at once: a text in which no gate opens a
+        detector holds nothing.
+
+        :raises TypeError: if one of *texts* is not a str (nothing is
+            remembered then).
+        """
+        found: dict[str, tuple[_Found, ...]] = dict.fromkeys(texts, ())
+        new = list(found)
+        plan = self._plan()
+        opened = plan.opened(new)
+        run = list(range(len(new)) if plan.always else opened)
+        to_scan = [new[i] for i in run]
+        spans = self._scan_all(to_scan, [plan.always | opened.get(i, set()) for i in run])
+        found.update(zip(to_scan, spans, strict=True))
+        memo = self._memo
+        if len(memo) + len(found) > _MEMO_SIZE:
+            memo.clear()
+        if len(found) <= _MEMO_SIZE:
+            memo.update(found)
+        return found
+
+    def _scan_all(
+        self, texts: Sequence[str], active: Sequence[Set[int]]
+    ) -> list[tuple[_Found, ...]]:
+        """Where each of *texts* holds personal data (see :meth:`scan`), the
+        detectors in ``active[i]`` run on ``texts[i]`` as given, and the
+        gates search the masked texts of each pass all at once."""
+        plan = self._plan()
+        found = [self._one_pass(text, a) for text, a in zip(texts, active, strict=True)]
+        pending = [i for i, spans in enumerate(found) if spans]
         for _ in range(_MAX_PASSES):
-            masked, segments = _mask(text, found, _DEFAULT_REPLACEMENT)
-            starts = [segment[0] for segment in segments]
-            revealed = [
-                span
-                for s, e, k in self._one_pass(masked)
-                if (span := _map_back(segments, starts, s, e, k)) is not None
-            ]
-            if not revealed:
+            if not pending:
                 break
-            found = _merge(found, revealed)
-        return tuple(found)
+            masks = [_mask(texts[i], found[i], _DEFAULT_REPLACEMENT) for i in pending]
+            opened = plan.opened([masked for masked, _ in masks])
+            still = []
+            for k, (i, (masked, segments)) in enumerate(zip(pending, masks, strict=True)):
+                starts = [segment[0] for segment in segments]
+                revealed = [
+                    span
+                    for s, e, kind in self._one_pass(masked, plan.always | opened.get(k, set()))
+                    if (span := _map_back(segments, starts, s, e, kind)) is not None
+                ]
+                if revealed:
+                    found[i] = _merge(found[i], revealed)
+                    still.append(i)
+            pending = still
+        return [tuple(spans) for spans in found]
 
     def redact(self, text: str, replacement: str = _DEFAULT_REPLACEMENT) -> str:
         """Return *text* with every match replaced.

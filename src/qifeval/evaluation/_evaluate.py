@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import chain, compress
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -695,11 +697,32 @@ def _scan_items(
 ) -> list[PersonalDataMatch]:
     """Scan each item's id and *fields*. Matches name the item by its id
     with whatever the guard flags in the id redacted, so that no message
-    repeats what an id holds."""
+    repeats what an id holds.
+
+    When every field holds text or nothing, the guard first scans all the
+    texts at once and only the items holding something it flags are looked
+    at again (the guard remembers their texts)."""
+    names = ("id", *fields)
+    # each field of every item, but those no item fills
+    columns = [c for c in (list(map(attrgetter(name), items)) for name in names) if any(c)]
+    scanned: Iterable[int] = range(len(items))
+    try:
+        flagged = guard._flagged(chain.from_iterable(columns))
+        scanned = sorted(
+            {
+                i
+                for c in columns
+                if not flagged.isdisjoint(c)
+                for i in compress(scanned, map(flagged.__contains__, c))
+            }
+        )
+    except TypeError:  # a field holds something other than text: look at every item
+        pass
     found: list[PersonalDataMatch] = []
-    for i, item in enumerate(items):
+    for i in scanned:
+        item = items[i]
         item_id = item.id if not isinstance(item.id, str) else guard.redact(item.id)
-        for name in ("id", *fields):
+        for name in names:
             value = getattr(item, name)
             if value:
                 found += guard.scan(value, field=f"{path}[{i}].{name}", finding_id=item_id)
