@@ -55,48 +55,67 @@ CHECKS: dict[str, str] = {
 INCONSISTENT_STRENGTH_CHECKS = frozenset({"quantifier-mismatch", "strength-under-half"})
 
 
-def _checks(f: Finding, small_sample: int) -> Iterator[tuple[str, str, str]]:
-    """``(code, field, problem)`` for each check *f* fails."""
+def _failed(f: Finding, small_sample: int) -> Iterator[str]:
+    """The code of each check *f* fails, in the order of :data:`CHECKS`'
+    messages below (the decisions; :func:`_checks` gives their words)."""
     lead = evaluative_lead(f.statement)
     if lead is not None and lead[0] == "few":
-        yield (
-            "bare-few",
-            "statement",
-            'leads with "few", which reads as reassurance; write "a few" for a small share '
-            "(up to 15%)",
-        )
+        yield "bare-few"
     p = f.proportion
     if p is None:
         return
     term = quantifier(p)
     if lead is not None and lead[1] != term:
-        yield (
-            "quantifier-mismatch",
+        yield "quantifier-mismatch"
+    if f.valence is Valence.STRENGTH and p < 0.5:
+        yield "strength-under-half"
+    if f.sample is None:
+        yield "no-sample"
+    elif f.sample < small_sample:
+        yield "small-sample"
+
+
+def _words(code: str, f: Finding, small_sample: int) -> tuple[str, str]:
+    """The field and the problem, in plain words, of a check *f* fails."""
+    p = f.proportion
+    if code == "bare-few":
+        return (
             "statement",
-            f"leads with {lead[0]!r} but its proportion {p:.0%} is {term!r} "
+            'leads with "few", which reads as reassurance; write "a few" for a small share '
+            "(up to 15%)",
+        )
+    assert p is not None
+    if code == "quantifier-mismatch":
+        lead = evaluative_lead(f.statement)
+        assert lead is not None
+        return (
+            "statement",
+            f"leads with {lead[0]!r} but its proportion {p:.0%} is {quantifier(p)!r} "
             "(the proportion is the share the statement describes)",
         )
-    if f.valence is Valence.STRENGTH and p < 0.5:
-        yield (
-            "strength-under-half",
+    if code == "strength-under-half":
+        return (
             "proportion",
             f"a strength describing less than half of its sample ({p:.0%}); if it is the "
             "share that falls short, record a weakness with the share affected",
         )
-    if f.sample is None:
-        yield (
-            "no-sample",
+    if code == "no-sample":
+        return (
             "proportion",
             "a proportion without a sample: give the number of records or respondents it is "
             "a share of (sample)",
         )
-    elif f.sample < small_sample:
-        yield (
-            "small-sample",
-            "sample",
-            f"a small sample ({f.sample} < {small_sample}): the share says little about the "
-            "whole; weigh the finding at most minor",
-        )
+    return (
+        "sample",
+        f"a small sample ({f.sample} < {small_sample}): the share says little about the "
+        "whole; weigh the finding at most minor",
+    )
+
+
+def _checks(f: Finding, small_sample: int) -> Iterator[tuple[str, str, str]]:
+    """``(code, field, problem)`` for each check *f* fails."""
+    for code in _failed(f, small_sample):
+        yield (code, *_words(code, f, small_sample))
 
 
 def finding_warnings(
@@ -140,7 +159,7 @@ def inconsistent_strength(f: Finding) -> bool:
     term contradicts its proportion) and no person has checked it."""
     if f.valence is not Valence.STRENGTH or f.checked or f.proportion is None:
         return False
-    return any(code in INCONSISTENT_STRENGTH_CHECKS for code, _, _ in _checks(f, SMALL_SAMPLE))
+    return any(code in INCONSISTENT_STRENGTH_CHECKS for code in _failed(f, SMALL_SAMPLE))
 
 
 def counts_as_strength(f: Finding) -> bool:
