@@ -56,8 +56,8 @@ INCONSISTENT_STRENGTH_CHECKS = frozenset({"quantifier-mismatch", "strength-under
 
 
 def _failed(f: Finding, small_sample: int) -> Iterator[str]:
-    """The code of each check *f* fails, in the order of :data:`CHECKS`'
-    messages below (the decisions; :func:`_checks` gives their words)."""
+    """The code of each check *f* fails, in the order warnings list them
+    (the decisions; :func:`_words` words them)."""
     lead = evaluative_lead(f.statement)
     if lead is not None and lead[0] == "few":
         yield "bare-few"
@@ -112,10 +112,11 @@ def _words(code: str, f: Finding, small_sample: int) -> tuple[str, str]:
     )
 
 
-def _checks(f: Finding, small_sample: int) -> Iterator[tuple[str, str, str]]:
-    """``(code, field, problem)`` for each check *f* fails."""
-    for code in _failed(f, small_sample):
-        yield (code, *_words(code, f, small_sample))
+def _warning(f: Finding, code: str, where: str, small_sample: int) -> EvidenceWarning:
+    field, problem = _words(code, f, small_sample)
+    return EvidenceWarning(
+        problem, finding_id=f.id, code=code, path=where + field, checked=f.checked
+    )
 
 
 def finding_warnings(
@@ -124,10 +125,7 @@ def finding_warnings(
     """The warnings for one finding; *index* is its place in its evidence
     set, for the field path."""
     where = "" if index is None else f"findings[{index}]."
-    return tuple(
-        EvidenceWarning(problem, finding_id=f.id, code=code, path=where + field, checked=f.checked)
-        for code, field, problem in _checks(f, small_sample)
-    )
+    return tuple(_warning(f, code, where, small_sample) for code in _failed(f, small_sample))
 
 
 def check_findings(
@@ -149,7 +147,8 @@ def check_findings(
     findings = evidence.findings if isinstance(evidence, EvidenceSet) else tuple(evidence)
     out: list[EvidenceWarning] = []
     for i, f in enumerate(findings):
-        out += finding_warnings(f, index=i, small_sample=small_sample)
+        for code in _failed(f, small_sample):
+            out.append(_warning(f, code, f"findings[{i}].", small_sample))
     return tuple(out)
 
 

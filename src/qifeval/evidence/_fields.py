@@ -227,6 +227,13 @@ def traits(findings: Iterable[Finding]) -> list[Traits]:
 TraitsTest = Callable[[Traits], bool]
 
 
+@lru_cache(maxsize=64)
+def _passed(tests: tuple[TraitsTest, ...]) -> dict[Traits, tuple[int, ...]]:
+    """A memo of the tests each kind of finding passes: traits -> the
+    indices of the *tests* they pass."""
+    return {}
+
+
 class IndicatorFacts:
     """What evidence-profile fields are computed from: one indicator's
     findings, the rule set's points and triangulation policy, and the
@@ -289,20 +296,26 @@ class IndicatorFacts:
         order. The first call selects, in one pass, the findings of every
         registered field that counts findings by their traits."""
         if test not in self._selected:
-            tests = dict.fromkeys(
-                [test, *(c.test for c in _counting_fields() if c.test not in self._selected)]
+            tests = tuple(
+                dict.fromkeys([test, *(t for t in _selecting_tests() if t not in self._selected)])
             )
-            lists: dict[TraitsTest, list[str]] = {t: [] for t in tests}
-            adds = {kind: tuple(lists[t].append for t in tests if t(kind)) for kind in self.tally}
+            passed = _passed(tests)
+            lists: list[list[str]] = [[] for _ in tests]
+            adds = {}
+            for kind in self.tally:
+                if kind not in passed:
+                    passed[kind] = tuple(i for i, t in enumerate(tests) if t(kind))
+                adds[kind] = tuple(lists[i].append for i in passed[kind])
             for f, kind in zip(self.ordered, self.traits, strict=True):
                 for add in adds[kind]:
                     add(f.id)
-            self._selected.update((t, tuple(ids)) for t, ids in lists.items())
+            self._selected.update(zip(tests, map(tuple, lists), strict=True))
         return self._selected[test]
 
     def points_of(self, test: TraitsTest) -> int:
         """The points of the findings whose traits pass *test*, added up."""
-        return sum(self.points[t.weight] * n for t, n in self.tally.items() if test(t))
+        points = {w: self.points[w] for w in Weight}
+        return sum(points[t.weight] * n for t, n in self.tally.items() if test(t))
 
     def kinds(self, valence: Valence | None = None) -> set[SourceKind]:
         """The distinct source kinds behind the findings of *valence* (all
@@ -426,25 +439,35 @@ def unregister_field(subject: str, name: str) -> None:
 
 
 @attrs.frozen
-class _Counting:
-    """A field's computation: how many findings have traits that pass
-    *test*, and their ids."""
+class _Selecting:
+    """A field's computation over the findings whose traits pass *test*:
+    how many they are (with *points*, their points added up), and their
+    ids."""
 
     test: TraitsTest
+    points: bool = False
 
     def __call__(self, facts: IndicatorFacts) -> Computed:
         ids = facts.where(self.test)
-        return len(ids), ids
+        return (facts.points_of(self.test) if self.points else len(ids)), ids
 
 
-def _counting_fields() -> list[_Counting]:
-    """The computations of the registered fields that count findings by
-    their traits."""
-    return [f.compute for f in FIELDS["indicator"].values() if isinstance(f.compute, _Counting)]
+def _selecting_tests() -> list[TraitsTest]:
+    """The tests of the registered fields that select findings by their
+    traits."""
+    return [
+        f.compute.test for f in FIELDS["indicator"].values() if isinstance(f.compute, _Selecting)
+    ]
 
 
 def _count(name: str, description: str, side: Side, test: TraitsTest) -> None:
-    register_field(Field(name=name, description=description, side=side, compute=_Counting(test)))
+    register_field(Field(name=name, description=description, side=side, compute=_Selecting(test)))
+
+
+def _points(name: str, description: str, side: Side, test: TraitsTest) -> None:
+    register_field(
+        Field(name=name, description=description, side=side, compute=_Selecting(test, points=True))
+    )
 
 
 def _computed(name: str, description: str, side: Side, compute: Callable[[Any], Computed]) -> None:
@@ -498,18 +521,13 @@ for _valence, _side in ((_STRENGTH, _S), (_WEAKNESS, _W)):
         _side,
         _of_weight(_valence, [Weight.IMPORTANT, Weight.MAJOR]),
     )
-_computed(
+_points(
     "strength_points",
     "the strengths' points added up (see the rule set's `[points]`)",
     _S,
-    lambda x: (x.points_of(strength), x.ids("strengths")),
+    strength,
 )
-_computed(
-    "weakness_points",
-    "the weaknesses' points added up",
-    _W,
-    lambda x: (x.points_of(weakness), x.ids("weaknesses")),
-)
+_points("weakness_points", "the weaknesses' points added up", _W, weakness)
 _count(
     "critical_weaknesses",
     "weaknesses in a critical aspect, of any weight",
@@ -623,18 +641,6 @@ def _widest_critical_share(x: IndicatorFacts) -> Computed:
     return widest, tuple(fid for pct, fid in shares if pct == widest)
 
 
-def _points_of(x: IndicatorFacts, test: TraitsTest) -> Computed:
-    return x.points_of(test), x.where(test)
-
-
-def _noncritical_weakness(t: Traits) -> bool:
-    return t.weakness and not t.critical
-
-
-def _noncritical_heavy_weakness(t: Traits) -> bool:
-    return t.weakness and not t.critical and t.weight is not Weight.MINOR
-
-
 _count(
     "findings_counted",
     "findings without the inconsistent strengths",
@@ -668,12 +674,7 @@ _count(
         and t.source is not SourceKind.DOCUMENTATION
     ),
 )
-_computed(
-    "consistent_strength_points",
-    "the consistent strengths' points added up",
-    _S,
-    lambda x: (x.points_of(strength), x.ids("consistent_strengths")),
-)
+_points("consistent_strength_points", "the consistent strengths' points added up", _S, strength)
 _computed(
     "consistent_strength_sources",
     "distinct kinds of evidence behind the consistent strengths (0-4)",
@@ -696,18 +697,18 @@ _count(
     _W,
     lambda t: t.weakness and not t.critical and t.weight is Weight.MAJOR,
 )
-_computed(
+_points(
     "noncritical_weakness_points",
     "the points of the weaknesses outside a critical aspect added up "
     "(critical weaknesses count by their extent instead)",
     _W,
-    lambda x: _points_of(x, _noncritical_weakness),
+    lambda t: t.weakness and not t.critical,
 )
-_computed(
+_points(
     "noncritical_heavy_weakness_points",
     "the points of the important and major weaknesses outside a critical aspect added up",
     _W,
-    lambda x: _points_of(x, _noncritical_heavy_weakness),
+    lambda t: t.weakness and not t.critical and t.weight is not Weight.MINOR,
 )
 _count(
     "critical_spread_weaknesses",
