@@ -158,7 +158,7 @@ def inconsistent_strength(f: Finding) -> bool:
     term contradicts its proportion) and no person has checked it."""
     if f.valence is not Valence.STRENGTH or f.checked or f.proportion is None:
         return False
-    return any(code in INCONSISTENT_STRENGTH_CHECKS for code in _failed(f, SMALL_SAMPLE))
+    return not INCONSISTENT_STRENGTH_CHECKS.isdisjoint(_failed(f, SMALL_SAMPLE))
 
 
 def counts_as_strength(f: Finding) -> bool:

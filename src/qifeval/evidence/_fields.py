@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -275,16 +276,13 @@ class IndicatorFacts:
         #: field name -> the ids behind it, for the fields computed so far.
         self.ids_of: dict[str, tuple[str, ...]] = {}
         self._kinds: dict[Valence | None, set[SourceKind]] = {}
-        judged = sorted(
-            zip(findings, traits(findings), strict=True), key=lambda ft: _natural(ft[0].id)
-        )
+        judged = traits(findings)
+        order = sorted(range(len(findings)), key=[_natural(f.id) for f in findings].__getitem__)
         #: the findings in the natural order of their ids, and their traits.
-        self.ordered = [f for f, _ in judged]
-        self.traits = [t for _, t in judged]
+        self.ordered = [findings[i] for i in order]
+        self.traits = [judged[i] for i in order]
         #: each kind of finding (its traits) and how many findings are of it.
-        self.tally: dict[Traits, int] = {}
-        for t in self.traits:
-            self.tally[t] = self.tally.get(t, 0) + 1
+        self.tally = Counter(self.traits)
         self._selected: dict[TraitsTest, tuple[str, ...]] = {}
 
     def ids(self, name: str) -> tuple[str, ...]:
