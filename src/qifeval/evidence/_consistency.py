@@ -12,7 +12,7 @@ the finding.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from .._errors import EvidenceError, EvidenceWarning
@@ -55,24 +55,26 @@ CHECKS: dict[str, str] = {
 INCONSISTENT_STRENGTH_CHECKS = frozenset({"quantifier-mismatch", "strength-under-half"})
 
 
-def _failed(f: Finding, small_sample: int) -> Iterator[str]:
+def _failed(f: Finding, small_sample: int) -> list[str]:
     """The code of each check *f* fails, in the order warnings list them
     (the decisions; :func:`_words` words them)."""
+    failed = []
     lead = evaluative_lead(f.statement)
     if lead is not None and lead[0] == "few":
-        yield "bare-few"
+        failed.append("bare-few")
     p = f.proportion
     if p is None:
-        return
+        return failed
     term = quantifier(p)
     if lead is not None and lead[1] != term:
-        yield "quantifier-mismatch"
+        failed.append("quantifier-mismatch")
     if f.valence is Valence.STRENGTH and p < 0.5:
-        yield "strength-under-half"
+        failed.append("strength-under-half")
     if f.sample is None:
-        yield "no-sample"
+        failed.append("no-sample")
     elif f.sample < small_sample:
-        yield "small-sample"
+        failed.append("small-sample")
+    return failed
 
 
 def _words(code: str, f: Finding, small_sample: int) -> tuple[str, str]:

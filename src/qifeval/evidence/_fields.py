@@ -157,25 +157,20 @@ _TraitsKey = tuple[Valence, Weight, SourceKind, bool, bool, bool, bool, bool, bo
 _TRAITS: dict[_TraitsKey, Traits] = {}
 
 
-def _traits_of(key: _TraitsKey) -> Traits:
-    found = _TRAITS.get(key)
-    if found is None:
-        v, w, s, critical, sustained, leading, inconsistent, unsettled, spread = key
-        found = _TRAITS.setdefault(
-            key,
-            Traits(
-                valence=v,
-                weight=w,
-                source=s,
-                critical=critical,
-                sustained=sustained,
-                sector_leading=leading,
-                inconsistent=inconsistent,
-                unsettled=unsettled,
-                spread=spread,
-            ),
-        )
-    return found
+def _new_traits(key: _TraitsKey) -> Traits:
+    v, w, s, critical, sustained, leading, inconsistent, unsettled, spread = key
+    made = Traits(
+        valence=v,
+        weight=w,
+        source=s,
+        critical=critical,
+        sustained=sustained,
+        sector_leading=leading,
+        inconsistent=inconsistent,
+        unsettled=unsettled,
+        spread=spread,
+    )
+    return _TRAITS.setdefault(key, made)
 
 
 @lru_cache(maxsize=1 << 14, typed=True)
@@ -194,10 +189,8 @@ def _cases(f: Finding) -> int | None:
 def _spread(f: Finding) -> bool:
     """A critical weakness about more than a single case, or one whose
     extent is not known."""
-    if not f.critical:
-        return False
     cases = _cases(f)
-    return cases is None or cases > 1
+    return f.critical and (cases is None or cases > 1)
 
 
 def traits(findings: Iterable[Finding]) -> list[Traits]:
@@ -218,9 +211,9 @@ def traits(findings: Iterable[Finding]) -> list[Traits]:
             f.sector_leading,
             bad,
             not settled and f.valence is Valence.STRENGTH and not bad,
-            _spread(f),
+            f.critical and _spread(f),
         )
-        out.append(_traits_of(key))
+        out.append(_TRAITS.get(key) or _new_traits(key))
     return out
 
 

@@ -143,6 +143,9 @@ class Grade(enum.IntEnum):
         raise InputError(f"expected a grade ({labels}), got {value!r}")
 
 
+_NUMBER = (int, float)
+
+
 def quantifier(proportion: float) -> str:
     """Return the evaluative term for a proportion between 0 and 1.
 
@@ -163,7 +166,7 @@ def quantifier(proportion: float) -> str:
     """
     if (
         isinstance(proportion, bool)
-        or not isinstance(proportion, int | float)
+        or not isinstance(proportion, _NUMBER)
         or math.isnan(proportion)
         or not 0 <= proportion <= 1
     ):
