@@ -22,6 +22,7 @@ from qifeval.evidence._consistency import (
     inconsistent_strength,
 )
 from qifeval.evidence._fields import FIELDS, Points, TriangulationPolicy
+from qifeval.evidence._quantity import settled, wilson_interval
 from qifeval.evidence._triangulation import analyse
 from qifeval.frameworks._model import Part
 
@@ -108,7 +109,7 @@ Test = Callable[[Finding], bool]
 
 def unsettled(f: Finding) -> bool:
     interval = f.interval
-    return counts_as_strength(f) and interval is not None and not interval.settled
+    return counts_as_strength(f) and interval is not None and len(interval.terms) != 1
 
 
 def spread(f: Finding) -> bool:
@@ -265,3 +266,12 @@ def test_an_inconsistent_strength_is_one_whose_warnings_say_so(f: Finding) -> No
         and bool(warned & INCONSISTENT_STRENGTH_CHECKS)
     )
     assert inconsistent_strength(f) == expected
+
+
+@given(
+    st.sampled_from([0.0, 0.15, 0.5, 0.75, 0.9, 1.0]) | st.floats(0, 1),
+    st.integers(1, 10**6),
+)
+def test_a_share_is_settled_when_its_interval_reaches_one_term(share: float, sample: int) -> None:
+    interval = wilson_interval(share, sample)
+    assert interval.settled == settled(share, sample) == (len(interval.terms) == 1)

@@ -27,7 +27,7 @@ from ._consistency import inconsistent_strength
 from ._context import ChallengeKind, Severity
 from ._findings import Finding
 from ._kinds import SourceKind, Valence, Weight
-from ._quantity import wilson_interval
+from ._quantity import settled
 
 if TYPE_CHECKING:
     from ..evaluation._capacity import MatchLike, PlanProgressLike, Trend
@@ -173,9 +173,9 @@ def _new_traits(key: _TraitsKey) -> Traits:
     return _TRAITS.setdefault(key, made)
 
 
-@lru_cache(maxsize=1 << 14, typed=True)
-def _settled(share: float, sample: int) -> bool:
-    return wilson_interval(share, sample).settled
+# Findings often share a share and a sample (60 records read, say): each
+# pair's band is judged once.
+_settled = lru_cache(maxsize=1 << 14, typed=True)(settled)
 
 
 def _cases(f: Finding) -> int | None:
@@ -201,7 +201,7 @@ def traits(findings: Iterable[Finding]) -> list[Traits]:
     out = []
     for f, bad in zip(fs, inconsistent, strict=True):
         p, n = f.proportion, f.sample
-        settled = p is None or n is None or _settled(p, n)
+        in_one_band = p is None or n is None or _settled(p, n)
         key = (
             f.valence,
             f.weight,
@@ -210,7 +210,7 @@ def traits(findings: Iterable[Finding]) -> list[Traits]:
             f.sustained,
             f.sector_leading,
             bad,
-            not settled and f.valence is Valence.STRENGTH and not bad,
+            not in_one_band and f.valence is Valence.STRENGTH and not bad,
             f.critical and _spread(f),
         )
         out.append(_TRAITS.get(key) or _new_traits(key))
