@@ -22,7 +22,7 @@ from qifeval.evidence._consistency import (
     inconsistent_strength,
 )
 from qifeval.evidence._fields import FIELDS, Points, TriangulationPolicy
-from qifeval.evidence._quantity import settled, wilson_interval
+from qifeval.evidence._quantity import _BAND, _LEAD, evaluative_lead, settled, wilson_interval
 from qifeval.evidence._triangulation import analyse
 from qifeval.frameworks._model import Part
 
@@ -275,3 +275,23 @@ def test_an_inconsistent_strength_is_one_whose_warnings_say_so(f: Finding) -> No
 def test_a_share_is_settled_when_its_interval_reaches_one_term(share: float, sample: int) -> None:
     interval = wilson_interval(share, sample)
     assert interval.settled == settled(share, sample) == (len(interval.terms) == 1)
+
+
+def reference_lead(statement: str) -> tuple[str, str] | None:
+    """The evaluative lead as the pattern alone finds it."""
+    m = _LEAD.match(statement)
+    if m is None:
+        return None
+    written = " ".join(m["term"].lower().split())
+    return written, _BAND.get(written, written)
+
+
+@given(
+    st.sampled_from(["", " ", "(", "In ", "in  ", "İ", "ı", "K", "_", "9", "٣"])
+    | st.text(max_size=2),
+    st.sampled_from([t.strip() for t in LEADS]) | st.text(max_size=3),
+    st.text(max_size=6),
+)
+def test_the_evaluative_lead_is_the_one_the_pattern_finds(head: str, term: str, rest: str) -> None:
+    statement = head + term + rest
+    assert evaluative_lead(statement) == reference_lead(statement)

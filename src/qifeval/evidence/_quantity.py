@@ -234,6 +234,9 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _BAND = {"the majority": "majority", "a majority": "majority", "few": "a few"}
+# First characters with which no statement leads with a term: word characters
+# (so no "\W" comes first) that no letter of "in" or of a term matches.
+_NO_LEAD = frozenset("0123456789_bcdeghjkopqrsuvwxyzBCDEGHJKOPQRSUVWXYZ")
 
 
 def evaluative_lead(statement: str) -> tuple[str, str] | None:
@@ -248,6 +251,8 @@ def evaluative_lead(statement: str) -> tuple[str, str] | None:
     >>> evaluative_lead("Records had a chronology") is None
     True
     """
+    if statement[:1] in _NO_LEAD:
+        return None
     m = _LEAD.match(statement)
     if m is None:
         return None
