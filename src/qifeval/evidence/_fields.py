@@ -240,6 +240,7 @@ class IndicatorFacts:
     __slots__ = (
         "_kinds",
         "_selected",
+        "_weighed",
         "findings",
         "ids_of",
         "ordered",
@@ -277,6 +278,7 @@ class IndicatorFacts:
         #: each kind of finding (its traits) and how many findings are of it.
         self.tally = Counter(self.traits)
         self._selected: dict[TraitsTest, tuple[str, ...]] = {}
+        self._weighed = {w: points[w] for w in Weight}
 
     def ids(self, name: str) -> tuple[str, ...]:
         """The ids behind a field computed before this one."""
@@ -305,7 +307,7 @@ class IndicatorFacts:
 
     def points_of(self, test: TraitsTest) -> int:
         """The points of the findings whose traits pass *test*, added up."""
-        points = {w: self.points[w] for w in Weight}
+        points = self._weighed
         return sum(points[t.weight] * n for t, n in self.tally.items() if test(t))
 
     def kinds(self, valence: Valence | None = None) -> set[SourceKind]:
