@@ -18,6 +18,7 @@ from qifeval._ids import merged_ids, sorted_ids
 from qifeval.evidence._consistency import (
     INCONSISTENT_STRENGTH_CHECKS,
     counts_as_strength,
+    failed_checks,
     finding_warnings,
     inconsistent_strength,
 )
@@ -238,6 +239,7 @@ def test_profiles_and_triangulation_match_the_reference(
     evidence: qifeval.EvidenceSet, pts: Points, policy: TriangulationPolicy
 ) -> None:
     analysed = analyse(evidence, QIF_2018, pts, policy)
+    assert analyse(evidence, QIF_2018, pts, policy, failed_checks(evidence.findings)) == analysed
     for qi in QIS:
         mine = [f for f in evidence.findings if f.qi == qi]
         part = QIF_2018.key_area(QIF_2018.indicator(qi)).part

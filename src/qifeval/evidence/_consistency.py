@@ -12,7 +12,7 @@ the finding.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .._errors import EvidenceError, EvidenceWarning
@@ -27,9 +27,11 @@ __all__ = [
     "check_findings",
     "counts_as_strength",
     "evaluative_lead",
+    "failed_checks",
     "finding_warnings",
     "inconsistent_strength",
     "refuse_or_warn",
+    "warnings_of",
 ]
 
 #: A sample of fewer records or respondents than this is *small*: its
@@ -147,20 +149,42 @@ def check_findings(
     ['strength-under-half']
     """
     findings = evidence.findings if isinstance(evidence, EvidenceSet) else tuple(evidence)
+    return warnings_of(findings, failed_checks(findings, small_sample=small_sample), small_sample)
+
+
+def failed_checks(
+    findings: Sequence[Finding], *, small_sample: int = SMALL_SAMPLE
+) -> list[list[str]]:
+    """The codes of the checks each finding fails, in finding order: what
+    :func:`check_findings` warns about and, at the default *small_sample*,
+    what :func:`inconsistent_strength` reads."""
+    return [_failed(f, small_sample) for f in findings]
+
+
+def warnings_of(
+    findings: Sequence[Finding], failed: Sequence[list[str]], small_sample: int = SMALL_SAMPLE
+) -> tuple[EvidenceWarning, ...]:
+    """The warnings of :func:`check_findings` from the codes of the checks
+    each finding fails (see :func:`failed_checks`)."""
     out: list[EvidenceWarning] = []
-    for i, f in enumerate(findings):
-        for code in _failed(f, small_sample):
+    for i, (f, codes) in enumerate(zip(findings, failed, strict=True)):
+        for code in codes:
             out.append(_warning(f, code, f"findings[{i}].", small_sample))
     return tuple(out)
 
 
-def inconsistent_strength(f: Finding) -> bool:
+def inconsistent_strength(f: Finding, failed: Iterable[str] | None = None) -> bool:
     """Whether *f* is a strength that fails a check of
     :data:`INCONSISTENT_STRENGTH_CHECKS` (under one half, or its evaluative
-    term contradicts its proportion) and no person has checked it."""
+    term contradicts its proportion) and no person has checked it.
+
+    :param failed: the codes of the checks *f* fails at the default small
+        sample (see :func:`failed_checks`), when they are known already.
+    """
     if f.valence is not Valence.STRENGTH or f.checked or f.proportion is None:
         return False
-    return not INCONSISTENT_STRENGTH_CHECKS.isdisjoint(_failed(f, SMALL_SAMPLE))
+    codes = _failed(f, SMALL_SAMPLE) if failed is None else failed
+    return not INCONSISTENT_STRENGTH_CHECKS.isdisjoint(codes)
 
 
 def counts_as_strength(f: Finding) -> bool:

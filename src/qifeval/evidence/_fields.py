@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -193,11 +193,20 @@ def _spread(f: Finding) -> bool:
     return f.critical and (cases is None or cases > 1)
 
 
-def traits(findings: Iterable[Finding]) -> list[Traits]:
+def traits(
+    findings: Iterable[Finding], failed: Sequence[Iterable[str]] | None = None
+) -> list[Traits]:
     """The traits of each finding, in order. As the fields read them, every
-    finding's consistency is judged before any interval is computed."""
+    finding's consistency is judged before any interval is computed.
+
+    :param failed: the codes of the checks each finding fails (see
+        :func:`~qifeval.evidence._consistency.failed_checks`), when known.
+    """
     fs = list(findings)
-    inconsistent = [inconsistent_strength(f) for f in fs]
+    if failed is None:
+        inconsistent = [inconsistent_strength(f) for f in fs]
+    else:
+        inconsistent = [inconsistent_strength(f, c) for f, c in zip(fs, failed, strict=True)]
     out = []
     for f, bad in zip(fs, inconsistent, strict=True):
         p, n = f.proportion, f.sample
@@ -233,8 +242,9 @@ class IndicatorFacts:
     findings, the rule set's points and triangulation policy, and the
     fields computed before (in registry order).
 
-    The findings are judged once (their :class:`Traits`) and put in the
-    natural order of their ids, in which every field lists its ids.
+    The findings are judged once (their :class:`Traits`; *failed*: the
+    codes of the checks each fails, when known) and put in the natural
+    order of their ids, in which every field lists its ids.
     """
 
     __slots__ = (
@@ -260,6 +270,7 @@ class IndicatorFacts:
         findings: list[Finding],
         points: Mapping[Weight, int],
         policy: TriangulationPolicy,
+        failed: Sequence[Iterable[str]] | None = None,
     ) -> None:
         self.qi = qi
         self.part = part
@@ -270,7 +281,7 @@ class IndicatorFacts:
         #: field name -> the ids behind it, for the fields computed so far.
         self.ids_of: dict[str, tuple[str, ...]] = {}
         self._kinds: dict[Valence | None, set[SourceKind]] = {}
-        judged = traits(findings)
+        judged = traits(findings, failed)
         order = sorted(range(len(findings)), key=[_natural(f.id) for f in findings].__getitem__)
         #: the findings in the natural order of their ids, and their traits.
         self.ordered = [findings[i] for i in order]

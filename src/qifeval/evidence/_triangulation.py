@@ -6,7 +6,7 @@ All three are computed per quality indicator in one pass over the findings.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 from cattrs.gen import make_dict_unstructure_fn, override
@@ -254,16 +254,24 @@ def analyse(
     framework: Framework,
     points: Mapping[Weight, int] | None = None,
     policy: TriangulationPolicy | None = None,
+    failed: Sequence[list[str]] | None = None,
 ) -> dict[str, tuple[EvidenceProfile, Triangulation]]:
     """Profile and triangulation of every indicator (without QI 10), in
     framework order, from one pass over the findings.
 
     :param points: the points per weight; by default qifeval's.
     :param policy: when evidence is triangulated; by default qifeval's.
+    :param failed: the codes of the checks each finding fails (see
+        :func:`~qifeval.evidence._consistency.failed_checks`), when known.
     """
     points = Points() if points is None else points
     policy = TriangulationPolicy() if policy is None else policy
     groups = _group(evidence, framework)
+    failed_by_qi: dict[str, list[list[str]]] | None = None
+    if failed is not None:
+        failed_by_qi = {qi: [] for qi in groups}
+        for f, codes in zip(evidence.findings, failed, strict=True):
+            failed_by_qi[f.qi].append(codes)
     out = {}
     for qi in framework.indicators:
         facts = IndicatorFacts(
@@ -272,6 +280,7 @@ def analyse(
             findings=groups[qi.id],
             points=points,
             policy=policy,
+            failed=None if failed_by_qi is None else failed_by_qi[qi.id],
         )
         out[qi.id] = (_profile(facts), _triangulation(facts))
     return out
