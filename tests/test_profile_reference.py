@@ -25,6 +25,7 @@ from qifeval.evidence._consistency import (
 from qifeval.evidence._fields import FIELDS, Points, TriangulationPolicy
 from qifeval.evidence._quantity import _BAND, _LEAD, evaluative_lead, settled, wilson_interval
 from qifeval.evidence._triangulation import analyse
+from qifeval.frameworks._grade import quantifier
 from qifeval.frameworks._model import Part
 
 from .strategies import QIF_2018
@@ -297,3 +298,24 @@ def reference_lead(statement: str) -> tuple[str, str] | None:
 def test_the_evaluative_lead_is_the_one_the_pattern_finds(head: str, term: str, rest: str) -> None:
     statement = head + term + rest
     assert evaluative_lead(statement) == reference_lead(statement)
+
+
+def reference_quantifier(proportion: object) -> str | None:
+    """The evaluative term as first written, or ``None`` where it refuses."""
+    if (
+        isinstance(proportion, bool)
+        or not isinstance(proportion, int | float)
+        or math.isnan(proportion)
+        or not 0 <= proportion <= 1
+    ):
+        return None
+    return quantifier(float(proportion))
+
+
+@given(st.floats() | st.integers(-2, 2) | st.booleans() | st.sampled_from([0.15, 0.5, 0.75, 0.9]))
+def test_the_quantifier_accepts_and_refuses_as_the_reference_does(proportion: object) -> None:
+    try:
+        term: str | None = quantifier(proportion)  # type: ignore[arg-type]
+    except qifeval.InputError:
+        term = None
+    assert term == reference_quantifier(proportion)

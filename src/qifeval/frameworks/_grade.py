@@ -164,7 +164,8 @@ def quantifier(proportion: float) -> str:
 
     :raises InputError: if *proportion* is not a number from 0 to 1.
     """
-    if (
+    # A float from 0 to 1, the usual case, needs no further checks.
+    if not (type(proportion) is float and 0 <= proportion <= 1) and (
         isinstance(proportion, bool)
         or not isinstance(proportion, _NUMBER)
         or math.isnan(proportion)
