@@ -204,7 +204,7 @@ def traits(
     """
     fs = list(findings)
     if failed is None:
-        inconsistent = [inconsistent_strength(f) for f in fs]
+        inconsistent = list(map(inconsistent_strength, fs))
     else:
         inconsistent = [inconsistent_strength(f, c) for f, c in zip(fs, failed, strict=True)]
     out = []
@@ -410,7 +410,8 @@ class Field:
         """The field's value and ids for *facts*."""
         if self.finding is not None:
             test = self.finding
-            ids = tuple(f.id for f in facts.ordered if test(f))
+            passed = {id(f) for f in facts.findings if test(f)}
+            ids = tuple(f.id for f in facts.ordered if id(f) in passed)
             return len(ids), ids
         assert self.compute is not None
         value, computed = self.compute(facts)
