@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 from collections.abc import Iterable
 
-__all__ = ["close_matches", "did_you_mean", "ref_key", "sorted_ids"]
+__all__ = ["close_matches", "did_you_mean", "merged_ids", "ref_key", "sorted_ids"]
 
-_NaturalKey = tuple[tuple[tuple[int, int | str], ...], str]
+_NaturalKey = tuple[tuple[int | str, ...], str]
+
+_DIGITS = re.compile(r"(\d+)")
 
 
-# Each id's key is computed once: the same ids are sorted again for every
-# profile field, explanation and report. The cache holds the keys of about as
-# many ids as the largest evidence sets have findings.
+# Each id's key is computed once: the same ids are sorted again for
+# explanations and reports. The cache holds the keys of about as many ids as
+# the largest evidence sets have findings.
 @functools.lru_cache(maxsize=1 << 17)
 def _natural(item_id: str) -> _NaturalKey:
-    parts = tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", item_id))
+    # The parts alternate text and digits, text first, so that two keys
+    # compare text with text and number with number.
+    parts = tuple(int(p) if p.isdigit() else p for p in _DIGITS.split(item_id))
     return parts, item_id  # the id itself breaks ties such as "F01" and "F1"
 
 
@@ -25,6 +30,13 @@ def sorted_ids(ids: Iterable[str]) -> tuple[str, ...]:
     """Ids in natural order (``F2`` before ``F10``, ``9.4`` before
     ``10``), whatever order they came in."""
     return tuple(sorted(ids, key=_natural))
+
+
+def merged_ids(groups: Iterable[Iterable[str]]) -> tuple[str, ...]:
+    """The ids of all *groups*, each once, in natural order. The ids keep
+    the order they came in until sorted, so groups already in natural order
+    (as profile fields list their ids) are merged, not sorted afresh."""
+    return sorted_ids(dict.fromkeys(itertools.chain.from_iterable(groups)))
 
 
 def close_matches(

@@ -22,7 +22,7 @@ from .._errors import (
 )
 from .._ids import close_matches, did_you_mean
 from .._privacy import _DEFAULT_GUARD, PersonalDataGuard, PersonalDataMatch
-from ..evidence._consistency import check_findings, refuse_or_warn
+from ..evidence._consistency import failed_checks, refuse_or_warn, warnings_of
 from ..evidence._context import Context, ContextualChallenge, ReadinessEvidence
 from ..evidence._findings import EvidenceSet, Finding
 from ..evidence._triangulation import EvidenceProfile, Triangulation, analyse
@@ -161,11 +161,14 @@ def evaluate_indicators(
     *,
     engine: str = "durable",
     inspection: str | None = None,
+    failed: Sequence[list[str]] | None = None,
 ) -> tuple[IndicatorResult, ...]:
     """Suggest a grade for every indicator of *framework* (without QI 10);
     with *inspection* (an inspection profile's id), only for the indicators it
-    grades (the others keep their findings and explanation, with no grade)."""
-    analysed = analyse(evidence, framework, rules.points, rules.triangulation)
+    grades (the others keep their findings and explanation, with no grade).
+    *failed*: the codes of the checks each finding fails, when known (see
+    :func:`~qifeval.evidence._consistency.failed_checks`)."""
+    analysed = analyse(evidence, framework, rules.points, rules.triangulation, failed)
     fired = run_rules(rules, {qi: p.counts for qi, (p, _) in analysed.items()}, engine)
     by_id = {f.id: f for f in evidence.findings}
     results = []
@@ -914,7 +917,8 @@ def evaluate(
         plan=plan,
         independent=independent,
     )
-    refuse_or_warn(check_findings(evidence), strict=strict)
+    failed = failed_checks(evidence.findings)
+    refuse_or_warn(warnings_of(evidence.findings, failed), strict=strict)
     earlier = None
     if isinstance(previous, Evaluation):
         earlier = [f.id for f in previous.evidence.findings]
@@ -952,7 +956,9 @@ def evaluate(
     if previous is not None:
         for path, problem in previous_problems(previous, fw):
             raise InputError(problem, path=f"previous.{path}")
-    results = evaluate_indicators(evidence, fw, grading, engine=engine_name, inspection=profile)
+    results = evaluate_indicators(
+        evidence, fw, grading, engine=engine_name, inspection=profile, failed=failed
+    )
     partial = Evaluation(
         evidence=evidence,
         framework=fw.id,

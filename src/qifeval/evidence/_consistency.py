@@ -12,7 +12,7 @@ the finding.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .._errors import EvidenceError, EvidenceWarning
@@ -27,9 +27,11 @@ __all__ = [
     "check_findings",
     "counts_as_strength",
     "evaluative_lead",
+    "failed_checks",
     "finding_warnings",
     "inconsistent_strength",
     "refuse_or_warn",
+    "warnings_of",
 ]
 
 #: A sample of fewer records or respondents than this is *small*: its
@@ -55,48 +57,70 @@ CHECKS: dict[str, str] = {
 INCONSISTENT_STRENGTH_CHECKS = frozenset({"quantifier-mismatch", "strength-under-half"})
 
 
-def _checks(f: Finding, small_sample: int) -> Iterator[tuple[str, str, str]]:
-    """``(code, field, problem)`` for each check *f* fails."""
+def _failed(f: Finding, small_sample: int) -> list[str]:
+    """The code of each check *f* fails, in the order warnings list them
+    (the decisions; :func:`_words` words them)."""
+    failed = []
     lead = evaluative_lead(f.statement)
     if lead is not None and lead[0] == "few":
-        yield (
-            "bare-few",
+        failed.append("bare-few")
+    p = f.proportion
+    if p is None:
+        return failed
+    term = quantifier(p)
+    if lead is not None and lead[1] != term:
+        failed.append("quantifier-mismatch")
+    if f.valence is Valence.STRENGTH and p < 0.5:
+        failed.append("strength-under-half")
+    if f.sample is None:
+        failed.append("no-sample")
+    elif f.sample < small_sample:
+        failed.append("small-sample")
+    return failed
+
+
+def _words(code: str, f: Finding, small_sample: int) -> tuple[str, str]:
+    """The field and the problem, in plain words, of a check *f* fails."""
+    p = f.proportion
+    if code == "bare-few":
+        return (
             "statement",
             'leads with "few", which reads as reassurance; write "a few" for a small share '
             "(up to 15%)",
         )
-    p = f.proportion
-    if p is None:
-        return
-    term = quantifier(p)
-    if lead is not None and lead[1] != term:
-        yield (
-            "quantifier-mismatch",
+    assert p is not None
+    if code == "quantifier-mismatch":
+        lead = evaluative_lead(f.statement)
+        assert lead is not None
+        return (
             "statement",
-            f"leads with {lead[0]!r} but its proportion {p:.0%} is {term!r} "
+            f"leads with {lead[0]!r} but its proportion {p:.0%} is {quantifier(p)!r} "
             "(the proportion is the share the statement describes)",
         )
-    if f.valence is Valence.STRENGTH and p < 0.5:
-        yield (
-            "strength-under-half",
+    if code == "strength-under-half":
+        return (
             "proportion",
             f"a strength describing less than half of its sample ({p:.0%}); if it is the "
             "share that falls short, record a weakness with the share affected",
         )
-    if f.sample is None:
-        yield (
-            "no-sample",
+    if code == "no-sample":
+        return (
             "proportion",
             "a proportion without a sample: give the number of records or respondents it is "
             "a share of (sample)",
         )
-    elif f.sample < small_sample:
-        yield (
-            "small-sample",
-            "sample",
-            f"a small sample ({f.sample} < {small_sample}): the share says little about the "
-            "whole; weigh the finding at most minor",
-        )
+    return (
+        "sample",
+        f"a small sample ({f.sample} < {small_sample}): the share says little about the "
+        "whole; weigh the finding at most minor",
+    )
+
+
+def _warning(f: Finding, code: str, where: str, small_sample: int) -> EvidenceWarning:
+    field, problem = _words(code, f, small_sample)
+    return EvidenceWarning(
+        problem, finding_id=f.id, code=code, path=where + field, checked=f.checked
+    )
 
 
 def finding_warnings(
@@ -105,10 +129,7 @@ def finding_warnings(
     """The warnings for one finding; *index* is its place in its evidence
     set, for the field path."""
     where = "" if index is None else f"findings[{index}]."
-    return tuple(
-        EvidenceWarning(problem, finding_id=f.id, code=code, path=where + field, checked=f.checked)
-        for code, field, problem in _checks(f, small_sample)
-    )
+    return tuple(_warning(f, code, where, small_sample) for code in _failed(f, small_sample))
 
 
 def check_findings(
@@ -128,19 +149,42 @@ def check_findings(
     ['strength-under-half']
     """
     findings = evidence.findings if isinstance(evidence, EvidenceSet) else tuple(evidence)
+    return warnings_of(findings, failed_checks(findings, small_sample=small_sample), small_sample)
+
+
+def failed_checks(
+    findings: Sequence[Finding], *, small_sample: int = SMALL_SAMPLE
+) -> list[list[str]]:
+    """The codes of the checks each finding fails, in finding order: what
+    :func:`check_findings` warns about and, at the default *small_sample*,
+    what :func:`inconsistent_strength` reads."""
+    return [_failed(f, small_sample) for f in findings]
+
+
+def warnings_of(
+    findings: Sequence[Finding], failed: Sequence[list[str]], small_sample: int = SMALL_SAMPLE
+) -> tuple[EvidenceWarning, ...]:
+    """The warnings of :func:`check_findings` from the codes of the checks
+    each finding fails (see :func:`failed_checks`)."""
     out: list[EvidenceWarning] = []
-    for i, f in enumerate(findings):
-        out += finding_warnings(f, index=i, small_sample=small_sample)
+    for i, (f, codes) in enumerate(zip(findings, failed, strict=True)):
+        for code in codes:
+            out.append(_warning(f, code, f"findings[{i}].", small_sample))
     return tuple(out)
 
 
-def inconsistent_strength(f: Finding) -> bool:
+def inconsistent_strength(f: Finding, failed: Iterable[str] | None = None) -> bool:
     """Whether *f* is a strength that fails a check of
     :data:`INCONSISTENT_STRENGTH_CHECKS` (under one half, or its evaluative
-    term contradicts its proportion) and no person has checked it."""
+    term contradicts its proportion) and no person has checked it.
+
+    :param failed: the codes of the checks *f* fails at the default small
+        sample (see :func:`failed_checks`), when they are known already.
+    """
     if f.valence is not Valence.STRENGTH or f.checked or f.proportion is None:
         return False
-    return any(code in INCONSISTENT_STRENGTH_CHECKS for code, _, _ in _checks(f, SMALL_SAMPLE))
+    codes = _failed(f, SMALL_SAMPLE) if failed is None else failed
+    return not INCONSISTENT_STRENGTH_CHECKS.isdisjoint(codes)
 
 
 def counts_as_strength(f: Finding) -> bool:

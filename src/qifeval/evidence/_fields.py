@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .._ids import sorted_ids
+from .._ids import _natural
 from .._tuples import to_tuple
 from ..frameworks._grade import Grade
 from ..frameworks._model import CapacityModel, Framework, Part
-from ._consistency import counts_as_strength, inconsistent_strength
+from ._consistency import inconsistent_strength
 from ._context import ChallengeKind, Severity
 from ._findings import Finding
 from ._kinds import SourceKind, Valence, Weight
+from ._quantity import settled
 
 if TYPE_CHECKING:
     from ..evaluation._capacity import MatchLike, PlanProgressLike, Trend
@@ -38,19 +41,14 @@ __all__ = [
     "IndicatorFacts",
     "Points",
     "Side",
+    "Traits",
     "TriangulationPolicy",
     "register_field",
+    "strength",
+    "traits",
     "unregister_field",
+    "weakness",
 ]
-
-
-def _counts_as(f: Finding, valence: Valence) -> bool:
-    """Whether *f* counts as a finding of *valence*: an inconsistent
-    strength (see :func:`~qifeval.check_findings`) that no person checked
-    does not count as a strength."""
-    if valence is Valence.STRENGTH:
-        return counts_as_strength(f)
-    return f.valence is valence
 
 
 #: The rule subjects: what a rule set's rules read.
@@ -114,12 +112,155 @@ class TriangulationPolicy:
     )
 
 
+@attrs.frozen(kw_only=True, eq=False)
+class Traits:
+    """What the evidence-profile fields read of one finding, judged once
+    (see :func:`traits`). Findings alike in all of these share one
+    instance, so that a field's test runs once per kind of finding.
+
+    :param inconsistent: a strength that fails a consistency check and
+        that no person checked (see :func:`~qifeval.check_findings`): it
+        does not count as a strength.
+    :param unsettled: a counted strength whose 95% Wilson interval reaches
+        another evaluative band than its proportion's.
+    :param spread: a critical weakness about more than a single case, or
+        one whose extent is not known.
+    """
+
+    valence: Valence
+    weight: Weight
+    source: SourceKind
+    critical: bool
+    sustained: bool
+    sector_leading: bool
+    inconsistent: bool
+    unsettled: bool
+    spread: bool
+
+    @property
+    def strength(self) -> bool:
+        """Whether the finding counts as a strength: a strength that is not
+        inconsistent."""
+        return self.valence is Valence.STRENGTH and not self.inconsistent
+
+    @property
+    def weakness(self) -> bool:
+        """Whether the finding is a weakness."""
+        return self.valence is Valence.WEAKNESS
+
+    def counts_as(self, valence: Valence) -> bool:
+        """Whether the finding counts as a finding of *valence*."""
+        return self.strength if valence is Valence.STRENGTH else self.valence is valence
+
+
+_TraitsKey = tuple[Valence, Weight, SourceKind, bool, bool, bool, bool, bool, bool]
+_TRAITS: dict[_TraitsKey, Traits] = {}
+
+
+def _new_traits(key: _TraitsKey) -> Traits:
+    v, w, s, critical, sustained, leading, inconsistent, unsettled, spread = key
+    made = Traits(
+        valence=v,
+        weight=w,
+        source=s,
+        critical=critical,
+        sustained=sustained,
+        sector_leading=leading,
+        inconsistent=inconsistent,
+        unsettled=unsettled,
+        spread=spread,
+    )
+    return _TRAITS.setdefault(key, made)
+
+
+# Findings often share a share and a sample (60 records read, say): each
+# pair's band is judged once.
+_settled = lru_cache(maxsize=1 << 14, typed=True)(settled)
+
+
+def _cases(f: Finding) -> int | None:
+    """How many records or people a weakness affects (``proportion ×
+    sample``, rounded), or ``None`` when the finding does not say."""
+    if f.proportion is None or f.sample is None:
+        return None
+    return round(f.proportion * f.sample)
+
+
+def _spread(f: Finding) -> bool:
+    """A critical weakness about more than a single case, or one whose
+    extent is not known."""
+    cases = _cases(f)
+    return f.critical and (cases is None or cases > 1)
+
+
+def traits(
+    findings: Iterable[Finding], failed: Sequence[Iterable[str]] | None = None
+) -> list[Traits]:
+    """The traits of each finding, in order. As the fields read them, every
+    finding's consistency is judged before any interval is computed.
+
+    :param failed: the codes of the checks each finding fails (see
+        :func:`~qifeval.evidence._consistency.failed_checks`), when known.
+    """
+    fs = list(findings)
+    if failed is None:
+        inconsistent = list(map(inconsistent_strength, fs))
+    else:
+        inconsistent = [inconsistent_strength(f, c) for f, c in zip(fs, failed, strict=True)]
+    out = []
+    for f, bad in zip(fs, inconsistent, strict=True):
+        p, n = f.proportion, f.sample
+        in_one_band = p is None or n is None or _settled(p, n)
+        key = (
+            f.valence,
+            f.weight,
+            f.source,
+            f.critical,
+            f.sustained,
+            f.sector_leading,
+            bad,
+            not in_one_band and f.valence is Valence.STRENGTH and not bad,
+            f.critical and _spread(f),
+        )
+        out.append(_TRAITS.get(key) or _new_traits(key))
+    return out
+
+
+#: A test of a finding's traits.
+TraitsTest = Callable[[Traits], bool]
+
+
+@lru_cache(maxsize=64)
+def _passed(tests: tuple[TraitsTest, ...]) -> dict[Traits, tuple[int, ...]]:
+    """A memo of the tests each kind of finding passes: traits -> the
+    indices of the *tests* they pass."""
+    return {}
+
+
 class IndicatorFacts:
     """What evidence-profile fields are computed from: one indicator's
     findings, the rule set's points and triangulation policy, and the
-    fields computed before (in registry order)."""
+    fields computed before (in registry order).
 
-    __slots__ = ("_kinds", "findings", "ids_of", "part", "points", "policy", "qi")
+    The findings are judged once (their :class:`Traits`; *failed*: the
+    codes of the checks each fails, when known) and put in the natural
+    order of their ids, in which every field lists its ids.
+    """
+
+    __slots__ = (
+        "_kinds",
+        "_selected",
+        "_weighed",
+        "findings",
+        "ids_of",
+        "ordered",
+        "part",
+        "points",
+        "policy",
+        "qi",
+        "tally",
+        "traits",
+    )
 
     def __init__(
         self,
@@ -129,26 +270,63 @@ class IndicatorFacts:
         findings: list[Finding],
         points: Mapping[Weight, int],
         policy: TriangulationPolicy,
+        failed: Sequence[Iterable[str]] | None = None,
     ) -> None:
         self.qi = qi
         self.part = part
+        #: the findings, in input order.
         self.findings = findings
         self.points = points
         self.policy = policy
         #: field name -> the ids behind it, for the fields computed so far.
         self.ids_of: dict[str, tuple[str, ...]] = {}
         self._kinds: dict[Valence | None, set[SourceKind]] = {}
+        judged = traits(findings, failed)
+        order = sorted(range(len(findings)), key=[_natural(f.id) for f in findings].__getitem__)
+        #: the findings in the natural order of their ids, and their traits.
+        self.ordered = [findings[i] for i in order]
+        self.traits = [judged[i] for i in order]
+        #: each kind of finding (its traits) and how many findings are of it.
+        self.tally = Counter(self.traits)
+        self._selected: dict[TraitsTest, tuple[str, ...]] = {}
+        self._weighed = {w: points[w] for w in Weight}
 
     def ids(self, name: str) -> tuple[str, ...]:
         """The ids behind a field computed before this one."""
         return self.ids_of[name]
+
+    def where(self, test: TraitsTest) -> tuple[str, ...]:
+        """The ids of the findings whose traits pass *test*, in natural
+        order. The first call selects, in one pass, the findings of every
+        registered field that counts findings by their traits."""
+        if test not in self._selected:
+            tests = tuple(
+                dict.fromkeys([test, *(t for t in _selecting_tests() if t not in self._selected)])
+            )
+            passed = _passed(tests)
+            lists: list[list[str]] = [[] for _ in tests]
+            adds = {}
+            for kind in self.tally:
+                if kind not in passed:
+                    passed[kind] = tuple(i for i, t in enumerate(tests) if t(kind))
+                adds[kind] = tuple(lists[i].append for i in passed[kind])
+            for f, kind in zip(self.ordered, self.traits, strict=True):
+                for add in adds[kind]:
+                    add(f.id)
+            self._selected.update(zip(tests, map(tuple, lists), strict=True))
+        return self._selected[test]
+
+    def points_of(self, test: TraitsTest) -> int:
+        """The points of the findings whose traits pass *test*, added up."""
+        points = self._weighed
+        return sum(points[t.weight] * n for t, n in self.tally.items() if test(t))
 
     def kinds(self, valence: Valence | None = None) -> set[SourceKind]:
         """The distinct source kinds behind the findings of *valence* (all
         findings when ``None``)."""
         if valence not in self._kinds:
             self._kinds[valence] = {
-                f.source for f in self.findings if valence is None or _counts_as(f, valence)
+                t.source for t in self.tally if valence is None or t.counts_as(valence)
             }
         return self._kinds[valence]
 
@@ -232,7 +410,8 @@ class Field:
         """The field's value and ids for *facts*."""
         if self.finding is not None:
             test = self.finding
-            ids = sorted_ids(f.id for f in facts.findings if test(f))
+            passed = {id(f) for f in facts.findings if test(f)}
+            ids = tuple(f.id for f in facts.ordered if id(f) in passed)
             return len(ids), ids
         assert self.compute is not None
         value, computed = self.compute(facts)
@@ -264,8 +443,36 @@ def unregister_field(subject: str, name: str) -> None:
 # The evidence profile
 
 
-def _count(name: str, description: str, side: Side, test: Callable[[Finding], bool]) -> None:
-    register_field(Field(name=name, description=description, side=side, finding=test))
+@attrs.frozen
+class _Selecting:
+    """A field's computation over the findings whose traits pass *test*:
+    how many they are (with *points*, their points added up), and their
+    ids."""
+
+    test: TraitsTest
+    points: bool = False
+
+    def __call__(self, facts: IndicatorFacts) -> Computed:
+        ids = facts.where(self.test)
+        return (facts.points_of(self.test) if self.points else len(ids)), ids
+
+
+def _selecting_tests() -> list[TraitsTest]:
+    """The tests of the registered fields that select findings by their
+    traits."""
+    return [
+        f.compute.test for f in FIELDS["indicator"].values() if isinstance(f.compute, _Selecting)
+    ]
+
+
+def _count(name: str, description: str, side: Side, test: TraitsTest) -> None:
+    register_field(Field(name=name, description=description, side=side, compute=_Selecting(test)))
+
+
+def _points(name: str, description: str, side: Side, test: TraitsTest) -> None:
+    register_field(
+        Field(name=name, description=description, side=side, compute=_Selecting(test, points=True))
+    )
 
 
 def _computed(name: str, description: str, side: Side, compute: Callable[[Any], Computed]) -> None:
@@ -275,20 +482,32 @@ def _computed(name: str, description: str, side: Side, compute: Callable[[Any], 
 _S, _W, _N = Side.STRENGTH, Side.WEAKNESS, Side.NEUTRAL
 _STRENGTH, _WEAKNESS = Valence.STRENGTH, Valence.WEAKNESS
 
-_count("findings", "all findings", _N, lambda f: True)
+
+def strength(t: Traits) -> bool:
+    """The test of the field ``strengths``: a finding that counts as a
+    strength."""
+    return t.strength
+
+
+def weakness(t: Traits) -> bool:
+    """The test of the field ``weaknesses``."""
+    return t.weakness
+
+
+_count("findings", "all findings", _N, lambda t: True)
 _count(
     "strengths",
     "strengths (an inconsistent strength no person checked does not count as a strength "
     "here or in any strength field: see `strengths_inconsistent`)",
     _S,
-    counts_as_strength,
+    strength,
 )
-_count("weaknesses", "weaknesses", _W, lambda f: f.valence is _WEAKNESS)
+_count("weaknesses", "weaknesses", _W, weakness)
 
 
-def _of_weight(valence: Valence, weights: Iterable[Weight]) -> Callable[[Finding], bool]:
+def _of_weight(valence: Valence, weights: Iterable[Weight]) -> TraitsTest:
     chosen = frozenset(weights)
-    return lambda f: _counts_as(f, valence) and f.weight in chosen
+    return lambda t: t.counts_as(valence) and t.weight in chosen
 
 
 _PLURAL = {_STRENGTH: "strengths", _WEAKNESS: "weaknesses"}
@@ -307,53 +526,42 @@ for _valence, _side in ((_STRENGTH, _S), (_WEAKNESS, _W)):
         _side,
         _of_weight(_valence, [Weight.IMPORTANT, Weight.MAJOR]),
     )
-_computed(
+_points(
     "strength_points",
     "the strengths' points added up (see the rule set's `[points]`)",
     _S,
-    lambda x: (
-        sum(x.points[f.weight] for f in x.findings if counts_as_strength(f)),
-        x.ids("strengths"),
-    ),
+    strength,
 )
-_computed(
-    "weakness_points",
-    "the weaknesses' points added up",
-    _W,
-    lambda x: (
-        sum(x.points[f.weight] for f in x.findings if f.valence is _WEAKNESS),
-        x.ids("weaknesses"),
-    ),
-)
+_points("weakness_points", "the weaknesses' points added up", _W, weakness)
 _count(
     "critical_weaknesses",
     "weaknesses in a critical aspect, of any weight",
     _W,
-    lambda f: f.critical,
+    lambda t: t.critical,
 )
 _count(
     "critical_important_weaknesses",
     "critical weaknesses of weight important",
     _W,
-    lambda f: f.critical and f.weight is Weight.IMPORTANT,
+    lambda t: t.critical and t.weight is Weight.IMPORTANT,
 )
 _count(
     "critical_major_weaknesses",
     "critical weaknesses of weight major",
     _W,
-    lambda f: f.critical and f.weight is Weight.MAJOR,
+    lambda t: t.critical and t.weight is Weight.MAJOR,
 )
 _count(
     "sustained_strengths",
     "strengths marked sustained",
     _S,
-    lambda f: f.sustained and counts_as_strength(f),
+    lambda t: t.sustained and t.strength,
 )
 _count(
     "sector_leading_strengths",
     "strengths marked sector leading",
     _S,
-    lambda f: f.sector_leading and counts_as_strength(f),
+    lambda t: t.sector_leading and t.strength,
 )
 _computed(
     "strength_sources",
@@ -402,22 +610,15 @@ _count(
     "no other strength field. It rises as such strengths are added, so a rule that lowers a "
     "grade on it breaks 'adding a strength never lowers a grade'",
     _N,
-    inconsistent_strength,
+    lambda t: t.inconsistent,
 )
-
-
-def _unsettled(f: Finding) -> bool:
-    interval = f.interval
-    return counts_as_strength(f) and interval is not None and not interval.settled
-
-
 _count(
     "strengths_unsettled",
     "strengths with a proportion and a sample whose 95% Wilson interval reaches another "
     "evaluative band than their proportion's (the term is not settled); it rises as such "
     "strengths are added",
     _N,
-    _unsettled,
+    lambda t: t.unsettled,
 )
 
 
@@ -426,101 +627,64 @@ _count(
 # of the evidence behind strengths (read by the rule set ``qifeval-2026``)
 
 
-def _cases(f: Finding) -> int | None:
-    """How many records or people a weakness affects (``proportion ×
-    sample``, rounded), or ``None`` when the finding does not say."""
-    if f.proportion is None or f.sample is None:
-        return None
-    return round(f.proportion * f.sample)
-
-
-def _spread(f: Finding) -> bool:
-    """A critical weakness about more than a single case, or one whose
-    extent is not known."""
-    cases = _cases(f)
-    return f.critical and (cases is None or cases > 1)
-
-
 def _share_pct(share: float) -> int:
     """A share (0-1) as a whole percentage, rounded down (0.29 is 29)."""
     return math.floor(share * 100 + 1e-9)
 
 
-def _finding_pct(f: Finding) -> int:
-    assert f.proportion is not None
-    return _share_pct(f.proportion)
-
-
 def _widest_critical_share(x: IndicatorFacts) -> Computed:
+    if not any(t.spread for t in x.tally):
+        return 0, ()
     shares = [
-        (_finding_pct(f), f.id) for f in x.findings if _spread(f) and f.proportion is not None
+        (_share_pct(f.proportion), f.id)
+        for f, t in zip(x.ordered, x.traits, strict=True)
+        if t.spread and f.proportion is not None
     ]
     if not shares:
         return 0, ()
     widest = max(pct for pct, _ in shares)
-    return widest, sorted_ids(fid for pct, fid in shares if pct == widest)
-
-
-def _points_of(x: IndicatorFacts, test: Callable[[Finding], bool]) -> Computed:
-    chosen = [f for f in x.findings if test(f)]
-    return sum(x.points[f.weight] for f in chosen), sorted_ids(f.id for f in chosen)
-
-
-def _counted_kinds(x: IndicatorFacts) -> set[SourceKind]:
-    return {f.source for f in x.findings if counts_as_strength(f)}
+    return widest, tuple(fid for pct, fid in shares if pct == widest)
 
 
 _count(
     "findings_counted",
     "findings without the inconsistent strengths",
     _N,
-    lambda f: not inconsistent_strength(f),
+    lambda t: not t.inconsistent,
 )
-_count("consistent_strengths", "strengths that are not inconsistent", _S, counts_as_strength)
+_count("consistent_strengths", "strengths that are not inconsistent", _S, strength)
 _count(
     "consistent_strengths_important_or_major",
     "consistent strengths of weight important or major",
     _S,
-    lambda f: counts_as_strength(f) and f.weight is not Weight.MINOR,
+    lambda t: t.strength and t.weight is not Weight.MINOR,
 )
 _count(
     "consistent_strengths_major_beyond_documents",
     "consistent major strengths from evidence other than documentation "
     "(practice, stakeholders' views, performance data)",
     _S,
-    lambda f: (
-        counts_as_strength(f)
-        and f.weight is Weight.MAJOR
-        and f.source is not SourceKind.DOCUMENTATION
-    ),
+    lambda t: t.strength and t.weight is Weight.MAJOR and t.source is not SourceKind.DOCUMENTATION,
 )
 _count(
     "exemplary_strengths",
     "consistent major strengths that are themselves sustained and sector leading, "
     "from evidence other than documentation",
     _S,
-    lambda f: (
-        counts_as_strength(f)
-        and f.weight is Weight.MAJOR
-        and f.sustained
-        and f.sector_leading
-        and f.source is not SourceKind.DOCUMENTATION
+    lambda t: (
+        t.strength
+        and t.weight is Weight.MAJOR
+        and t.sustained
+        and t.sector_leading
+        and t.source is not SourceKind.DOCUMENTATION
     ),
 )
-_computed(
-    "consistent_strength_points",
-    "the consistent strengths' points added up",
-    _S,
-    lambda x: (
-        sum(x.points[f.weight] for f in x.findings if counts_as_strength(f)),
-        x.ids("consistent_strengths"),
-    ),
-)
+_points("consistent_strength_points", "the consistent strengths' points added up", _S, strength)
 _computed(
     "consistent_strength_sources",
     "distinct kinds of evidence behind the consistent strengths (0-4)",
     _S,
-    lambda x: (len(_counted_kinds(x)), x.ids("consistent_strengths")),
+    lambda x: (len(x.kinds(_STRENGTH)), x.ids("consistent_strengths")),
 )
 _computed(
     "consistent_strengths_triangulated",
@@ -528,7 +692,7 @@ _computed(
     "`triangulation.triangulated` distinct kinds of evidence, else 0",
     _S,
     lambda x: (
-        int(len(_counted_kinds(x)) >= x.policy.triangulated),
+        int(len(x.kinds(_STRENGTH)) >= x.policy.triangulated),
         x.ids("consistent_strengths"),
     ),
 )
@@ -536,29 +700,27 @@ _count(
     "noncritical_weaknesses_major",
     "major weaknesses outside a critical aspect",
     _W,
-    lambda f: f.valence is _WEAKNESS and not f.critical and f.weight is Weight.MAJOR,
+    lambda t: t.weakness and not t.critical and t.weight is Weight.MAJOR,
 )
-_computed(
+_points(
     "noncritical_weakness_points",
     "the points of the weaknesses outside a critical aspect added up "
     "(critical weaknesses count by their extent instead)",
     _W,
-    lambda x: _points_of(x, lambda f: f.valence is _WEAKNESS and not f.critical),
+    lambda t: t.weakness and not t.critical,
 )
-_computed(
+_points(
     "noncritical_heavy_weakness_points",
     "the points of the important and major weaknesses outside a critical aspect added up",
     _W,
-    lambda x: _points_of(
-        x, lambda f: f.valence is _WEAKNESS and not f.critical and f.weight is not Weight.MINOR
-    ),
+    lambda t: t.weakness and not t.critical and t.weight is not Weight.MINOR,
 )
 _count(
     "critical_spread_weaknesses",
     "critical weaknesses about more than one case (proportion × sample over 1), "
     "or whose extent is not given (no proportion or no sample)",
     _W,
-    _spread,
+    lambda t: t.spread,
 )
 _computed(
     "critical_widest_share_pct",
@@ -571,10 +733,7 @@ _computed(
     "critical_weakness_sources",
     "distinct kinds of evidence behind the critical weaknesses (0-4)",
     _W,
-    lambda x: (
-        len({f.source for f in x.findings if f.critical}),
-        x.ids("critical_weaknesses"),
-    ),
+    lambda x: (len({t.source for t in x.tally if t.critical}), x.ids("critical_weaknesses")),
 )
 
 

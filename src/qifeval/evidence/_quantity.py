@@ -28,6 +28,7 @@ __all__ = [
     "band_of",
     "evaluative_lead",
     "sample_needed",
+    "settled",
     "wilson_interval",
 ]
 
@@ -123,7 +124,7 @@ class WilsonInterval:
     def settled(self) -> bool:
         """Whether the interval lies within one band, so that the share's
         evaluative term holds whatever the sampling."""
-        return len(self.terms) == 1
+        return _one_band(self.low, self.high)
 
     @property
     def could_be(self) -> tuple[str, ...]:
@@ -147,6 +148,12 @@ def wilson_interval(share: float, sample: int) -> WilsonInterval:
 
     :raises InputError: for a share outside 0 to 1 or a sample under 1.
     """
+    low, high = _ends(share, sample)
+    return WilsonInterval(share=share, sample=sample, low=low, high=high)
+
+
+def _ends(share: float, sample: int) -> tuple[float, float]:
+    """The ends of the 95% Wilson interval of *share* of *sample*."""
     _check(share, sample)
     n = sample
     z2 = Z * Z
@@ -156,7 +163,21 @@ def wilson_interval(share: float, sample: int) -> WilsonInterval:
     low = 0.0 if share == 0 else max(0.0, centre - half)
     high = 1.0 if share == 1 else min(1.0, centre + half)
     # The exact ends are inside the interval; rounding must not move them out.
-    return WilsonInterval(share=share, sample=n, low=min(low, share), high=max(high, share))
+    return min(low, share), max(high, share)
+
+
+def _one_band(low: float, high: float) -> bool:
+    """Whether the shares from *low* to *high* lie within one band."""
+    return quantifier(low) == quantifier(high)
+
+
+def settled(share: float, sample: int) -> bool:
+    """Whether the 95% Wilson interval of *share* of *sample* lies within
+    one band (:attr:`WilsonInterval.settled`, without making the interval).
+
+    :raises InputError: for a share outside 0 to 1 or a sample under 1.
+    """
+    return _one_band(*_ends(share, sample))
 
 
 def sample_needed(share: float, band: str | None = None) -> int | None:
@@ -213,6 +234,9 @@ _LEAD = re.compile(
     re.IGNORECASE,
 )
 _BAND = {"the majority": "majority", "a majority": "majority", "few": "a few"}
+# First characters with which no statement leads with a term: word characters
+# (so no "\W" comes first) that no letter of "in" or of a term matches.
+_NO_LEAD = frozenset("0123456789_bcdeghjkopqrsuvwxyzBCDEGHJKOPQRSUVWXYZ")
 
 
 def evaluative_lead(statement: str) -> tuple[str, str] | None:
@@ -227,6 +251,8 @@ def evaluative_lead(statement: str) -> tuple[str, str] | None:
     >>> evaluative_lead("Records had a chronology") is None
     True
     """
+    if statement[:1] in _NO_LEAD:
+        return None
     m = _LEAD.match(statement)
     if m is None:
         return None

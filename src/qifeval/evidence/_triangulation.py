@@ -6,7 +6,7 @@ All three are computed per quality indicator in one pass over the findings.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 from cattrs.gen import make_dict_unstructure_fn, override
@@ -15,7 +15,7 @@ from .. import _convert
 from .._ids import ref_key, sorted_ids
 from ..frameworks._model import Framework, IllustrationKind, Part
 from ._consistency import counts_as_strength
-from ._fields import FIELDS, IndicatorFacts, Points, TriangulationPolicy
+from ._fields import FIELDS, IndicatorFacts, Points, TriangulationPolicy, weakness
 from ._findings import EvidenceSet, Finding, SourceKind, Valence, Weight
 
 __all__ = [
@@ -175,8 +175,7 @@ def _by_kind(findings: list[Finding], valence: Valence) -> dict[SourceKind, list
 
 def _triangulation(facts: IndicatorFacts) -> Triangulation:
     policy = facts.policy
-    strengths = _by_kind(facts.findings, Valence.STRENGTH)
-    weaknesses = _by_kind(facts.findings, Valence.WEAKNESS)
+    weakness_sources = facts.kinds(Valence.WEAKNESS)
     n_sources = len(facts.kinds())
     if not n_sources:
         status = TriangulationStatus.NO_EVIDENCE
@@ -190,13 +189,13 @@ def _triangulation(facts: IndicatorFacts) -> Triangulation:
         status = TriangulationStatus.SINGLE_SOURCE
     contradictions = _contradictions(facts.qi, facts.findings)
     to_corroborate: tuple[str, ...] = ()
-    if len(weaknesses) == 1:
-        to_corroborate = sorted_ids(next(iter(weaknesses.values())))
+    if len(weakness_sources) == 1:
+        to_corroborate = facts.where(weakness)
     return Triangulation(
         qi=facts.qi,
         status=status,
-        strength_sources=_kinds(strengths),
-        weakness_sources=_kinds(weaknesses),
+        strength_sources=_kinds(facts.kinds(Valence.STRENGTH)),
+        weakness_sources=_kinds(weakness_sources),
         contradictions=contradictions,
         to_corroborate=to_corroborate,
         kinds_needed=policy.triangulated,
@@ -206,7 +205,10 @@ def _triangulation(facts: IndicatorFacts) -> Triangulation:
 def _points(f: Finding) -> tuple[str, ...]:
     """The points of its indicator a finding is about: its key factor and
     its illustration, where it names them."""
-    return tuple(p for p in (f.key_factor, f.illustration) if p is not None)
+    key_factor, illustration = f.key_factor, f.illustration
+    if key_factor is None:
+        return () if illustration is None else (illustration,)
+    return (key_factor,) if illustration is None else (key_factor, illustration)
 
 
 def _point_key(point: str) -> tuple[str, int, str]:
@@ -252,16 +254,24 @@ def analyse(
     framework: Framework,
     points: Mapping[Weight, int] | None = None,
     policy: TriangulationPolicy | None = None,
+    failed: Sequence[list[str]] | None = None,
 ) -> dict[str, tuple[EvidenceProfile, Triangulation]]:
     """Profile and triangulation of every indicator (without QI 10), in
     framework order, from one pass over the findings.
 
     :param points: the points per weight; by default qifeval's.
     :param policy: when evidence is triangulated; by default qifeval's.
+    :param failed: the codes of the checks each finding fails (see
+        :func:`~qifeval.evidence._consistency.failed_checks`), when known.
     """
     points = Points() if points is None else points
     policy = TriangulationPolicy() if policy is None else policy
     groups = _group(evidence, framework)
+    failed_by_qi: dict[str, list[list[str]]] | None = None
+    if failed is not None:
+        failed_by_qi = {qi: [] for qi in groups}
+        for f, codes in zip(evidence.findings, failed, strict=True):
+            failed_by_qi[f.qi].append(codes)
     out = {}
     for qi in framework.indicators:
         facts = IndicatorFacts(
@@ -270,6 +280,7 @@ def analyse(
             findings=groups[qi.id],
             points=points,
             policy=policy,
+            failed=None if failed_by_qi is None else failed_by_qi[qi.id],
         )
         out[qi.id] = (_profile(facts), _triangulation(facts))
     return out

@@ -143,6 +143,9 @@ class Grade(enum.IntEnum):
         raise InputError(f"expected a grade ({labels}), got {value!r}")
 
 
+_NUMBER = (int, float)
+
+
 def quantifier(proportion: float) -> str:
     """Return the evaluative term for a proportion between 0 and 1.
 
@@ -161,9 +164,10 @@ def quantifier(proportion: float) -> str:
 
     :raises InputError: if *proportion* is not a number from 0 to 1.
     """
-    if (
+    # A float from 0 to 1, the usual case, needs no further checks.
+    if not (type(proportion) is float and 0 <= proportion <= 1) and (
         isinstance(proportion, bool)
-        or not isinstance(proportion, int | float)
+        or not isinstance(proportion, _NUMBER)
         or math.isnan(proportion)
         or not 0 <= proportion <= 1
     ):

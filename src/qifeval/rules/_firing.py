@@ -11,7 +11,7 @@ from collections.abc import Mapping
 import attrs
 
 from .._errors import InputError
-from .._ids import sorted_ids
+from .._ids import merged_ids
 from ..frameworks._grade import Grade
 from ._durable import DurableEngine
 from ._model import EFFECTS, Confidence, Effect, Outcome, RuleSet, Tally
@@ -89,7 +89,7 @@ def explain(
                 confidence=r.confidence,
                 priority=r.priority,
                 condition=r.condition(),
-                evidence=sorted_ids({f for field in r.fields() for f in cited[field]}),
+                evidence=merged_ids(cited[field] for field in r.fields()),
                 decisive=EFFECTS[r.effect].decisive(outcome, r),
             )
         )

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from .._ids import sorted_ids
+from .._ids import merged_ids
 from ..evidence._fields import FIELDS, Side
 from ..evidence._findings import Finding
 from ..frameworks._grade import Grade
@@ -244,7 +244,7 @@ def _hold(
     findings: Mapping[str, Finding],
     current: Grade | None,
 ) -> ImprovementHold:
-    ids = sorted_ids({i for name in rule.fields() for i in cited.get(name, ())})
+    ids = merged_ids(cited.get(name, ()) for name in rule.fields())
     lifts = [_shortfall(rules, c, _NEGATION[c.op], counts) for c in rule.when]
     lifts = [s for s in lifts if _possible(s)]
     better = [s for s in lifts if _better(rules, s, cited)]
