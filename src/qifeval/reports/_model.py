@@ -14,6 +14,7 @@ looked up once per indicator that lists it.
 from __future__ import annotations
 
 import datetime as _dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
@@ -421,13 +422,16 @@ def build_report(
     ev = e.evidence
     if framework is None or framework.id != e.framework:
         framework = _bundled(e.framework)
-    findings = {f.id: f for f in ev.findings}
     views: dict[str, FindingView] = {}
+    # a finding's figures depend on its proportion and sample alone, which
+    # many findings share
+    figures: dict[tuple[float | None, int | None], str | None] = {}
 
     def view(fid: str) -> FindingView:
-        if fid not in views:
-            views[fid] = _finding(findings[fid], redact)
-        return views[fid]
+        v = views.get(fid)
+        if v is None:
+            v = views[fid] = _finding(ev.finding(fid), redact, figures)
+        return v
 
     columns = [Column(label=redact(e.label()), role="this")]
     per_column: list[Mapping[str, Grade | None]] = [e.grades]
@@ -448,9 +452,7 @@ def build_report(
         _indicator(e, r, view, redact, per_column, previous, national.get(r.qi), framework)
         for r in e.results
     )
-    kinds: dict[str, int] = {}
-    for f in ev.findings:
-        kinds[f.source.label] = kinds.get(f.source.label, 0) + 1
+    kinds = Counter(f.source for f in ev.findings)
     return ReportModel(
         title=redact(ev.title or f"Evaluation of {ev.partnership}"),
         partnership=redact(ev.partnership),
@@ -478,7 +480,7 @@ def build_report(
         plan=_plan(e.plan, e.plan_progress, redact),
         independent=None if match is None else _independent(match, redact),
         findings_count=len(ev.findings),
-        source_counts=tuple(sorted(kinds.items())),
+        source_counts=tuple(sorted((k.label, n) for k, n in kinds.items())),
         refs=tuple(sorted({redact(f.ref) for f in ev.findings if f.ref})),
         has_previous=previous is not None,
         national_title=national_results().title,
@@ -511,33 +513,37 @@ def _ids(ids: Iterable[str], redact: Redact) -> tuple[str, ...]:
     return tuple(redact(i) for i in ids)
 
 
-def _finding(f: Finding, redact: Redact) -> FindingView:
+def _finding(
+    f: Finding, redact: Redact, figures: dict[tuple[float | None, int | None], str | None]
+) -> FindingView:
     # the lead ("most", "less than half of") is qifeval's words: only the
     # statement is redacted, as the evaluation scanned it
-    text = f.quantified().removesuffix(f.statement) + redact(f.statement)
+    statement = f.statement
+    text = f.quantified().removesuffix(statement) + redact(statement)
     sentence = text[:1].upper() + text[1:]
-    source = f.source.label + (f", {redact(f.source_detail)}" if f.source_detail else "")
-    flags = [
-        x
-        for x, on in (
+    label = f.source.label
+    source = f"{label}, {redact(f.source_detail)}" if f.source_detail else label
+    extra = ""
+    if f.critical or f.sustained or f.sector_leading:
+        on = (
             ("critical", f.critical),
             ("sustained", f.sustained),
             ("sector leading", f.sector_leading),
         )
-        if on
-    ]
-    extra = f"; {', '.join(flags)}" if flags else ""
-    figures = f.described()
-    if figures is not None:
-        extra += f"; {figures}"
+        extra = "; " + ", ".join(x for x, flag in on if flag)
+    key = (f.proportion, f.sample)
+    described = figures[key] if key in figures else figures.setdefault(key, f.described())
+    if described is not None:
+        extra += f"; {described}"
     fid = redact(f.id)
+    weight = f.weight
     return FindingView(
         id=fid,
         sentence=sentence,
-        line=f"{sentence} ({fid}; {f.weight.value}; {source}{extra})",
+        line=f"{sentence} ({fid}; {weight.value}; {source}{extra})",
         is_strength=f.is_strength,
-        weight_rank=f.weight.rank,
-        source=f.source.label,
+        weight_rank=weight.rank,
+        source=label,
         ref=redact(f.ref) if f.ref else "",
     )
 
@@ -708,10 +714,10 @@ def _indicator(
     if to_corroborate:
         notes.append(f"To be corroborated: {', '.join(to_corroborate)}.")
     cited: dict[str, list[str]] = {}
-    for fid in r.findings:
+    for fid, v in zip(r.findings, items, strict=True):
         illustration = e.evidence.finding(fid).illustration
         if illustration:
-            cited.setdefault(illustration, []).append(view(fid).id)
+            cited.setdefault(illustration, []).append(v.id)
     if cited:
         parts = [
             f"{ref} ({', '.join(ids)})"
@@ -748,9 +754,9 @@ def _indicator(
         to_corroborate=to_corroborate,
         strengths_triangulated=t.strengths_triangulated,
         rules=tuple(_rule(x, redact) for x in r.rules_fired),
-        findings=tuple(view(i).id for i in r.findings),
-        strengths=tuple(f for f in items if f.is_strength),
-        weaknesses=tuple(f for f in items if not f.is_strength),
+        findings=tuple(v.id for v in items),
+        strengths=tuple(v for v in items if v.is_strength),
+        weaknesses=tuple(v for v in items if not v.is_strength),
         notes=tuple(notes),
         safety_concerns=_ids(r.safety_concerns, redact),
         to_improve=_improvement(r.to_improve, redact),
