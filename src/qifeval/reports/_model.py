@@ -422,16 +422,10 @@ def build_report(
     ev = e.evidence
     if framework is None or framework.id != e.framework:
         framework = _bundled(e.framework)
-    views: dict[str, FindingView] = {}
     # a finding's figures depend on its proportion and sample alone, which
     # many findings share
     figures: dict[tuple[float | None, int | None], str | None] = {}
-
-    def view(fid: str) -> FindingView:
-        v = views.get(fid)
-        if v is None:
-            v = views[fid] = _finding(ev.finding(fid), redact, figures)
-        return v
+    views = {f.id: _finding(f, redact, figures) for f in ev.findings}
 
     columns = [Column(label=redact(e.label()), role="this")]
     per_column: list[Mapping[str, Grade | None]] = [e.grades]
@@ -449,7 +443,7 @@ def build_report(
         per_column.append(other.grades)
     national = _national(e)
     indicators = tuple(
-        _indicator(e, r, view, redact, per_column, previous, national.get(r.qi), framework)
+        _indicator(e, r, views, redact, per_column, previous, national.get(r.qi), framework)
         for r in e.results
     )
     kinds = Counter(f.source for f in ev.findings)
@@ -467,7 +461,7 @@ def build_report(
             SafetyConcernView(
                 qi=c.qi,
                 finding=redact(c.finding),
-                statement=view(c.finding).sentence,
+                statement=views[c.finding].sentence,
                 proportion=c.proportion,
                 sample=c.sample,
             )
@@ -487,17 +481,22 @@ def build_report(
     )
 
 
+class _Redacted(dict[str, str]):
+    """Texts and their redactions, each text redacted when first looked up."""
+
+    def __init__(self, redact: Redact) -> None:
+        super().__init__()
+        self._redact = redact
+
+    def __missing__(self, text: str) -> str:
+        done = self[text] = self._redact(text)
+        return done
+
+
 def _memo(redact: Redact) -> Redact:
     """*redact*, remembering its answers: ids, labels and generated
     problems recur across a report, and each is scanned once."""
-    seen: dict[str, str] = {}
-
-    def once(text: str) -> str:
-        if text not in seen:
-            seen[text] = redact(text)
-        return seen[text]
-
-    return once
+    return _Redacted(redact).__getitem__
 
 
 def _bundled(framework_id: str) -> Framework | None:
@@ -510,7 +509,7 @@ def _bundled(framework_id: str) -> Framework | None:
 def _ids(ids: Iterable[str], redact: Redact) -> tuple[str, ...]:
     """Finding and indicator ids as reports print them: redacted, since an
     id is user text like any other."""
-    return tuple(redact(i) for i in ids)
+    return tuple(map(redact, ids))
 
 
 def _finding(
@@ -678,7 +677,7 @@ def _national(e: Evaluation) -> dict[str, NationalView]:
 def _indicator(
     e: Evaluation,
     r: IndicatorResult,
-    view: Callable[[str], FindingView],
+    views: Mapping[str, FindingView],
     redact: Redact,
     per_column: Sequence[Mapping[str, Grade | None]],
     previous: Mapping[str, Grade | None] | None,
@@ -687,7 +686,7 @@ def _indicator(
 ) -> IndicatorView:
     d = e.decision(r.qi)
     t = r.triangulation
-    items = [view(i) for i in r.findings]
+    items = [views[i] for i in r.findings]
     kinds = ", ".join(k.label for k in t.sources) or "none"
     n = len(t.strength_sources)
     strengths_text = (
