@@ -19,7 +19,9 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 
 import attrs
 
@@ -440,10 +442,10 @@ def _know(
                 text="We have no evidence on this statement yet: gathering it is part of our plan."
             )
         ]
-    kinds: dict[str, list[str]] = {}
-    for f in found:
-        kinds.setdefault(f.source.label, []).append(r(f.id))
-    listed = ", ".join(f"{k} ({len(v)})" for k, v in sorted(kinds.items()))
+    kinds = Counter(f.source for f in found)
+    listed = ", ".join(
+        f"{label} ({n})" for label, n in sorted((k.label, n) for k, n in kinds.items())
+    )
     claims = [
         Claim(
             text=_sentence(
@@ -480,12 +482,12 @@ def _next(
     limit: int | None,
 ) -> list[Claim]:
     e = pe.evaluation
-    ids = {f.id for f in found}
     plan, progress = e.plan, e.plan_progress
     claims = []
     if plan is not None and progress is not None:
+        linked = {f.id for f in found} | set(s.indicators)
         for a in plan.actions:
-            if not (set(a.addresses) & (ids | set(s.indicators))):
+            if not (set(a.addresses) & linked):
                 continue
             if not a.is_open:
                 continue
@@ -500,11 +502,7 @@ def _next(
                     refs=refs,
                 )
             )
-        done = [
-            a
-            for a in plan.actions
-            if not a.is_open and set(a.addresses) & (ids | set(s.indicators))
-        ]
+        done = [a for a in plan.actions if not a.is_open and set(a.addresses) & linked]
         if done:
             claims.append(
                 Claim(
@@ -516,7 +514,8 @@ def _next(
                 )
             )
     if not claims:
-        weak = [by_id[fid] for fid in s.weaknesses if by_id[fid].weight.rank >= 2][:limit]
+        important = (f for fid in s.weaknesses if (f := by_id[fid]).weight.rank >= 2)
+        weak = list(islice(important, limit))
         for f in weak:
             claims.append(
                 Claim(
@@ -551,12 +550,16 @@ def _lower_first(text: str) -> str:
 
 def _section(
     s: StatementEvaluation,
+    found: Sequence[Finding],
+    know: tuple[Claim, ...],
     pe: ProfiledEvaluation,
     by_id: dict[str, Finding],
     r: _Redactor,
     limit: int | None,
 ) -> tuple[PositionSection, int]:
-    found = [by_id[fid] for fid in s.findings]
+    """The section of statement *s*, listing at most *limit* findings of
+    each kind (*found*: its findings; *know*: its answer to How do we
+    know?, the same at every level of detail)."""
     shown_strengths, shown_weaknesses = s.strengths[:limit], s.weaknesses[:limit]
     strengths = [_finding_claim(by_id[fid], r) for fid in shown_strengths]
     weaknesses = [_finding_claim(by_id[fid], r) for fid in shown_weaknesses]
@@ -626,7 +629,7 @@ def _section(
         first=first,
         second=second,
         grades=(*(_grade_row(p, r) for p in s.graded), *domain_rows),
-        know=tuple(_know(s, found, pe, r)),
+        know=know,
         evidence=evidence,
         next=tuple(next_claims),
     )
@@ -783,12 +786,17 @@ def position_statement_document(
             "the actions, leads and dates are still to be agreed."
         )
     themes = _themes(pe, by_id, r)
+    found = [[by_id[fid] for fid in s.findings] for s in pe.statements]
+    know = [tuple(_know(s, f, pe, r)) for s, f in zip(pe.statements, found, strict=True)]
     doc = None
     for level in _DETAIL:
         listed = sum(len(s.strengths[:level]) + len(s.weaknesses[:level]) for s in pe.statements)
         if listed * _MIN_WORDS > limit and level != _DETAIL[-1]:
             continue  # cannot fit: each listed finding takes at least _MIN_WORDS words
-        built = [_section(s, pe, by_id, r, level) for s in pe.statements]
+        built = [
+            _section(s, f, k, pe, by_id, r, level)
+            for s, f, k in zip(pe.statements, found, know, strict=True)
+        ]
         sections = tuple(b[0] for b in built)
         cut = sum(b[1] for b in built)
         shortened = []
