@@ -433,16 +433,15 @@ def _balance_claim(s: StatementEvaluation, r: _Redactor) -> Claim:
     return Claim(text=_sentence(f"{text} ({counts})"), refs=tuple(r(x) for x in heavy[:6]))
 
 
-def _know(
-    s: StatementEvaluation, found: Sequence[Finding], pe: ProfiledEvaluation, r: _Redactor
-) -> list[Claim]:
+def _know(s: StatementEvaluation, by_id: dict[str, Finding], r: _Redactor) -> list[Claim]:
+    found = s.findings
     if not found:
         return [
             Claim(
                 text="We have no evidence on this statement yet: gathering it is part of our plan."
             )
         ]
-    kinds = Counter(f.source for f in found)
+    kinds = Counter(by_id[fid].source for fid in found)
     listed = ", ".join(
         f"{label} ({n})" for label, n in sorted((k.label, n) for k, n in kinds.items())
     )
@@ -452,7 +451,7 @@ def _know(
                 f"Our evaluation rests on {_n(len(found), 'finding')} from "
                 f"{_n(len(kinds), 'kind')} of evidence: {listed}"
             ),
-            refs=_some([f.id for f in found], r),
+            refs=_some(found, r),
         )
     ]
     for p in s.graded:
@@ -475,7 +474,6 @@ def _know(
 
 def _next(
     s: StatementEvaluation,
-    found: Sequence[Finding],
     pe: ProfiledEvaluation,
     by_id: dict[str, Finding],
     r: _Redactor,
@@ -485,7 +483,7 @@ def _next(
     plan, progress = e.plan, e.plan_progress
     claims = []
     if plan is not None and progress is not None:
-        linked = {f.id for f in found} | set(s.indicators)
+        linked = set(s.findings) | set(s.indicators)
         for a in plan.actions:
             if not (set(a.addresses) & linked):
                 continue
@@ -550,7 +548,6 @@ def _lower_first(text: str) -> str:
 
 def _section(
     s: StatementEvaluation,
-    found: Sequence[Finding],
     know: tuple[Claim, ...],
     pe: ProfiledEvaluation,
     by_id: dict[str, Finding],
@@ -558,14 +555,14 @@ def _section(
     limit: int | None,
 ) -> tuple[PositionSection, int]:
     """The section of statement *s*, listing at most *limit* findings of
-    each kind (*found*: its findings; *know*: its answer to How do we
-    know?, the same at every level of detail)."""
+    each kind (*know*: its answer to How do we know?, the same at every
+    level of detail)."""
     shown_strengths, shown_weaknesses = s.strengths[:limit], s.weaknesses[:limit]
     strengths = [_finding_claim(by_id[fid], r) for fid in shown_strengths]
     weaknesses = [_finding_claim(by_id[fid], r) for fid in shown_weaknesses]
     cut = len(s.strengths) - len(shown_strengths) + len(s.weaknesses) - len(shown_weaknesses)
     keep = set(shown_strengths) | set(shown_weaknesses)
-    shown_findings = [f for f in found if f.id in keep]
+    shown_findings = [by_id[fid] for fid in s.findings if fid in keep]
     messages = [_balance_claim(s, r)]
     if s.critical:
         messages.append(
@@ -620,7 +617,7 @@ def _section(
         )
         for f in shown_findings
     )
-    next_claims = _next(s, found, pe, by_id, r, limit)
+    next_claims = _next(s, pe, by_id, r, limit)
     section = PositionSection(
         id=s.id,
         heading=f"{s.id}. {_clause(s.text)}" if not s.text.endswith("?") else f"{s.id}. {s.text}",
@@ -786,16 +783,14 @@ def position_statement_document(
             "the actions, leads and dates are still to be agreed."
         )
     themes = _themes(pe, by_id, r)
-    found = [[by_id[fid] for fid in s.findings] for s in pe.statements]
-    know = [tuple(_know(s, f, pe, r)) for s, f in zip(pe.statements, found, strict=True)]
+    know = [tuple(_know(s, by_id, r)) for s in pe.statements]
     doc = None
     for level in _DETAIL:
         listed = sum(len(s.strengths[:level]) + len(s.weaknesses[:level]) for s in pe.statements)
         if listed * _MIN_WORDS > limit and level != _DETAIL[-1]:
             continue  # cannot fit: each listed finding takes at least _MIN_WORDS words
         built = [
-            _section(s, f, k, pe, by_id, r, level)
-            for s, f, k in zip(pe.statements, found, know, strict=True)
+            _section(s, k, pe, by_id, r, level) for s, k in zip(pe.statements, know, strict=True)
         ]
         sections = tuple(b[0] for b in built)
         cut = sum(b[1] for b in built)
