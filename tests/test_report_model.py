@@ -525,3 +525,12 @@ def test_each_finding_line_is_its_plain_line(
     model = build_report(e, guard=NO_GUARD)
     lines = {v.id: v.line for i in model.indicators for v in (*i.strengths, *i.weaknesses)}
     assert lines == {f.id: _plain_line(f) for f in findings}
+
+
+@settings(max_examples=20)
+@given(evidence=evidence_sets(max_size=12))
+def test_the_json_report_is_the_same_without_the_findings_set_out(evidence: EvidenceSet) -> None:
+    e = qifeval.evaluate(evidence, guard=NO_GUARD)
+    model = build_report(e, guard=GUARD, findings=False)
+    assert render_json(model) == render_json(build_report(e, guard=GUARD))
+    assert all(not i.strengths and not i.weaknesses for i in model.indicators)

@@ -215,7 +215,7 @@ def json_report(
     :param guard: the personal-data guard whose matches are redacted (by
         default :class:`PersonalDataGuard` with its default settings).
     """
-    return render_json(build_report(evaluation, guard=guard))
+    return render_json(build_report(evaluation, guard=guard, findings=False))
 
 
 def json_report_text(evaluation: Evaluation, *, guard: PersonalDataGuard | None = None) -> str:

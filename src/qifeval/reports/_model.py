@@ -406,6 +406,7 @@ def build_report(
     guard: PersonalDataGuard | None = None,
     compare: Sequence[Evaluation] = (),
     framework: Framework | None = None,
+    findings: bool = True,
 ) -> ReportModel:
     """The report model of *evaluation*, with every piece of user text
     redacted by *guard* (by default :class:`~qifeval.PersonalDataGuard`
@@ -416,6 +417,9 @@ def build_report(
     :param framework: the framework evaluated against, for the grouping by
         question and key area; by default the bundled framework of the
         evaluation's id (without one, the indicators form one group).
+    :param findings: whether to set out each indicator's strengths and
+        weaknesses; without, they are empty and the indicators list their
+        findings' ids alone (as the JSON report does).
     """
     redact = _memo((guard or _DEFAULT_GUARD).redact)
     e = evaluation
@@ -425,7 +429,8 @@ def build_report(
     # a finding's figures depend on its proportion and sample alone, which
     # many findings share
     figures: dict[tuple[float | None, int | None], str | None] = {}
-    views = {f.id: _finding(f, redact, figures) for f in ev.findings}
+    quoted = ev.findings if findings else [ev.finding(c.finding) for c in e.safety_concerns]
+    views = {f.id: _finding(f, redact, figures) for f in quoted}
 
     columns = [Column(label=redact(e.label()), role="this")]
     per_column: list[Mapping[str, Grade | None]] = [e.grades]
@@ -443,7 +448,16 @@ def build_report(
         per_column.append(other.grades)
     national = _national(e)
     indicators = tuple(
-        _indicator(e, r, views, redact, per_column, previous, national.get(r.qi), framework)
+        _indicator(
+            e,
+            r,
+            views if findings else None,
+            redact,
+            per_column,
+            previous,
+            national.get(r.qi),
+            framework,
+        )
         for r in e.results
     )
     kinds = Counter(f.source for f in ev.findings)
@@ -677,7 +691,7 @@ def _national(e: Evaluation) -> dict[str, NationalView]:
 def _indicator(
     e: Evaluation,
     r: IndicatorResult,
-    views: Mapping[str, FindingView],
+    views: Mapping[str, FindingView] | None,
     redact: Redact,
     per_column: Sequence[Mapping[str, Grade | None]],
     previous: Mapping[str, Grade | None] | None,
@@ -686,7 +700,8 @@ def _indicator(
 ) -> IndicatorView:
     d = e.decision(r.qi)
     t = r.triangulation
-    items = [views[i] for i in r.findings]
+    ids = _ids(r.findings, redact)
+    items = () if views is None else tuple(views[i] for i in r.findings)
     kinds = ", ".join(k.label for k in t.sources) or "none"
     n = len(t.strength_sources)
     strengths_text = (
@@ -713,10 +728,10 @@ def _indicator(
     if to_corroborate:
         notes.append(f"To be corroborated: {', '.join(to_corroborate)}.")
     cited: dict[str, list[str]] = {}
-    for fid, v in zip(r.findings, items, strict=True):
+    for fid, shown in zip(r.findings, ids, strict=True):
         illustration = e.evidence.finding(fid).illustration
         if illustration:
-            cited.setdefault(illustration, []).append(v.id)
+            cited.setdefault(illustration, []).append(shown)
     if cited:
         parts = [
             f"{ref} ({', '.join(ids)})"
@@ -753,7 +768,7 @@ def _indicator(
         to_corroborate=to_corroborate,
         strengths_triangulated=t.strengths_triangulated,
         rules=tuple(_rule(x, redact) for x in r.rules_fired),
-        findings=tuple(v.id for v in items),
+        findings=ids,
         strengths=tuple(v for v in items if v.is_strength),
         weaknesses=tuple(v for v in items if not v.is_strength),
         notes=tuple(notes),
