@@ -114,12 +114,13 @@ def _is_markdown(name: str | None) -> bool:
 
 
 def _as_markdown(value: Any) -> Any:
-    """A value in a Markdown template: escaped as Markdown."""
+    """A value in a Markdown template: escaped as Markdown (the template
+    is not autoescaped: what this returns is printed as it is)."""
     if isinstance(value, Markup):
         return value
     if value is None:
         return ""
-    return Markup(markdown_escape(str(value)))
+    return markdown_escape(str(value))
 
 
 def _as_html(value: Any) -> Any:
