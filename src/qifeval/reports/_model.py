@@ -700,7 +700,7 @@ def _indicator(
 ) -> IndicatorView:
     d = e.decision(r.qi)
     t = r.triangulation
-    ids = _ids(r.findings, redact)
+    listed = _ids(r.findings, redact)
     items = () if views is None else tuple(views[i] for i in r.findings)
     kinds = ", ".join(k.label for k in t.sources) or "none"
     n = len(t.strength_sources)
@@ -728,7 +728,7 @@ def _indicator(
     if to_corroborate:
         notes.append(f"To be corroborated: {', '.join(to_corroborate)}.")
     cited: dict[str, list[str]] = {}
-    for fid, shown in zip(r.findings, ids, strict=True):
+    for fid, shown in zip(r.findings, listed, strict=True):
         illustration = e.evidence.finding(fid).illustration
         if illustration:
             cited.setdefault(illustration, []).append(shown)
@@ -768,7 +768,7 @@ def _indicator(
         to_corroborate=to_corroborate,
         strengths_triangulated=t.strengths_triangulated,
         rules=tuple(_rule(x, redact) for x in r.rules_fired),
-        findings=ids,
+        findings=listed,
         strengths=tuple(v for v in items if v.is_strength),
         weaknesses=tuple(v for v in items if not v.is_strength),
         notes=tuple(notes),
