@@ -8,7 +8,9 @@ unless it is :class:`markupsafe.Markup`), ``*.md.j2`` are Markdown (every
 ``{{ value }}`` goes through :func:`markdown_escape` unless it is
 :class:`~markupsafe.Markup`). Escaping is the environment's job, in one
 place: templates never escape by hand, and a new template (another report
-or another view) gets the same escaping by its file name alone.
+or another view) gets the same escaping by its file name alone. A long list
+is written one value to a line by the filter :func:`each_line`, which
+escapes each value as ``{{ value }}`` does.
 
 >>> from qifeval.reports._jinja import render_string
 >>> print(render_string("x.md.j2", "# {{ title }}", title="*not* a [link](x)"))
