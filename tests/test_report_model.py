@@ -20,7 +20,7 @@ from qifeval.evaluation._compare import benchmark_national
 from qifeval.reports import RENDERERS, ReportModel, build_report
 from qifeval.reports._html import national_bars, render_html
 from qifeval.reports._jinja import environment, markdown_escape, render_string
-from qifeval.reports._json import render_json
+from qifeval.reports._json import indented_json, render_json
 from qifeval.reports._markdown import render_markdown
 
 from .strategies import QIF_2018, evidence_sets
@@ -394,11 +394,12 @@ def test_without_a_profile_the_grid_follows_the_framework_questions() -> None:
 
 @given(
     st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
-    | st.text(" \t\n\r\x85\u2028a*_#-1.", max_size=20)
+    | st.text(" \t\n\r\x85\u2028a*_#-1.<&[\\", max_size=20)
 )
 def test_markdown_escape_equals_its_plain_definition(text: str) -> None:
     """The escape's shortcuts (no folding of printable text without a run
-    of spaces; both tables in one pass) change nothing."""
+    of spaces; both tables in one pass; in printable text, only the
+    characters that change replaced) change nothing."""
     from qifeval.reports import _jinja
 
     plain = (
@@ -409,3 +410,127 @@ def test_markdown_escape_equals_its_plain_definition(text: str) -> None:
         marker = f"\\{m[2]}" if m[2] else f"{m[3]}\\{m[4]}"
         plain = m[1] + marker + plain[m.end() :]
     assert markdown_escape(text) == plain
+
+
+# --- Shortcuts for long reports write what the plain way writes ------------------
+
+loop_values = st.lists(
+    st.none()
+    | st.text(alphabet=st.characters(codec="utf-8"), max_size=20)
+    | st.text(" \t\n\x0b\x85-1.*<&'\"", max_size=12)
+    | st.builds(markupsafe.Markup, st.sampled_from(["<b>x</b>", "&amp;", "*"]))
+    | st.integers(),
+    min_size=1,
+    max_size=6,
+)
+
+
+@given(values=loop_values, name=st.sampled_from(["x.html.j2", "x.svg.j2", "x.md.j2", "x.txt"]))
+def test_each_line_writes_what_a_loop_writes(values: list[object], name: str) -> None:
+    loop = render_string(
+        name, "{% for v in values %}\n<li>{{ v }}</li>\n{% endfor %}", values=values
+    )
+    each = render_string(name, '{{ values|each_line("<li>", "</li>") }}\n', values=values)
+    assert each == loop
+
+
+@given(values=loop_values, name=st.sampled_from(["x.html.j2", "x.md.j2"]))
+def test_each_line_writes_an_attribute_as_a_loop_does(values: list[object], name: str) -> None:
+    @attrs.frozen
+    class Item:
+        line: object
+
+    items = [Item(v) for v in values]
+    loop = render_string(name, "{% for i in items %}\n- {{ i.line }}\n{% endfor %}", items=items)
+    each = render_string(name, '{{ items|each_line("- ", attribute="line") }}\n', items=items)
+    assert each == loop
+
+
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(alphabet=st.characters(codec="utf-8"), max_size=8)
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+        | st.dictionaries(st.integers() | st.none() | st.booleans(), inner, max_size=2)
+    ),
+    max_leaves=20,
+)
+
+
+@given(json_values)
+def test_indented_json_writes_what_json_dumps_writes(value: object) -> None:
+    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("value", [{"a": [1, {2, 3}]}, [object()], {(1, 2): "tuple key"}])
+def test_indented_json_refuses_what_json_dumps_refuses(value: object) -> None:
+    with pytest.raises(TypeError) as expected:
+        json.dumps(value, indent=2, ensure_ascii=False)
+    with pytest.raises(TypeError) as refused:
+        indented_json(value)
+    assert str(refused.value) == str(expected.value)
+
+
+def _plain_line(f: Finding) -> str:
+    """A finding's line in the report, written out plainly (without a guard
+    that flags anything)."""
+    text = f.quantified()
+    sentence = text[:1].upper() + text[1:]
+    source = f.source.label + (f", {f.source_detail}" if f.source_detail else "")
+    flags = [
+        x
+        for x, on in (
+            ("critical", f.critical),
+            ("sustained", f.sustained),
+            ("sector leading", f.sector_leading),
+        )
+        if on
+    ]
+    extra = f"; {', '.join(flags)}" if flags else ""
+    figures = f.described()
+    if figures is not None:
+        extra += f"; {figures}"
+    return f"{sentence} ({f.id}; {f.weight.value}; {source}{extra})"
+
+
+@settings(max_examples=30)
+@given(
+    evidence=evidence_sets(min_size=1, max_size=12),
+    figures=st.lists(
+        st.tuples(
+            st.sampled_from([None, 0.0, 0.1, 0.49, 0.5, 0.8, 1.0]), st.none() | st.integers(1, 60)
+        ),
+        min_size=12,
+        max_size=12,
+    ),
+)
+def test_each_finding_line_is_its_plain_line(
+    evidence: EvidenceSet, figures: list[tuple[float | None, int | None]]
+) -> None:
+    """Findings that share a proportion and a sample (whose figures the
+    model works out once) each read as they would alone."""
+    findings = [
+        attrs.evolve(f, proportion=p, sample=n)
+        for f, (p, n) in zip(evidence.findings, figures, strict=False)
+    ]
+    e = qifeval.evaluate(attrs.evolve(evidence, findings=findings), guard=NO_GUARD)
+    model = build_report(e, guard=NO_GUARD)
+    lines = {v.id: v.line for i in model.indicators for v in (*i.strengths, *i.weaknesses)}
+    assert lines == {f.id: _plain_line(f) for f in findings}
+
+
+@settings(max_examples=20)
+@given(evidence=evidence_sets(max_size=12))
+def test_the_json_report_is_the_same_without_the_findings_set_out(evidence: EvidenceSet) -> None:
+    e = qifeval.evaluate(evidence, guard=NO_GUARD)
+    model = build_report(e, guard=GUARD, findings=False)
+    assert render_json(model) == render_json(build_report(e, guard=GUARD))
+    assert all(not i.strengths and not i.weaknesses for i in model.indicators)

@@ -52,11 +52,16 @@ class SourceKind(enum.StrEnum):
     @property
     def label(self) -> str:
         """The kind in words, e.g. ``"stakeholders' views"``."""
-        return (
-            "stakeholders' views"
-            if self is SourceKind.STAKEHOLDER_VIEWS
-            else self.value.replace("_", " ")
-        )
+        return _SOURCE_LABELS[self]
+
+
+# Looked up rather than worked out: reports read a label for every finding.
+_SOURCE_LABELS = {
+    kind: "stakeholders' views"
+    if kind is SourceKind.STAKEHOLDER_VIEWS
+    else kind.value.replace("_", " ")
+    for kind in SourceKind
+}
 
 
 class Voice(enum.StrEnum):

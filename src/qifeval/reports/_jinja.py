@@ -8,7 +8,9 @@ unless it is :class:`markupsafe.Markup`), ``*.md.j2`` are Markdown (every
 ``{{ value }}`` goes through :func:`markdown_escape` unless it is
 :class:`~markupsafe.Markup`). Escaping is the environment's job, in one
 place: templates never escape by hand, and a new template (another report
-or another view) gets the same escaping by its file name alone.
+or another view) gets the same escaping by its file name alone. A long list
+is written one value to a line by the filter :func:`each_line`, which
+escapes each value as ``{{ value }}`` does.
 
 >>> from qifeval.reports._jinja import render_string
 >>> print(render_string("x.md.j2", "# {{ title }}", title="*not* a [link](x)"))
@@ -20,13 +22,16 @@ or another view) gets the same escaping by its file name alone.
 from __future__ import annotations
 
 import functools
+import operator
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
+from markupsafe import escape as _escape
 
-__all__ = ["environment", "markdown_escape", "md_code", "render", "render_string"]
+__all__ = ["each_line", "environment", "markdown_escape", "md_code", "render", "render_string"]
 
 # Runs of white space that could end or indent a line (spaces, tabs, line
 # feeds, carriage returns, form feeds, other separators, and Unicode line and
@@ -58,7 +63,15 @@ _MD_INLINE = str.maketrans(
 # Both tables in one pass: they change disjoint characters, and neither
 # writes a character the other changes.
 _MD_TABLE = _CONTROLS | _MD_INLINE
+# In printable text (which holds no control character) only these change,
+# and they are few: each is replaced where it stands.
+_MD_SPECIAL = re.compile("[" + re.escape("".join(map(chr, _MD_INLINE))) + "]")
+_MD_SPECIALS = {chr(c): str(to) for c, to in _MD_INLINE.items()}
 _MD_LEADING = re.compile(r"^( ?)(?:([-+=])|([0-9]+)([.)])(?= |$))")
+
+
+def _md_special(m: re.Match[str]) -> str:
+    return _MD_SPECIALS[m[0]]
 
 
 def markdown_escape(text: str) -> str:
@@ -74,9 +87,12 @@ def markdown_escape(text: str) -> str:
     1\. first \[see\](javascript:x)
     """
     # Printable text without two spaces in a row has no run to fold.
-    if not text.isprintable() or "  " in text:
-        text = _MD_BREAKS.sub(" ", text)
-    text = text.translate(_MD_TABLE)
+    if not text.isprintable():
+        text = _MD_BREAKS.sub(" ", text).translate(_MD_TABLE)
+    else:
+        if "  " in text:
+            text = _MD_BREAKS.sub(" ", text)
+        text = _MD_SPECIAL.sub(_md_special, text)
     m = _MD_LEADING.match(text)
     if m is None:
         return text
@@ -99,19 +115,53 @@ def _is_markdown(name: str | None) -> bool:
     return name is not None and name.endswith(".md.j2")
 
 
+def _as_markdown(value: Any) -> Any:
+    """A value in a Markdown template: escaped as Markdown (the template
+    is not autoescaped: what this returns is printed as it is)."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    return markdown_escape(str(value))
+
+
+def _as_html(value: Any) -> Any:
+    """A value in an HTML or SVG template: stripped of control characters
+    (the environment's autoescaping then escapes it)."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    text = str(value)
+    # printable text holds no control character
+    return text if text.isprintable() else text.translate(_HTML_CONTROLS)
+
+
 @jinja2.pass_context
 def _finalize(context: jinja2.runtime.Context, value: Any) -> Any:
     """Every ``{{ value }}``: in Markdown templates escaped as Markdown; in
     HTML and SVG templates stripped of control characters (the environment's
     autoescaping then escapes it). Markup is kept as it is; ``None`` is
     empty."""
-    if isinstance(value, Markup):
-        return value
-    if value is None:
-        return ""
-    if _is_markdown(context.name):
-        return Markup(markdown_escape(str(value)))
-    return str(value).translate(_HTML_CONTROLS)
+    return _as_markdown(value) if _is_markdown(context.name) else _as_html(value)
+
+
+@jinja2.pass_context
+def each_line(
+    context: jinja2.runtime.Context,
+    values: Iterable[Any],
+    before: str = "",
+    after: str = "",
+    attribute: str | None = None,
+) -> Markup:
+    """*values* one to a line, each between *before* and *after* (markup)
+    and escaped as ``{{ value }}`` is (or its *attribute*): the output of a
+    loop over a long list, in one step."""
+    if attribute is not None:
+        values = map(operator.attrgetter(attribute), values)
+    final = _as_markdown if _is_markdown(context.name) else _as_html
+    escape = _escape if context.eval_ctx.autoescape else str
+    return Markup("\n".join([before + str(escape(final(v))) + after for v in values]))
 
 
 def _autoescape(name: str | None) -> bool:
@@ -133,6 +183,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md_code"] = md_code
+    env.filters["each_line"] = each_line
     return env
 
 

@@ -14,6 +14,7 @@ looked up once per indicator that lists it.
 from __future__ import annotations
 
 import datetime as _dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
@@ -405,6 +406,7 @@ def build_report(
     guard: PersonalDataGuard | None = None,
     compare: Sequence[Evaluation] = (),
     framework: Framework | None = None,
+    findings: bool = True,
 ) -> ReportModel:
     """The report model of *evaluation*, with every piece of user text
     redacted by *guard* (by default :class:`~qifeval.PersonalDataGuard`
@@ -415,19 +417,20 @@ def build_report(
     :param framework: the framework evaluated against, for the grouping by
         question and key area; by default the bundled framework of the
         evaluation's id (without one, the indicators form one group).
+    :param findings: whether to set out each indicator's strengths and
+        weaknesses; without, they are empty and the indicators list their
+        findings' ids alone (as the JSON report does).
     """
     redact = _memo((guard or _DEFAULT_GUARD).redact)
     e = evaluation
     ev = e.evidence
     if framework is None or framework.id != e.framework:
         framework = _bundled(e.framework)
-    findings = {f.id: f for f in ev.findings}
-    views: dict[str, FindingView] = {}
-
-    def view(fid: str) -> FindingView:
-        if fid not in views:
-            views[fid] = _finding(findings[fid], redact)
-        return views[fid]
+    # a finding's figures depend on its proportion and sample alone, which
+    # many findings share
+    figures: dict[tuple[float | None, int | None], str | None] = {}
+    quoted = ev.findings if findings else [ev.finding(c.finding) for c in e.safety_concerns]
+    views = {f.id: _finding(f, redact, figures) for f in quoted}
 
     columns = [Column(label=redact(e.label()), role="this")]
     per_column: list[Mapping[str, Grade | None]] = [e.grades]
@@ -445,12 +448,19 @@ def build_report(
         per_column.append(other.grades)
     national = _national(e)
     indicators = tuple(
-        _indicator(e, r, view, redact, per_column, previous, national.get(r.qi), framework)
+        _indicator(
+            e,
+            r,
+            views if findings else None,
+            redact,
+            per_column,
+            previous,
+            national.get(r.qi),
+            framework,
+        )
         for r in e.results
     )
-    kinds: dict[str, int] = {}
-    for f in ev.findings:
-        kinds[f.source.label] = kinds.get(f.source.label, 0) + 1
+    kinds = Counter(f.source for f in ev.findings)
     return ReportModel(
         title=redact(ev.title or f"Evaluation of {ev.partnership}"),
         partnership=redact(ev.partnership),
@@ -465,7 +475,7 @@ def build_report(
             SafetyConcernView(
                 qi=c.qi,
                 finding=redact(c.finding),
-                statement=view(c.finding).sentence,
+                statement=views[c.finding].sentence,
                 proportion=c.proportion,
                 sample=c.sample,
             )
@@ -478,24 +488,29 @@ def build_report(
         plan=_plan(e.plan, e.plan_progress, redact),
         independent=None if match is None else _independent(match, redact),
         findings_count=len(ev.findings),
-        source_counts=tuple(sorted(kinds.items())),
+        source_counts=tuple(sorted((k.label, n) for k, n in kinds.items())),
         refs=tuple(sorted({redact(f.ref) for f in ev.findings if f.ref})),
         has_previous=previous is not None,
         national_title=national_results().title,
     )
 
 
+class _Redacted(dict[str, str]):
+    """Texts and their redactions, each text redacted when first looked up."""
+
+    def __init__(self, redact: Redact) -> None:
+        super().__init__()
+        self._redact = redact
+
+    def __missing__(self, text: str) -> str:
+        done = self[text] = self._redact(text)
+        return done
+
+
 def _memo(redact: Redact) -> Redact:
     """*redact*, remembering its answers: ids, labels and generated
     problems recur across a report, and each is scanned once."""
-    seen: dict[str, str] = {}
-
-    def once(text: str) -> str:
-        if text not in seen:
-            seen[text] = redact(text)
-        return seen[text]
-
-    return once
+    return _Redacted(redact).__getitem__
 
 
 def _bundled(framework_id: str) -> Framework | None:
@@ -508,36 +523,40 @@ def _bundled(framework_id: str) -> Framework | None:
 def _ids(ids: Iterable[str], redact: Redact) -> tuple[str, ...]:
     """Finding and indicator ids as reports print them: redacted, since an
     id is user text like any other."""
-    return tuple(redact(i) for i in ids)
+    return tuple(map(redact, ids))
 
 
-def _finding(f: Finding, redact: Redact) -> FindingView:
+def _finding(
+    f: Finding, redact: Redact, figures: dict[tuple[float | None, int | None], str | None]
+) -> FindingView:
     # the lead ("most", "less than half of") is qifeval's words: only the
     # statement is redacted, as the evaluation scanned it
-    text = f.quantified().removesuffix(f.statement) + redact(f.statement)
+    statement = f.statement
+    text = f.quantified().removesuffix(statement) + redact(statement)
     sentence = text[:1].upper() + text[1:]
-    source = f.source.label + (f", {redact(f.source_detail)}" if f.source_detail else "")
-    flags = [
-        x
-        for x, on in (
+    label = f.source.label
+    source = f"{label}, {redact(f.source_detail)}" if f.source_detail else label
+    extra = ""
+    if f.critical or f.sustained or f.sector_leading:
+        on = (
             ("critical", f.critical),
             ("sustained", f.sustained),
             ("sector leading", f.sector_leading),
         )
-        if on
-    ]
-    extra = f"; {', '.join(flags)}" if flags else ""
-    figures = f.described()
-    if figures is not None:
-        extra += f"; {figures}"
+        extra = "; " + ", ".join(x for x, flag in on if flag)
+    key = (f.proportion, f.sample)
+    described = figures[key] if key in figures else figures.setdefault(key, f.described())
+    if described is not None:
+        extra += f"; {described}"
     fid = redact(f.id)
+    weight = f.weight
     return FindingView(
         id=fid,
         sentence=sentence,
-        line=f"{sentence} ({fid}; {f.weight.value}; {source}{extra})",
+        line=f"{sentence} ({fid}; {weight.value}; {source}{extra})",
         is_strength=f.is_strength,
-        weight_rank=f.weight.rank,
-        source=f.source.label,
+        weight_rank=weight.rank,
+        source=label,
         ref=redact(f.ref) if f.ref else "",
     )
 
@@ -672,7 +691,7 @@ def _national(e: Evaluation) -> dict[str, NationalView]:
 def _indicator(
     e: Evaluation,
     r: IndicatorResult,
-    view: Callable[[str], FindingView],
+    views: Mapping[str, FindingView] | None,
     redact: Redact,
     per_column: Sequence[Mapping[str, Grade | None]],
     previous: Mapping[str, Grade | None] | None,
@@ -681,7 +700,8 @@ def _indicator(
 ) -> IndicatorView:
     d = e.decision(r.qi)
     t = r.triangulation
-    items = [view(i) for i in r.findings]
+    listed = _ids(r.findings, redact)
+    items = () if views is None else tuple(views[i] for i in r.findings)
     kinds = ", ".join(k.label for k in t.sources) or "none"
     n = len(t.strength_sources)
     strengths_text = (
@@ -708,10 +728,10 @@ def _indicator(
     if to_corroborate:
         notes.append(f"To be corroborated: {', '.join(to_corroborate)}.")
     cited: dict[str, list[str]] = {}
-    for fid in r.findings:
+    for fid, shown in zip(r.findings, listed, strict=True):
         illustration = e.evidence.finding(fid).illustration
         if illustration:
-            cited.setdefault(illustration, []).append(view(fid).id)
+            cited.setdefault(illustration, []).append(shown)
     if cited:
         parts = [
             f"{ref} ({', '.join(ids)})"
@@ -748,9 +768,9 @@ def _indicator(
         to_corroborate=to_corroborate,
         strengths_triangulated=t.strengths_triangulated,
         rules=tuple(_rule(x, redact) for x in r.rules_fired),
-        findings=tuple(view(i).id for i in r.findings),
-        strengths=tuple(f for f in items if f.is_strength),
-        weaknesses=tuple(f for f in items if not f.is_strength),
+        findings=listed,
+        strengths=tuple(v for v in items if v.is_strength),
+        weaknesses=tuple(v for v in items if not v.is_strength),
         notes=tuple(notes),
         safety_concerns=_ids(r.safety_concerns, redact),
         to_improve=_improvement(r.to_improve, redact),

@@ -19,7 +19,9 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 
 import attrs
 
@@ -431,26 +433,25 @@ def _balance_claim(s: StatementEvaluation, r: _Redactor) -> Claim:
     return Claim(text=_sentence(f"{text} ({counts})"), refs=tuple(r(x) for x in heavy[:6]))
 
 
-def _know(
-    s: StatementEvaluation, found: Sequence[Finding], pe: ProfiledEvaluation, r: _Redactor
-) -> list[Claim]:
+def _know(s: StatementEvaluation, by_id: dict[str, Finding], r: _Redactor) -> list[Claim]:
+    found = s.findings
     if not found:
         return [
             Claim(
                 text="We have no evidence on this statement yet: gathering it is part of our plan."
             )
         ]
-    kinds: dict[str, list[str]] = {}
-    for f in found:
-        kinds.setdefault(f.source.label, []).append(r(f.id))
-    listed = ", ".join(f"{k} ({len(v)})" for k, v in sorted(kinds.items()))
+    kinds = Counter(by_id[fid].source for fid in found)
+    listed = ", ".join(
+        f"{label} ({n})" for label, n in sorted((k.label, n) for k, n in kinds.items())
+    )
     claims = [
         Claim(
             text=_sentence(
                 f"Our evaluation rests on {_n(len(found), 'finding')} from "
                 f"{_n(len(kinds), 'kind')} of evidence: {listed}"
             ),
-            refs=_some([f.id for f in found], r),
+            refs=_some(found, r),
         )
     ]
     for p in s.graded:
@@ -473,19 +474,18 @@ def _know(
 
 def _next(
     s: StatementEvaluation,
-    found: Sequence[Finding],
     pe: ProfiledEvaluation,
     by_id: dict[str, Finding],
     r: _Redactor,
     limit: int | None,
 ) -> list[Claim]:
     e = pe.evaluation
-    ids = {f.id for f in found}
     plan, progress = e.plan, e.plan_progress
     claims = []
     if plan is not None and progress is not None:
+        linked = set(s.findings) | set(s.indicators)
         for a in plan.actions:
-            if not (set(a.addresses) & (ids | set(s.indicators))):
+            if not (set(a.addresses) & linked):
                 continue
             if not a.is_open:
                 continue
@@ -500,11 +500,7 @@ def _next(
                     refs=refs,
                 )
             )
-        done = [
-            a
-            for a in plan.actions
-            if not a.is_open and set(a.addresses) & (ids | set(s.indicators))
-        ]
+        done = [a for a in plan.actions if not a.is_open and set(a.addresses) & linked]
         if done:
             claims.append(
                 Claim(
@@ -516,7 +512,8 @@ def _next(
                 )
             )
     if not claims:
-        weak = [by_id[fid] for fid in s.weaknesses if by_id[fid].weight.rank >= 2][:limit]
+        important = (f for fid in s.weaknesses if (f := by_id[fid]).weight.rank >= 2)
+        weak = list(islice(important, limit))
         for f in weak:
             claims.append(
                 Claim(
@@ -551,18 +548,21 @@ def _lower_first(text: str) -> str:
 
 def _section(
     s: StatementEvaluation,
+    know: tuple[Claim, ...],
     pe: ProfiledEvaluation,
     by_id: dict[str, Finding],
     r: _Redactor,
     limit: int | None,
 ) -> tuple[PositionSection, int]:
-    found = [by_id[fid] for fid in s.findings]
+    """The section of statement *s*, listing at most *limit* findings of
+    each kind (*know*: its answer to How do we know?, the same at every
+    level of detail)."""
     shown_strengths, shown_weaknesses = s.strengths[:limit], s.weaknesses[:limit]
     strengths = [_finding_claim(by_id[fid], r) for fid in shown_strengths]
     weaknesses = [_finding_claim(by_id[fid], r) for fid in shown_weaknesses]
     cut = len(s.strengths) - len(shown_strengths) + len(s.weaknesses) - len(shown_weaknesses)
     keep = set(shown_strengths) | set(shown_weaknesses)
-    shown_findings = [f for f in found if f.id in keep]
+    shown_findings = [by_id[fid] for fid in s.findings if fid in keep]
     messages = [_balance_claim(s, r)]
     if s.critical:
         messages.append(
@@ -617,7 +617,7 @@ def _section(
         )
         for f in shown_findings
     )
-    next_claims = _next(s, found, pe, by_id, r, limit)
+    next_claims = _next(s, pe, by_id, r, limit)
     section = PositionSection(
         id=s.id,
         heading=f"{s.id}. {_clause(s.text)}" if not s.text.endswith("?") else f"{s.id}. {s.text}",
@@ -626,7 +626,7 @@ def _section(
         first=first,
         second=second,
         grades=(*(_grade_row(p, r) for p in s.graded), *domain_rows),
-        know=tuple(_know(s, found, pe, r)),
+        know=know,
         evidence=evidence,
         next=tuple(next_claims),
     )
@@ -783,12 +783,15 @@ def position_statement_document(
             "the actions, leads and dates are still to be agreed."
         )
     themes = _themes(pe, by_id, r)
+    know = [tuple(_know(s, by_id, r)) for s in pe.statements]
     doc = None
     for level in _DETAIL:
         listed = sum(len(s.strengths[:level]) + len(s.weaknesses[:level]) for s in pe.statements)
         if listed * _MIN_WORDS > limit and level != _DETAIL[-1]:
             continue  # cannot fit: each listed finding takes at least _MIN_WORDS words
-        built = [_section(s, pe, by_id, r, level) for s in pe.statements]
+        built = [
+            _section(s, k, pe, by_id, r, level) for s, k in zip(pe.statements, know, strict=True)
+        ]
         sections = tuple(b[0] for b in built)
         cut = sum(b[1] for b in built)
         shortened = []
