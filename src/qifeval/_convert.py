@@ -1188,14 +1188,22 @@ def write_text_atomic(
     path = Path(path)
     target = check_output_target(path, overwrite=overwrite, follow_symlinks=follow_symlinks)
     _remove_stale_temporaries(target)
-    import tempfile  # only when saving
-
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{target.name}{TEMP_INFIX}{os.getpid()}-", suffix=TEMP_SUFFIX, dir=target.parent
-    )
+    # The temporary name carries this process's id (see
+    # _remove_stale_temporaries) and a random part. It is this write's
+    # unless creating it finds it taken, so it is removed by name whatever
+    # interrupts the write, even between creating the file and recording it.
+    name = f".{target.name}{TEMP_INFIX}{os.getpid()}-{os.urandom(6).hex()}{TEMP_SUFFIX}"
+    tmp = str(target.parent / name)
+    fd = -1
+    ours = True
     try:
-        # mkstemp creates the file private (0600): give it the mode an
-        # ordinary new file would have, or keep the existing file's mode.
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_CLOEXEC, 0o600)
+        except FileExistsError:
+            ours = False
+            raise
+        # created private (0600): give it the mode an ordinary new file
+        # would have, or keep the existing file's mode.
         try:
             mode = stat.S_IMODE(target.stat().st_mode)
         except OSError:
@@ -1211,17 +1219,20 @@ def write_text_atomic(
             os.replace(tmp, target)
         else:
             _link_new(tmp, target)
-    except BaseException:
+    finally:
         if fd != -1:
             try:
                 os.close(fd)
             except OSError:
                 pass
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        if ours:  # gone after a rename; still there after a link or a failure
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def _remove_stale_temporaries(target: Path) -> None:
@@ -1260,7 +1271,8 @@ def _process_exists(pid: int) -> bool:
 
 def _link_new(tmp: str, target: Path) -> None:
     """Give *tmp* the name *target* only if no such file exists (atomically
-    where the file system has hard links), then drop the temporary name."""
+    where the file system has hard links); the caller drops the temporary
+    name."""
     try:
         os.link(tmp, target)
     except FileExistsError:
@@ -1270,5 +1282,3 @@ def _link_new(tmp: str, target: Path) -> None:
     except OSError:  # no hard links here: check, then rename
         check_output_target(target, overwrite=False, follow_symlinks=False)
         os.replace(tmp, target)
-        return
-    os.unlink(tmp)
