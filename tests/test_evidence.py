@@ -298,3 +298,22 @@ def test_constructor_rejects_inconsistent_flags() -> None:
         Finding(
             id="X", qi="5.2", statement="s", valence="strength", weight="heavy", source="practice"
         )
+
+
+def test_validation_is_remembered_only_for_the_same_framework_and_findings() -> None:
+    fw = qifeval.load_framework("qif-2018")
+    f = Finding(
+        id="F1", qi="5.2", statement="s", valence="strength", weight="minor", source="practice"
+    )
+    ev = EvidenceSet(partnership="P", findings=[f])
+    ev.validate(fw)
+    ev.validate(fw)  # again: nothing to find
+    other = attrs.evolve(fw, info=attrs.evolve(fw.info, id="qif-other"))
+    with pytest.raises(InputError, match="framework 'qif-2018' but 'qif-other'"):
+        ev.validate(other)
+    bad = ev.with_findings([attrs.evolve(f, qi="9.9")])
+    with pytest.raises(InputError, match=r"no quality indicator '9\.9'") as info:
+        bad.validate(fw, file="x.json")
+    assert info.value.file is not None and info.value.path == "findings[0].qi"
+    assert bad == EvidenceSet(partnership="P", findings=[attrs.evolve(f, qi="9.9")])
+    assert "_valid_for" not in repr(ev) and ev == EvidenceSet(partnership="P", findings=[f])
