@@ -4,6 +4,7 @@ import tomllib
 import attrs
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import qifeval
 from qifeval import EvidenceSet, Finding, InputError
@@ -298,3 +299,76 @@ def test_constructor_rejects_inconsistent_flags() -> None:
         Finding(
             id="X", qi="5.2", statement="s", valence="strength", weight="heavy", source="practice"
         )
+
+
+def test_validation_is_remembered_only_for_the_same_framework_and_findings() -> None:
+    fw = qifeval.load_framework("qif-2018")
+    f = Finding(
+        id="F1", qi="5.2", statement="s", valence="strength", weight="minor", source="practice"
+    )
+    ev = EvidenceSet(partnership="P", findings=[f])
+    ev.validate(fw)
+    ev.validate(fw)  # again: nothing to find
+    other = attrs.evolve(fw, info=attrs.evolve(fw.info, id="qif-other"))
+    with pytest.raises(InputError, match="framework 'qif-2018' but 'qif-other'"):
+        ev.validate(other)
+    bad = ev.with_findings([attrs.evolve(f, qi="9.9")])
+    with pytest.raises(InputError, match=r"no quality indicator '9\.9'") as info:
+        bad.validate(fw, file="x.json")
+    assert info.value.file is not None and info.value.path == "findings[0].qi"
+    assert bad == EvidenceSet(partnership="P", findings=[attrs.evolve(f, qi="9.9")])
+    assert "_valid_for" not in repr(ev) and ev == EvidenceSet(partnership="P", findings=[f])
+
+
+def _spoiled(f: Finding, how: int) -> Finding:
+    """*f* with its indicator id (1, 6), illustration (2, 3) or key factor
+    (4, 5) made wrong, or left alone (0)."""
+    qi = f.qi
+    if how in (1, 6):  # with its references, or without
+        bad = ["10", "9.9", "5.2 ", "1.1", "51"][len(f.id) % 5]
+        if how == 1:
+            return attrs.evolve(f, qi=bad)
+        return attrs.evolve(f, qi=bad, illustration=None, key_factor=None)
+    if how == 2:
+        return attrs.evolve(f, illustration=f"{qi}/very_good/99")
+    if how == 3:
+        return attrs.evolve(f, illustration=f"{'1.1' if qi != '1.1' else '2.1'}/weak/1")
+    if how == 4:
+        return attrs.evolve(f, key_factor=f"{qi}/key_factor/99")
+    if how == 5:
+        return attrs.evolve(f, key_factor="key factor 1")
+    return f
+
+
+def _outcome(ev: EvidenceSet, fw: qifeval.Framework) -> InputError | None:
+    try:
+        ev.validate(fw, file="f.toml")
+    except InputError as exc:
+        return exc
+    return None
+
+
+@given(st.lists(st.tuples(findings(), st.integers(0, 6)), max_size=8, unique_by=lambda t: t[0].id))
+def test_validation_finds_the_first_problem_a_finding_at_a_time_finds(
+    items: list[tuple[Finding, int]],
+) -> None:
+    fw = qifeval.load_framework("qif-2018")
+    spoiled = [_spoiled(f, how) for f, how in items]
+    ev = EvidenceSet(partnership="P", findings=spoiled)
+    expected = None
+    for i, f in enumerate(spoiled):  # each finding in order: the first problem
+        alone = _outcome(EvidenceSet(partnership="P", findings=[f]), fw)
+        if f.qi == "10" or f.qi not in fw:  # an indicator id it cannot have
+            assert alone is not None
+            expected = (alone.problem, f"findings[{i}].qi", f.id)
+            break
+        if alone is not None:  # a reference that does not exist
+            expected = (alone.problem, alone.path.replace("findings[0]", f"findings[{i}]"), f.id)
+            break
+    got = _outcome(ev, fw)
+    if expected is None:
+        assert got is None
+    else:
+        assert got is not None
+        assert (got.problem, got.path, got.finding_id) == expected
+        assert str(got.file) == "f.toml"

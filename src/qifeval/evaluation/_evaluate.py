@@ -170,7 +170,7 @@ def evaluate_indicators(
     :func:`~qifeval.evidence._consistency.failed_checks`)."""
     analysed = analyse(evidence, framework, rules.points, rules.triangulation, failed)
     fired = run_rules(rules, {qi: p.counts for qi, (p, _) in analysed.items()}, engine)
-    by_id = {f.id: f for f in evidence.findings}
+    by_id = evidence._by_id  # id -> finding, built with the evidence set
     results = []
     for qi in framework.indicators:
         profile, triangulation = analysed[qi.id]

@@ -256,6 +256,10 @@ class EvidenceSet:
     # time; derived from ``findings``, so not part of equality, hashing or the
     # saved form.
     _by_id: dict[str, Finding] = attrs.field(init=False, repr=False, eq=False)
+    # The framework the findings last passed :meth:`validate` against: a
+    # framework is immutable, so checking again against the same object
+    # would find nothing. Derived, so not part of equality or the saved form.
+    _valid_for: Framework | None = attrs.field(init=False, default=None, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         by_id = {f.id: f for f in self.findings}
@@ -304,13 +308,28 @@ class EvidenceSet:
 
         :raises InputError: naming *file*, the field path and the finding id.
         """
+        if self._valid_for is framework:
+            return
         if framework.id != self.framework:
             raise InputError(
                 f"the findings are for framework {self.framework!r} but {framework.id!r} was given",
                 file=file,
                 path="framework",
             )
-        for i, f in enumerate(self.findings):
+        findings: Iterable[tuple[int, Finding]] = enumerate(self.findings)
+        try:
+            qis = {f.qi for f in self.findings}
+            known = GLOBAL_INDICATOR_ID not in qis and all(qi in framework for qi in qis)
+        except TypeError:  # an id that is not text: the checks below say what they say
+            known = False
+        if known:
+            # every indicator id is known: only the references are left to check
+            findings = (
+                (i, f)
+                for i, f in findings
+                if f.illustration is not None or f.key_factor is not None
+            )
+        for i, f in findings:
             if f.qi == GLOBAL_INDICATOR_ID:
                 raise InputError(
                     "quality indicator 10 (capacity for improvement) is judged from the other "
@@ -333,6 +352,7 @@ class EvidenceSet:
                 _check_illustration(f, framework, file=file, path=f"findings[{i}].illustration")
             if f.key_factor is not None:
                 _check_key_factor(f, framework, file=file, path=f"findings[{i}].key_factor")
+        object.__setattr__(self, "_valid_for", framework)
 
 
 _ILLUSTRATION_REF = re.compile(r"^(?P<qi>[0-9.]+)/(?P<kind>very_good|weak)/(?P<n>[1-9][0-9]*)$")
