@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as _dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
+from typing import cast
 
 import attrs
 
@@ -28,6 +30,7 @@ from ..evaluation._independent import Match
 from ..evaluation._plan import Action, ImprovementPlan, PlanProgress
 from ..evidence._consistency import check_findings
 from ..evidence._findings import Finding
+from ..evidence._kinds import SourceKind, Valence, Weight
 from ..frameworks._crosswalk import load_crosswalk
 from ..frameworks._grade import Grade
 from ..frameworks._inspections import InspectionProfile, inspection_profile
@@ -421,16 +424,22 @@ def build_report(
         weaknesses; without, they are empty and the indicators list their
         findings' ids alone (as the JSON report does).
     """
-    redact = _memo((guard or _DEFAULT_GUARD).redact)
     e = evaluation
     ev = e.evidence
+    redacted = _Redacted(guard or _DEFAULT_GUARD)
+    # the texts of every finding that the report prints, redacted at once
+    redacted.prime(
+        chain.from_iterable(
+            (f.id, f.statement, f.source_detail, f.ref) if findings else (f.id, f.ref)
+            for f in ev.findings
+        )
+    )
+    redact = redacted.__getitem__
     if framework is None or framework.id != e.framework:
         framework = _bundled(e.framework)
-    # a finding's figures depend on its proportion and sample alone, which
-    # many findings share
-    figures: dict[tuple[float | None, int | None], str | None] = {}
     quoted = ev.findings if findings else [ev.finding(c.finding) for c in e.safety_concerns]
-    views = {f.id: _finding(f, redact, figures) for f in quoted}
+    view = _FindingViews(redact)
+    views = {f.id: view(f) for f in quoted}
 
     columns = [Column(label=redact(e.label()), role="this")]
     per_column: list[Mapping[str, Grade | None]] = [e.grades]
@@ -498,19 +507,31 @@ def build_report(
 class _Redacted(dict[str, str]):
     """Texts and their redactions, each text redacted when first looked up."""
 
-    def __init__(self, redact: Redact) -> None:
+    def __init__(self, guard: PersonalDataGuard) -> None:
         super().__init__()
-        self._redact = redact
+        self._guard = guard
+        self._redact = guard.redact
 
     def __missing__(self, text: str) -> str:
         done = self[text] = self._redact(text)
         return done
 
-
-def _memo(redact: Redact) -> Redact:
-    """*redact*, remembering its answers: ids, labels and generated
-    problems recur across a report, and each is scanned once."""
-    return _Redacted(redact).__getitem__
+    def prime(self, texts: Iterable[str | None]) -> None:
+        """Redact *texts* all at once: the guard tells which of them hold
+        anything to redact, and the others stand as they are. (A guard
+        whose class redacts in its own way redacts each text on first
+        look-up instead.)"""
+        guard = self._guard
+        if type(guard).redact is not PersonalDataGuard.redact:
+            return
+        unique = dict.fromkeys(texts)
+        unique.pop("", None)
+        unique.pop(None, None)
+        clean = cast("dict[str, None]", unique)  # None is gone
+        flagged = guard._flagged(clean)
+        self.update(zip(clean, clean, strict=True))
+        for text in flagged:
+            self[text] = self._redact(text)
 
 
 def _bundled(framework_id: str) -> Framework | None:
@@ -526,39 +547,63 @@ def _ids(ids: Iterable[str], redact: Redact) -> tuple[str, ...]:
     return tuple(map(redact, ids))
 
 
-def _finding(
-    f: Finding, redact: Redact, figures: dict[tuple[float | None, int | None], str | None]
-) -> FindingView:
-    # the lead ("most", "less than half of") is qifeval's words: only the
-    # statement is redacted, as the evaluation scanned it
-    statement = f.statement
-    text = f.quantified().removesuffix(statement) + redact(statement)
-    sentence = text[:1].upper() + text[1:]
-    label = f.source.label
-    source = f"{label}, {redact(f.source_detail)}" if f.source_detail else label
-    extra = ""
-    if f.critical or f.sustained or f.sector_leading:
-        on = (
-            ("critical", f.critical),
-            ("sustained", f.sustained),
-            ("sector leading", f.sector_leading),
+class _FindingViews:
+    """Builds the :class:`FindingView` of each finding. What many findings
+    share is worked out once: a source's text, a weight's name and rank, and
+    the figures of a (proportion, sample) pair."""
+
+    def __init__(self, redact: Redact) -> None:
+        self._redact = redact
+        self._sources: dict[tuple[SourceKind, str], str] = {}
+        self._weights = {w: (w.value, w.rank) for w in Weight}
+        self._figures: dict[tuple[float, int | None], str | None] = {}
+
+    def __call__(self, f: Finding) -> FindingView:
+        """The view of *f*."""
+        redact = self._redact
+        # the lead ("most", "less than half of") is qifeval's words: only
+        # the statement is redacted, as the evaluation scanned it
+        statement = f.statement
+        text = f.quantified().removesuffix(statement) + redact(statement)
+        sentence = text[:1].upper() + text[1:]
+        kind = f.source
+        key = (kind, f.source_detail)
+        source = self._sources.get(key)
+        if source is None:
+            label = kind.label
+            detail = f.source_detail
+            source = self._sources[key] = f"{label}, {redact(detail)}" if detail else label
+        extra = ""
+        if f.critical or f.sustained or f.sector_leading:
+            on = (
+                ("critical", f.critical),
+                ("sustained", f.sustained),
+                ("sector leading", f.sector_leading),
+            )
+            extra = "; " + ", ".join(x for x, flag in on if flag)
+        p = f.proportion
+        if p is not None:
+            # a finding's figures depend on its proportion and sample alone,
+            # which many findings share
+            pair = (p, f.sample)
+            figures = self._figures
+            described = (
+                figures[pair] if pair in figures else figures.setdefault(pair, f.described())
+            )
+            if described is not None:
+                extra += f"; {described}"
+        fid = redact(f.id)
+        weight, rank = self._weights[f.weight]
+        ref = f.ref
+        return FindingView(
+            id=fid,
+            sentence=sentence,
+            line=f"{sentence} ({fid}; {weight}; {source}{extra})",
+            is_strength=f.valence is Valence.STRENGTH,
+            weight_rank=rank,
+            source=kind.label,
+            ref=redact(ref) if ref else "",
         )
-        extra = "; " + ", ".join(x for x, flag in on if flag)
-    key = (f.proportion, f.sample)
-    described = figures[key] if key in figures else figures.setdefault(key, f.described())
-    if described is not None:
-        extra += f"; {described}"
-    fid = redact(f.id)
-    weight = f.weight
-    return FindingView(
-        id=fid,
-        sentence=sentence,
-        line=f"{sentence} ({fid}; {weight.value}; {source}{extra})",
-        is_strength=f.is_strength,
-        weight_rank=weight.rank,
-        source=label,
-        ref=redact(f.ref) if f.ref else "",
-    )
 
 
 def _rule(r: FiredRule, redact: Redact) -> RuleView:
