@@ -437,7 +437,8 @@ def build_report(
     redact = redacted.__getitem__
     if framework is None or framework.id != e.framework:
         framework = _bundled(e.framework)
-    quoted = ev.findings if findings else [ev.finding(c.finding) for c in e.safety_concerns]
+    concerns = e.safety_concerns
+    quoted = ev.findings if findings else [ev.finding(c.finding) for c in concerns]
     view = _FindingViews(redact)
     views = {f.id: view(f) for f in quoted}
 
@@ -456,6 +457,8 @@ def build_report(
         columns.append(Column(label=redact(other.label()), role="compare"))
         per_column.append(other.grades)
     national = _national(e)
+    # the illustration each finding evidences, for those that name one
+    illustrations = {f.id: f.illustration for f in ev.findings if f.illustration}
     indicators = tuple(
         _indicator(
             e,
@@ -466,6 +469,7 @@ def build_report(
             previous,
             national.get(r.qi),
             framework,
+            illustrations,
         )
         for r in e.results
     )
@@ -488,7 +492,7 @@ def build_report(
                 proportion=c.proportion,
                 sample=c.sample,
             )
-            for c in e.safety_concerns
+            for c in concerns
         ),
         indicators=indicators,
         questions=_groups(indicators, framework, e.profile),
@@ -742,6 +746,7 @@ def _indicator(
     previous: Mapping[str, Grade | None] | None,
     national: NationalView | None,
     framework: Framework | None,
+    illustrations: Mapping[str, str],
 ) -> IndicatorView:
     d = e.decision(r.qi)
     t = r.triangulation
@@ -773,8 +778,8 @@ def _indicator(
     if to_corroborate:
         notes.append(f"To be corroborated: {', '.join(to_corroborate)}.")
     cited: dict[str, list[str]] = {}
-    for fid, shown in zip(r.findings, listed, strict=True):
-        illustration = e.evidence.finding(fid).illustration
+    for fid, shown in zip(r.findings, listed, strict=True) if illustrations else ():
+        illustration = illustrations.get(fid)
         if illustration:
             cited.setdefault(illustration, []).append(shown)
     if cited:
