@@ -467,6 +467,34 @@ def test_each_line_of_texts_writes_what_a_loop_writes(values: list[str], name: s
     assert each == loop
 
 
+@given(
+    values=st.lists(
+        st.text(" ,<&'\"\x00\n*ab\u00e9", max_size=6)
+        | st.builds(markupsafe.Markup, st.sampled_from(["<b>x</b>", "&amp;"]))
+        | st.integers()
+        | st.none(),
+        max_size=6,
+    ),
+    container=st.sampled_from([list, tuple]),
+    sep=st.sampled_from(["", ", ", " <&> ", markupsafe.Markup("<br>")]),
+    autoescape=st.booleans(),
+)
+def test_join_joins_as_jinjas_join_does(
+    values: list[object], container: type, sep: str, autoescape: bool
+) -> None:
+    from jinja2.filters import sync_do_join
+    from jinja2.nodes import EvalContext
+
+    from qifeval.reports._jinja import _join
+
+    ctx = EvalContext(environment())
+    ctx.autoescape = autoescape
+    ours = _join(ctx, container(values), sep)
+    theirs = sync_do_join(ctx, container(values), sep)
+    assert ours == theirs
+    assert type(ours) is type(theirs)
+
+
 json_scalars = (
     st.none()
     | st.booleans()

@@ -218,6 +218,26 @@ def _printable_lines(block: str, lines: int) -> bool:
     return block.count("\n") == lines - 1 and all(map(str.isprintable, block.split("\n")))
 
 
+@jinja2.pass_eval_context
+def _join(
+    eval_ctx: jinja2.nodes.EvalContext,
+    value: Iterable[Any],
+    d: str = "",
+    attribute: str | int | None = None,
+) -> str:
+    """Jinja2's ``join``, quicker for a list of texts (finding ids, say),
+    which it joins as they are (the result is then escaped as any
+    ``{{ value }}`` is)."""
+    if (
+        attribute is None
+        and type(d) is str
+        and isinstance(value, list | tuple)
+        and set(map(type, value)) <= {str}
+    ):
+        return d.join(value)
+    return jinja2.filters.sync_do_join(eval_ctx, value, d, attribute)
+
+
 def _autoescape(name: str | None) -> bool:
     return name is not None and name.endswith((".html.j2", ".svg.j2"))
 
@@ -238,6 +258,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["md_code"] = md_code
     env.filters["each_line"] = each_line
+    env.filters["join"] = _join
     return env
 
 

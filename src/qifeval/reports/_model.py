@@ -553,12 +553,12 @@ def _ids(ids: Iterable[str], redact: Redact) -> tuple[str, ...]:
 
 class _FindingViews:
     """Builds the :class:`FindingView` of each finding. What many findings
-    share is worked out once: a source's text, a weight's name and rank, and
-    the figures of a (proportion, sample) pair."""
+    share is worked out once: a source's label and text, a weight's name and
+    rank, and the figures of a (proportion, sample) pair."""
 
     def __init__(self, redact: Redact) -> None:
         self._redact = redact
-        self._sources: dict[tuple[SourceKind, str], str] = {}
+        self._sources: dict[tuple[SourceKind, str], tuple[str, str]] = {}
         self._weights = {w: (w.value, w.rank) for w in Weight}
         self._figures: dict[tuple[float, int | None], str | None] = {}
 
@@ -569,14 +569,16 @@ class _FindingViews:
         # the statement is redacted, as the evaluation scanned it
         statement = f.statement
         text = f.quantified().removesuffix(statement) + redact(statement)
-        sentence = text[:1].upper() + text[1:]
-        kind = f.source
-        key = (kind, f.source_detail)
-        source = self._sources.get(key)
-        if source is None:
-            label = kind.label
-            detail = f.source_detail
-            source = self._sources[key] = f"{label}, {redact(detail)}" if detail else label
+        first = text[:1]
+        upper = first.upper()
+        sentence = text if upper == first else upper + text[1:]
+        detail = f.source_detail
+        key = (f.source, detail)
+        kind = self._sources.get(key)
+        if kind is None:
+            label = f.source.label
+            kind = self._sources[key] = (f"{label}, {redact(detail)}" if detail else label, label)
+        source, label = kind
         extra = ""
         if f.critical or f.sustained or f.sector_leading:
             on = (
@@ -591,9 +593,9 @@ class _FindingViews:
             # which many findings share
             pair = (p, f.sample)
             figures = self._figures
-            described = (
-                figures[pair] if pair in figures else figures.setdefault(pair, f.described())
-            )
+            described = figures.get(pair, _UNKNOWN)
+            if described is _UNKNOWN:
+                described = figures[pair] = f.described()
             if described is not None:
                 extra += f"; {described}"
         fid = redact(f.id)
@@ -603,11 +605,16 @@ class _FindingViews:
             id=fid,
             sentence=sentence,
             line=f"{sentence} ({fid}; {weight}; {source}{extra})",
-            is_strength=f.valence is Valence.STRENGTH,
+            is_strength=f.valence is _STRENGTH,
             weight_rank=rank,
-            source=kind.label,
+            source=label,
             ref=redact(ref) if ref else "",
         )
+
+
+# Looked up once: an enum's member is a slow attribute to read for each finding.
+_STRENGTH = Valence.STRENGTH
+_UNKNOWN = "\0unknown"
 
 
 def _rule(r: FiredRule, redact: Redact) -> RuleView:
