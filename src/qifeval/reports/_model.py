@@ -593,8 +593,9 @@ class _FindingViews:
             # which many findings share
             pair = (p, f.sample)
             figures = self._figures
-            described = figures.get(pair, _UNKNOWN)
-            if described is _UNKNOWN:
+            if pair in figures:
+                described = figures[pair]
+            else:
                 described = figures[pair] = f.described()
             if described is not None:
                 extra += f"; {described}"
@@ -614,7 +615,6 @@ class _FindingViews:
 
 # Looked up once: an enum's member is a slow attribute to read for each finding.
 _STRENGTH = Valence.STRENGTH
-_UNKNOWN = "\0unknown"
 
 
 def _rule(r: FiredRule, redact: Redact) -> RuleView:
