@@ -439,8 +439,7 @@ def build_report(
         framework = _bundled(e.framework)
     concerns = e.safety_concerns
     quoted = ev.findings if findings else [ev.finding(c.finding) for c in concerns]
-    view = _FindingViews(redact)
-    views = {f.id: view(f) for f in quoted}
+    views = _finding_views(quoted, redact)
 
     columns = [Column(label=redact(e.label()), role="this")]
     per_column: list[Mapping[str, Grade | None]] = [e.grades]
@@ -551,20 +550,16 @@ def _ids(ids: Iterable[str], redact: Redact) -> tuple[str, ...]:
     return tuple(map(redact, ids))
 
 
-class _FindingViews:
-    """Builds the :class:`FindingView` of each finding. What many findings
-    share is worked out once: a source's label and text, a weight's name and
-    rank, and the figures of a (proportion, sample) pair."""
-
-    def __init__(self, redact: Redact) -> None:
-        self._redact = redact
-        self._sources: dict[tuple[SourceKind, str], tuple[str, str]] = {}
-        self._weights = {w: (w.value, w.rank) for w in Weight}
-        self._figures: dict[tuple[float, int | None], str | None] = {}
-
-    def __call__(self, f: Finding) -> FindingView:
-        """The view of *f*."""
-        redact = self._redact
+def _finding_views(findings: Iterable[Finding], redact: Redact) -> dict[str, FindingView]:
+    """The :class:`FindingView` of each of *findings*, by id. What many
+    findings share is worked out once: a source's label and text, a weight's
+    name and rank, and the figures of a (proportion, sample) pair."""
+    sources: dict[tuple[SourceKind, str], tuple[str, str]] = {}
+    labels = {k: k.label for k in SourceKind}
+    weights = {w: (w.value, w.rank) for w in Weight}
+    figures: dict[tuple[float, int | None], str | None] = {}
+    views = {}
+    for f in findings:
         # the lead ("most", "less than half of") is qifeval's words: only
         # the statement is redacted, as the evaluation scanned it
         statement = f.statement
@@ -573,12 +568,14 @@ class _FindingViews:
         upper = first.upper()
         sentence = text if upper == first else upper + text[1:]
         detail = f.source_detail
-        key = (f.source, detail)
-        kind = self._sources.get(key)
-        if kind is None:
-            label = f.source.label
-            kind = self._sources[key] = (f"{label}, {redact(detail)}" if detail else label, label)
-        source, label = kind
+        if detail:
+            key = (f.source, detail)
+            if key not in sources:
+                label = labels[f.source]
+                sources[key] = (f"{label}, {redact(detail)}", label)
+            source, label = sources[key]
+        else:
+            source = label = labels[f.source]
         extra = ""
         if f.critical or f.sustained or f.sector_leading:
             on = (
@@ -592,7 +589,6 @@ class _FindingViews:
             # a finding's figures depend on its proportion and sample alone,
             # which many findings share
             pair = (p, f.sample)
-            figures = self._figures
             if pair in figures:
                 described = figures[pair]
             else:
@@ -600,9 +596,9 @@ class _FindingViews:
             if described is not None:
                 extra += f"; {described}"
         fid = redact(f.id)
-        weight, rank = self._weights[f.weight]
+        weight, rank = weights[f.weight]
         ref = f.ref
-        return FindingView(
+        views[f.id] = FindingView(
             id=fid,
             sentence=sentence,
             line=f"{sentence} ({fid}; {weight}; {source}{extra})",
@@ -611,6 +607,7 @@ class _FindingViews:
             source=label,
             ref=redact(ref) if ref else "",
         )
+    return views
 
 
 # Looked up once: an enum's member is a slow attribute to read for each finding.
