@@ -17,6 +17,7 @@ import datetime as _dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import chain
+from operator import attrgetter
 from typing import cast
 
 import attrs
@@ -428,12 +429,8 @@ def build_report(
     ev = e.evidence
     redacted = _Redacted(guard or _DEFAULT_GUARD)
     # the texts of every finding that the report prints, redacted at once
-    redacted.prime(
-        chain.from_iterable(
-            (f.id, f.statement, f.source_detail, f.ref) if findings else (f.id, f.ref)
-            for f in ev.findings
-        )
-    )
+    texts = ("id", "statement", "source_detail", "ref") if findings else ("id", "ref")
+    redacted.prime(chain.from_iterable(map(attrgetter(t), ev.findings) for t in texts))
     redact = redacted.__getitem__
     if framework is None or framework.id != e.framework:
         framework = _bundled(e.framework)
