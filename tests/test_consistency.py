@@ -355,3 +355,31 @@ def test_reports_without_warnings_have_no_warnings_section() -> None:
     assert "Evidence warnings" not in qifeval.markdown_report(e)
     assert 'id="warnings"' not in qifeval.html_report(e)
     assert qifeval.json_report(e)["warnings"] == []
+
+
+@given(evidence_sets(), st.sampled_from([SMALL_SAMPLE, 3, 50]))
+def test_an_evidence_set_is_checked_as_its_findings_are(
+    ev: qifeval.EvidenceSet, small: int
+) -> None:
+    # the warnings of an evidence set are kept while it lives: the same as
+    # checking its findings afresh, every time, at each small sample
+    fresh = qifeval.check_findings(list(ev.findings), small_sample=small)
+    assert qifeval.check_findings(ev, small_sample=small) == fresh
+    assert qifeval.check_findings(ev, small_sample=small) == fresh
+    same = attrs.evolve(ev)
+    assert qifeval.check_findings(same, small_sample=small) == fresh
+    other = attrs.evolve(ev, findings=ev.findings[1:])
+    assert qifeval.check_findings(other, small_sample=small) == qifeval.check_findings(
+        list(other.findings), small_sample=small
+    )
+
+
+def test_the_warnings_of_an_evidence_set_go_with_it() -> None:
+    from qifeval.evidence import _consistency
+
+    ev = qifeval.EvidenceSet(partnership="P", findings=[_finding(proportion=0.3, sample=5)])
+    assert qifeval.check_findings(ev)
+    key = (id(ev), SMALL_SAMPLE)
+    assert key in _consistency._CHECKED
+    del ev
+    assert key not in _consistency._CHECKED

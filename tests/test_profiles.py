@@ -269,3 +269,18 @@ def test_cli_evaluate_with_a_profile(tmp_path: Path, capsys: pytest.CaptureFixtu
     code = main(["report", str(saved), "--profile", CARH])
     assert code == 1
     assert "--format position-statement" in capsys.readouterr().err
+
+
+@given(evidence_sets(max_size=15), st.sampled_from(["joint-2018", CARH]))
+def test_each_finding_is_placed_where_its_own_links_place_it(
+    ev: qifeval.EvidenceSet, profile_id: str
+) -> None:
+    # findings that share an indicator, key factor and named statement are
+    # placed once for all of them: as each would be on its own
+    from qifeval.evaluation._profile import _placements
+
+    p = qifeval.inspection_profile(profile_id)
+    pe = qifeval.apply_profile(qifeval.evaluate(ev, FW, engine="python", profile=profile_id))
+    for s in pe.statements:
+        assert set(s.findings) == {f.id for f in ev.findings if s.id in _placements(p, f)}
+    assert pe.unplaced == tuple(f.id for f in ev.findings if not _placements(p, f))

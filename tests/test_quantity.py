@@ -152,3 +152,12 @@ def test_quantified_does_not_add_a_second_term() -> None:
     f = _finding(statement="Most records (78%, 47 of 60) had a chronology", proportion=47 / 60)
     assert f.quantified() == f.statement
     assert attrs.evolve(f, statement="records had one").quantified() == "most records had one"
+
+
+@given(st.floats(0, 1), st.integers(1, 10_000))
+def test_could_be_is_what_the_interval_could_be(share: float, sample: int) -> None:
+    from qifeval.evidence._quantity import could_be
+
+    interval = qifeval.wilson_interval(share, sample)
+    assert could_be(share, sample) == interval.could_be
+    assert (not could_be(share, sample)) == interval.settled

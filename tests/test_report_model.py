@@ -446,6 +446,55 @@ def test_each_line_writes_an_attribute_as_a_loop_does(values: list[object], name
     assert each == loop
 
 
+# Texts alone, as the reports' long lists hold: mostly printable, so that
+# the whole list is escaped at once, with line starts, specials, runs of
+# spaces, non-ASCII and the odd control character or line break.
+line_texts = st.lists(
+    st.text(" -+=0123456789.)#*[]\\&<>`_|~!{}ab\u00e9\u2019", max_size=12)
+    | st.text(alphabet=st.characters(codec="utf-8"), max_size=12)
+    | st.sampled_from(["", " ", "\n", "a\tb", "\x85", "x\u2028y"]),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(values=line_texts, name=st.sampled_from(["x.html.j2", "x.svg.j2", "x.md.j2", "x.txt"]))
+def test_each_line_of_texts_writes_what_a_loop_writes(values: list[str], name: str) -> None:
+    loop = render_string(
+        name, "{% for v in values %}\n<li>{{ v }}</li>\n{% endfor %}", values=values
+    )
+    each = render_string(name, '{{ values|each_line("<li>", "</li>") }}\n', values=values)
+    assert each == loop
+
+
+@given(
+    values=st.lists(
+        st.text(" ,<&'\"\x00\n*ab\u00e9", max_size=6)
+        | st.builds(markupsafe.Markup, st.sampled_from(["<b>x</b>", "&amp;"]))
+        | st.integers()
+        | st.none(),
+        max_size=6,
+    ),
+    container=st.sampled_from([list, tuple]),
+    sep=st.sampled_from(["", ", ", " <&> ", markupsafe.Markup("<br>")]),
+    autoescape=st.booleans(),
+)
+def test_join_joins_as_jinjas_join_does(
+    values: list[object], container: type, sep: str, autoescape: bool
+) -> None:
+    from jinja2.filters import sync_do_join
+    from jinja2.nodes import EvalContext
+
+    from qifeval.reports._jinja import _join
+
+    ctx = EvalContext(environment())
+    ctx.autoescape = autoescape
+    ours = _join(ctx, container(values), sep)
+    theirs = sync_do_join(ctx, container(values), sep)
+    assert ours == theirs
+    assert type(ours) is type(theirs)
+
+
 json_scalars = (
     st.none()
     | st.booleans()

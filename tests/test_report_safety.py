@@ -521,3 +521,56 @@ def test_no_control_character_reaches_a_report(render: str) -> None:
         assert "a b ]8;;http://x" in out.replace("\\", "")
     else:
         assert "\u241b" in out  # ESC shown as its picture
+
+
+class _OneAtATime(qifeval.PersonalDataGuard):
+    """A guard that redacts in a way of its own (as the base class does):
+    the report model asks it about each text in turn."""
+
+    def redact(self, text: str, replacement: str = "[redacted {kind}]") -> str:
+        return super().redact(text, replacement)
+
+
+PERSONAL = [
+    "Seen with Mrs Brodie on 12/03/2019.",
+    "Call the duty worker on 0131 496 0123.",
+    "DOB 04/04/2015 noted",
+    "Jamie (7) said he felt safe.",
+    "records were up to date",
+    "",
+]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(PERSONAL), st.sampled_from(PERSONAL), st.sampled_from(PERSONAL)),
+        min_size=1,
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_texts_redacted_at_once_are_redacted_as_one_at_a_time(
+    texts: list[tuple[str, str, str]], findings: bool
+) -> None:
+    ev = EvidenceSet(
+        partnership="P",
+        findings=[
+            Finding(
+                id=f"F{i} {detail}".strip(),
+                qi="5.2",
+                statement=statement or "records were read",
+                valence="strength" if i % 2 else "weakness",
+                weight="important",
+                source="practice",
+                source_detail=detail,
+                ref=ref or None,
+                critical=not i % 2,
+            )
+            for i, (statement, detail, ref) in enumerate(texts)
+        ],
+    )
+    e = qifeval.evaluate(ev, FW, guard=NO_GUARD)
+    at_once = qifeval.reports.build_report(e, guard=qifeval.PersonalDataGuard(), findings=findings)
+    one_at_a_time = qifeval.reports.build_report(e, guard=_OneAtATime(), findings=findings)
+    assert at_once == one_at_a_time
+    assert "Brodie" not in repr(at_once)

@@ -341,8 +341,13 @@ def apply_profile(
     by_qi = {r.qi: r for r in results}
     placed: dict[str, list[Finding]] = {qid: [] for qid in ids}
     unplaced = []
+    # where a finding is placed depends on these alone, which many share
+    known: dict[tuple[str | None, str | None, str], tuple[str, ...]] = {}
     for f in evaluation.evidence.findings:
-        where = _placements(p, f)
+        key = (f.inspection_statement, f.key_factor, f.qi)
+        where = known.get(key)
+        if where is None:
+            where = known[key] = _placements(p, f)
         if not where:
             unplaced.append(f.id)
         for qid in where:

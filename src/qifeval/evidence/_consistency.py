@@ -11,7 +11,9 @@ the finding.
 
 from __future__ import annotations
 
+import functools
 import warnings
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -148,7 +150,30 @@ def check_findings(
     >>> [w.code for w in qifeval.check_findings([f])]
     ['strength-under-half']
     """
-    findings = evidence.findings if isinstance(evidence, EvidenceSet) else tuple(evidence)
+    if isinstance(evidence, EvidenceSet):
+        # an evidence set is immutable: it is checked once, and its warnings
+        # are kept as long as it lives (commands check the evidence, then a
+        # report lists its warnings again)
+        key = (id(evidence), small_sample)
+        kept = _CHECKED.get(key)
+        if kept is not None and kept[0]() is evidence:
+            return kept[1]
+        found = _check(evidence.findings, small_sample)
+        _CHECKED[key] = (weakref.ref(evidence, functools.partial(_forget, key)), found)
+        return found
+    return _check(tuple(evidence), small_sample)
+
+
+# The warnings of the evidence sets checked, by identity and small sample,
+# each dropped when its evidence set is.
+_CHECKED: dict[tuple[int, int], tuple[weakref.ref[EvidenceSet], tuple[EvidenceWarning, ...]]] = {}
+
+
+def _forget(key: tuple[int, int], _: object) -> None:
+    _CHECKED.pop(key, None)
+
+
+def _check(findings: Sequence[Finding], small_sample: int) -> tuple[EvidenceWarning, ...]:
     return warnings_of(findings, failed_checks(findings, small_sample=small_sample), small_sample)
 
 

@@ -35,7 +35,7 @@ from ._kinds import (
     to_weight,
 )
 from ._proposal import Proposal
-from ._quantity import WilsonInterval, evaluative_lead, wilson_interval
+from ._quantity import WilsonInterval, could_be, evaluative_lead, wilson_interval
 
 __all__ = [
     "EvidenceSet",
@@ -214,10 +214,9 @@ class Finding:
         figures = [_percent(p)]
         if self.sample is not None:
             figures[0] += f", {round(p * self.sample)} of {self.sample}"
-            interval = wilson_interval(p, self.sample)
-            if not interval.settled:
-                others = " or ".join(_ARTICLE.get(t, t) for t in interval.could_be)
-                figures.append(f"could be {others}")
+            others = could_be(p, self.sample)
+            if others:
+                figures.append(f"could be {' or '.join(_ARTICLE.get(t, t) for t in others)}")
         return f"{quantifier(p)} ({'; '.join(figures)})"
 
 

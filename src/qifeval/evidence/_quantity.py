@@ -26,6 +26,7 @@ __all__ = [
     "Band",
     "WilsonInterval",
     "band_of",
+    "could_be",
     "evaluative_lead",
     "sample_needed",
     "settled",
@@ -117,8 +118,7 @@ class WilsonInterval:
     def terms(self) -> tuple[str, ...]:
         """The evaluative terms whose bands the interval reaches, from the
         lowest: the share's own term and every term it *could be*."""
-        first, last = _ORDER.index(quantifier(self.low)), _ORDER.index(quantifier(self.high))
-        return tuple(_ORDER[first : last + 1])
+        return _terms(quantifier(self.low), quantifier(self.high))
 
     @property
     def settled(self) -> bool:
@@ -129,8 +129,7 @@ class WilsonInterval:
     @property
     def could_be(self) -> tuple[str, ...]:
         """The terms other than the share's own that the interval reaches."""
-        own = quantifier(self.share)
-        return tuple(t for t in self.terms if t != own)
+        return _could_be(self.share, self.low, self.high)
 
 
 def wilson_interval(share: float, sample: int) -> WilsonInterval:
@@ -164,6 +163,29 @@ def _ends(share: float, sample: int) -> tuple[float, float]:
     high = 1.0 if share == 1 else min(1.0, centre + half)
     # The exact ends are inside the interval; rounding must not move them out.
     return min(low, share), max(high, share)
+
+
+def _terms(lowest: str, highest: str) -> tuple[str, ...]:
+    """The evaluative terms from *lowest* to *highest*."""
+    return tuple(_ORDER[_ORDER.index(lowest) : _ORDER.index(highest) + 1])
+
+
+def could_be(share: float, sample: int) -> tuple[str, ...]:
+    """The terms other than the share's own that the 95% Wilson interval of
+    *share* of *sample* reaches (:attr:`WilsonInterval.could_be`, without
+    making the interval): none when the interval lies within one band.
+
+    :raises InputError: for a share outside 0 to 1 or a sample under 1.
+    """
+    return _could_be(share, *_ends(share, sample))
+
+
+def _could_be(share: float, low: float, high: float) -> tuple[str, ...]:
+    lowest, highest = quantifier(low), quantifier(high)
+    if lowest == highest:  # the share's own band
+        return ()
+    own = quantifier(share)
+    return tuple(t for t in _terms(lowest, highest) if t != own)
 
 
 def _one_band(low: float, high: float) -> bool:

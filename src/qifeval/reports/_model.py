@@ -16,6 +16,9 @@ from __future__ import annotations
 import datetime as _dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
+from operator import attrgetter
+from typing import cast
 
 import attrs
 
@@ -28,6 +31,7 @@ from ..evaluation._independent import Match
 from ..evaluation._plan import Action, ImprovementPlan, PlanProgress
 from ..evidence._consistency import check_findings
 from ..evidence._findings import Finding
+from ..evidence._kinds import SourceKind, Valence, Weight
 from ..frameworks._crosswalk import load_crosswalk
 from ..frameworks._grade import Grade
 from ..frameworks._inspections import InspectionProfile, inspection_profile
@@ -421,16 +425,18 @@ def build_report(
         weaknesses; without, they are empty and the indicators list their
         findings' ids alone (as the JSON report does).
     """
-    redact = _memo((guard or _DEFAULT_GUARD).redact)
     e = evaluation
     ev = e.evidence
+    redacted = _Redacted(guard or _DEFAULT_GUARD)
+    # the texts of every finding that the report prints, redacted at once
+    texts = ("id", "statement", "source_detail", "ref") if findings else ("id", "ref")
+    redacted.prime(chain.from_iterable(map(attrgetter(t), ev.findings) for t in texts))
+    redact = redacted.__getitem__
     if framework is None or framework.id != e.framework:
         framework = _bundled(e.framework)
-    # a finding's figures depend on its proportion and sample alone, which
-    # many findings share
-    figures: dict[tuple[float | None, int | None], str | None] = {}
-    quoted = ev.findings if findings else [ev.finding(c.finding) for c in e.safety_concerns]
-    views = {f.id: _finding(f, redact, figures) for f in quoted}
+    concerns = e.safety_concerns
+    quoted = ev.findings if findings else [ev.finding(c.finding) for c in concerns]
+    views = _finding_views(quoted, redact)
 
     columns = [Column(label=redact(e.label()), role="this")]
     per_column: list[Mapping[str, Grade | None]] = [e.grades]
@@ -447,6 +453,8 @@ def build_report(
         columns.append(Column(label=redact(other.label()), role="compare"))
         per_column.append(other.grades)
     national = _national(e)
+    # the illustration each finding evidences, for those that name one
+    illustrations = {f.id: f.illustration for f in ev.findings if f.illustration}
     indicators = tuple(
         _indicator(
             e,
@@ -457,6 +465,7 @@ def build_report(
             previous,
             national.get(r.qi),
             framework,
+            illustrations,
         )
         for r in e.results
     )
@@ -479,7 +488,7 @@ def build_report(
                 proportion=c.proportion,
                 sample=c.sample,
             )
-            for c in e.safety_concerns
+            for c in concerns
         ),
         indicators=indicators,
         questions=_groups(indicators, framework, e.profile),
@@ -498,19 +507,31 @@ def build_report(
 class _Redacted(dict[str, str]):
     """Texts and their redactions, each text redacted when first looked up."""
 
-    def __init__(self, redact: Redact) -> None:
+    def __init__(self, guard: PersonalDataGuard) -> None:
         super().__init__()
-        self._redact = redact
+        self._guard = guard
+        self._redact = guard.redact
 
     def __missing__(self, text: str) -> str:
         done = self[text] = self._redact(text)
         return done
 
-
-def _memo(redact: Redact) -> Redact:
-    """*redact*, remembering its answers: ids, labels and generated
-    problems recur across a report, and each is scanned once."""
-    return _Redacted(redact).__getitem__
+    def prime(self, texts: Iterable[str | None]) -> None:
+        """Redact *texts* all at once: the guard tells which of them hold
+        anything to redact, and the others stand as they are. (A guard
+        whose class redacts in its own way redacts each text on first
+        look-up instead.)"""
+        guard = self._guard
+        if type(guard).redact is not PersonalDataGuard.redact:
+            return
+        unique = dict.fromkeys(texts)
+        unique.pop("", None)
+        unique.pop(None, None)
+        clean = cast("dict[str, None]", unique)  # None is gone
+        flagged = guard._flagged(clean)
+        self.update(zip(clean, clean, strict=True))
+        for text in flagged:
+            self[text] = self._redact(text)
 
 
 def _bundled(framework_id: str) -> Framework | None:
@@ -526,39 +547,68 @@ def _ids(ids: Iterable[str], redact: Redact) -> tuple[str, ...]:
     return tuple(map(redact, ids))
 
 
-def _finding(
-    f: Finding, redact: Redact, figures: dict[tuple[float | None, int | None], str | None]
-) -> FindingView:
-    # the lead ("most", "less than half of") is qifeval's words: only the
-    # statement is redacted, as the evaluation scanned it
-    statement = f.statement
-    text = f.quantified().removesuffix(statement) + redact(statement)
-    sentence = text[:1].upper() + text[1:]
-    label = f.source.label
-    source = f"{label}, {redact(f.source_detail)}" if f.source_detail else label
-    extra = ""
-    if f.critical or f.sustained or f.sector_leading:
-        on = (
-            ("critical", f.critical),
-            ("sustained", f.sustained),
-            ("sector leading", f.sector_leading),
+def _finding_views(findings: Iterable[Finding], redact: Redact) -> dict[str, FindingView]:
+    """The :class:`FindingView` of each of *findings*, by id. What many
+    findings share is worked out once: a source's label and text, a weight's
+    name and rank, and the figures of a (proportion, sample) pair."""
+    sources: dict[tuple[SourceKind, str], tuple[str, str]] = {}
+    labels = {k: k.label for k in SourceKind}
+    weights = {w: (w.value, w.rank) for w in Weight}
+    figures: dict[tuple[float, int | None], str | None] = {}
+    views = {}
+    for f in findings:
+        # the lead ("most", "less than half of") is qifeval's words: only
+        # the statement is redacted, as the evaluation scanned it
+        statement = f.statement
+        text = f.quantified().removesuffix(statement) + redact(statement)
+        first = text[:1]
+        upper = first.upper()
+        sentence = text if upper == first else upper + text[1:]
+        detail = f.source_detail
+        if detail:
+            key = (f.source, detail)
+            if key not in sources:
+                label = labels[f.source]
+                sources[key] = (f"{label}, {redact(detail)}", label)
+            source, label = sources[key]
+        else:
+            source = label = labels[f.source]
+        extra = ""
+        if f.critical or f.sustained or f.sector_leading:
+            on = (
+                ("critical", f.critical),
+                ("sustained", f.sustained),
+                ("sector leading", f.sector_leading),
+            )
+            extra = "; " + ", ".join(x for x, flag in on if flag)
+        p = f.proportion
+        if p is not None:
+            # a finding's figures depend on its proportion and sample alone,
+            # which many findings share
+            pair = (p, f.sample)
+            if pair in figures:
+                described = figures[pair]
+            else:
+                described = figures[pair] = f.described()
+            if described is not None:
+                extra += f"; {described}"
+        fid = redact(f.id)
+        weight, rank = weights[f.weight]
+        ref = f.ref
+        views[f.id] = FindingView(
+            id=fid,
+            sentence=sentence,
+            line=f"{sentence} ({fid}; {weight}; {source}{extra})",
+            is_strength=f.valence is _STRENGTH,
+            weight_rank=rank,
+            source=label,
+            ref=redact(ref) if ref else "",
         )
-        extra = "; " + ", ".join(x for x, flag in on if flag)
-    key = (f.proportion, f.sample)
-    described = figures[key] if key in figures else figures.setdefault(key, f.described())
-    if described is not None:
-        extra += f"; {described}"
-    fid = redact(f.id)
-    weight = f.weight
-    return FindingView(
-        id=fid,
-        sentence=sentence,
-        line=f"{sentence} ({fid}; {weight.value}; {source}{extra})",
-        is_strength=f.is_strength,
-        weight_rank=weight.rank,
-        source=label,
-        ref=redact(f.ref) if f.ref else "",
-    )
+    return views
+
+
+# Looked up once: an enum's member is a slow attribute to read for each finding.
+_STRENGTH = Valence.STRENGTH
 
 
 def _rule(r: FiredRule, redact: Redact) -> RuleView:
@@ -697,6 +747,7 @@ def _indicator(
     previous: Mapping[str, Grade | None] | None,
     national: NationalView | None,
     framework: Framework | None,
+    illustrations: Mapping[str, str],
 ) -> IndicatorView:
     d = e.decision(r.qi)
     t = r.triangulation
@@ -728,8 +779,8 @@ def _indicator(
     if to_corroborate:
         notes.append(f"To be corroborated: {', '.join(to_corroborate)}.")
     cited: dict[str, list[str]] = {}
-    for fid, shown in zip(r.findings, listed, strict=True):
-        illustration = e.evidence.finding(fid).illustration
+    for fid, shown in zip(r.findings, listed, strict=True) if illustrations else ():
+        illustration = illustrations.get(fid)
         if illustration:
             cited.setdefault(illustration, []).append(shown)
     if cited:
