@@ -73,18 +73,21 @@ class Budget:
 # modules over that of attrs and cattrs in one `python -X importtime` run.
 # The quick rows (checked by --quick, and so in CI) are measured at 2,000
 # findings, where the ratios are stable. Where a budget is not yet met, its
-# quick row is a regression guard set above today's ratio (evaluate about 42x
-# the floor at 2,000 findings, the reports 0.7 to 1.0x evaluate, import about
-# 5x attrs + cattrs), to be lowered as the work towards the budget goes on.
+# quick row is a regression guard set above today's ratio (evaluate about
+# 12-13x the floor at 2,000 findings, the reports 0.4 to 0.9x evaluate, the
+# first use of evaluate about 2.7x attrs + cattrs), to be lowered as the work
+# towards the budget goes on. At 2,000 findings the durable-rules engine's
+# fixed cost (about 3 ms for the 22 indicators' facts, whatever their
+# findings) is a fifth of evaluate, so its quick row allows 1.5x.
 BUDGETS: tuple[Budget, ...] = (
     Budget(name="evaluate(load_findings(json))", stage="evaluate json", over="floor",
            limit=6.0, size=10_000),
     Budget(name="evaluate(load_findings(json)), quick (regression guard)", stage="evaluate json",
-           over="floor", limit=55.0, size=2_000, quick=True),
+           over="floor", limit=16.0, size=2_000, quick=True),
     Budget(name="durable-rules over the Python engine", stage="evaluate", over="evaluate python",
            limit=1.3, size=10_000),
     Budget(name="durable-rules over the Python engine, quick", stage="evaluate",
-           over="evaluate python", limit=1.3, size=2_000, quick=True),
+           over="evaluate python", limit=1.5, size=2_000, quick=True),
     *(
         Budget(name=f"{report} report over evaluate{suffix}", stage=f"report {report}",
                over="evaluate", limit=limit, size=size, quick=quick)
