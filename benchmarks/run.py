@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
+
 import qifeval
 from qifeval._privacy import _DEFAULT_GUARD
 from qifeval.evaluation._evaluate import _judge, scan_evaluation, scan_evidence
@@ -270,8 +272,8 @@ def stages(
         "engine python": lambda: run_rules(rules, facts, "python"),
         "explanations": explanations,
         "capacity": lambda: _judge(evaluation, framework, capacity_rules, "durable"),
-        "evaluate": lambda: qifeval.evaluate(evidence, framework, rules),
-        "evaluate python": lambda: qifeval.evaluate(evidence, framework, rules, engine="python"),
+        "evaluate": lambda: qifeval.evaluate(fresh[0], framework, rules),
+        "evaluate python": lambda: qifeval.evaluate(fresh[0], framework, rules, engine="python"),
         "evaluate json": lambda: qifeval.evaluate(qifeval.load_findings(json_path)),
     }
     for name, render in sorted(RENDERERS.items()):
@@ -282,7 +284,24 @@ def stages(
         forget()
         scan_evaluation(evaluation)
 
-    setup = {name: (after_evaluation if name.startswith("report ") else forget) for name in table}
+    # An evidence set remembers its validation and its consistency checks:
+    # each evaluation of loaded evidence gets an equal set it has not seen.
+    fresh = [evidence]
+
+    def new_evidence() -> None:
+        forget()
+        fresh[0] = attrs.evolve(evidence)
+
+    setup = {
+        name: (
+            after_evaluation
+            if name.startswith("report ")
+            else new_evidence
+            if name in ("evaluate", "evaluate python")
+            else forget
+        )
+        for name in table
+    }
     return table, setup
 
 

@@ -22,7 +22,7 @@ from .._errors import (
 )
 from .._ids import close_matches, did_you_mean
 from .._privacy import _DEFAULT_GUARD, PersonalDataGuard, PersonalDataMatch
-from ..evidence._consistency import failed_checks, refuse_or_warn, warnings_of
+from ..evidence._consistency import checked, refuse_or_warn
 from ..evidence._context import Context, ContextualChallenge, ReadinessEvidence
 from ..evidence._findings import EvidenceSet, Finding
 from ..evidence._triangulation import EvidenceProfile, Triangulation, analyse
@@ -917,8 +917,8 @@ def evaluate(
         plan=plan,
         independent=independent,
     )
-    failed = failed_checks(evidence.findings)
-    refuse_or_warn(warnings_of(evidence.findings, failed), strict=strict)
+    failed, found = checked(evidence)
+    refuse_or_warn(found, strict=strict)
     earlier = None
     if isinstance(previous, Evaluation):
         earlier = [f.id for f in previous.evidence.findings]

@@ -27,6 +27,7 @@ __all__ = [
     "INCONSISTENT_STRENGTH_CHECKS",
     "SMALL_SAMPLE",
     "check_findings",
+    "checked",
     "counts_as_strength",
     "evaluative_lead",
     "failed_checks",
@@ -151,30 +152,38 @@ def check_findings(
     ['strength-under-half']
     """
     if isinstance(evidence, EvidenceSet):
-        # an evidence set is immutable: it is checked once, and its warnings
-        # are kept as long as it lives (commands check the evidence, then a
-        # report lists its warnings again)
-        key = (id(evidence), small_sample)
-        kept = _CHECKED.get(key)
-        if kept is not None and kept[0]() is evidence:
-            return kept[1]
-        found = _check(evidence.findings, small_sample)
-        _CHECKED[key] = (weakref.ref(evidence, functools.partial(_forget, key)), found)
-        return found
-    return _check(tuple(evidence), small_sample)
+        return checked(evidence, small_sample=small_sample)[1]
+    findings = tuple(evidence)
+    return warnings_of(findings, failed_checks(findings, small_sample=small_sample), small_sample)
 
 
-# The warnings of the evidence sets checked, by identity and small sample,
-# each dropped when its evidence set is.
-_CHECKED: dict[tuple[int, int], tuple[weakref.ref[EvidenceSet], tuple[EvidenceWarning, ...]]] = {}
+_Checked = tuple[list[list[str]], tuple[EvidenceWarning, ...]]
+
+
+def checked(evidence: EvidenceSet, *, small_sample: int = SMALL_SAMPLE) -> _Checked:
+    """The codes of the checks each finding of *evidence* fails (see
+    :func:`failed_checks`) and the warnings of :func:`check_findings`.
+
+    An evidence set is immutable: it is checked once, and both are kept as
+    long as it lives (``evaluate`` checks the evidence, then a report lists
+    its warnings again)."""
+    key = (id(evidence), small_sample)
+    kept = _CHECKED.get(key)
+    if kept is not None and kept[0]() is evidence:
+        return kept[1]
+    failed = failed_checks(evidence.findings, small_sample=small_sample)
+    found = (failed, warnings_of(evidence.findings, failed, small_sample))
+    _CHECKED[key] = (weakref.ref(evidence, functools.partial(_forget, key)), found)
+    return found
+
+
+# What the evidence sets checked fail, by identity and small sample, each
+# dropped when its evidence set is.
+_CHECKED: dict[tuple[int, int], tuple[weakref.ref[EvidenceSet], _Checked]] = {}
 
 
 def _forget(key: tuple[int, int], _: object) -> None:
     _CHECKED.pop(key, None)
-
-
-def _check(findings: Sequence[Finding], small_sample: int) -> tuple[EvidenceWarning, ...]:
-    return warnings_of(findings, failed_checks(findings, small_sample=small_sample), small_sample)
 
 
 def failed_checks(
