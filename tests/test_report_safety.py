@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections.abc import Callable, Sequence
 from html.parser import HTMLParser
 
@@ -246,6 +247,23 @@ def shown(texts: dict[str, str], key: str) -> str:
     return squash(value)
 
 
+def as_clause(text: str) -> str:
+    """A finding's statement as the position statement's claims read it
+    (see the how-to): on one line, control characters as spaces, in
+    composed form, without the full stops, commas, colons or semicolons
+    that end it (the claim ends with its own full stop)."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(" " if unicodedata.category(c) == "Cc" else c for c in text)
+    return squash(text).rstrip(" .;,:")
+
+
+def has_clause(visible: str, clause: str) -> bool:
+    """Whether *clause* is in *visible*, its first letter as a capital or
+    not (it may start a sentence or follow a colon)."""
+    head, rest = clause[:1], clause[1:]
+    return not clause or any(h + rest in visible for h in {head, head.upper(), head.lower()})
+
+
 # Printed in the Markdown and HTML reports (a challenge's id and the
 # findings' refs are not).
 MARKDOWN_FIELDS = [k for k in FIELDS if k != "challenge_id" and not k.endswith(".ref")]
@@ -274,7 +292,14 @@ def _check_markdown(
     assert md_headings(doc) == headings
     visible = md_visible(doc)
     for key in fields:
-        assert shown(texts, key) in visible, key
+        if render is _position and key.endswith(".statement"):
+            # one sentence of a claim: a strength's starts it, a weakness's
+            # follows "We will act on this area for development:"
+            assert has_clause(visible, as_clause(texts[key])), key
+        elif render is _position:  # every text in composed form
+            assert unicodedata.normalize("NFC", shown(texts, key)) in visible, key
+        else:
+            assert shown(texts, key) in visible, key
 
 
 def _markdown(e: qifeval.Evaluation) -> str:
