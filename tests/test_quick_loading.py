@@ -13,6 +13,7 @@ import json
 import math
 from typing import Any
 
+import attrs
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ from qifeval._convert import (
     _SURROGATE_ESCAPE,
     InputLimits,
     _json_object,
+    _maker,
     _tree_problems,
     _tree_within_limits,
     converter,
@@ -28,7 +30,7 @@ from qifeval._convert import (
     parse_document,
     structure,
 )
-from qifeval.evidence._findings import _finding_id_at, _quick_evidence, evidence_from_dict
+from qifeval.evidence._findings import Finding, _finding_id_at, _quick_evidence, evidence_from_dict
 
 from .strategies import assert_same_types, contexts, evidence_sets
 
@@ -194,6 +196,99 @@ def test_well_formed_findings_take_the_quick_path(evidence: EvidenceSet, as_json
     quick = _quick_evidence(raw)
     assert quick is not None
     assert_same_types(quick, evidence)
+
+
+# --- building an instance without __init__ -------------------------------------
+
+
+def _twice(value: int) -> int:
+    if value < 0:
+        raise ValueError(f"negative: {value}")
+    return value * 2
+
+
+@attrs.frozen(kw_only=True)
+class Plain:
+    a: str
+    b: int = attrs.field(default=3, converter=_twice)  # a converter on its default too
+    c: str | None = None
+    _d: int = attrs.field(default=1, alias="d")
+
+    def __attrs_post_init__(self) -> None:
+        if self.a == "refused":
+            raise ValueError("refused by the class")
+
+
+@attrs.frozen(kw_only=True)
+class Validated:
+    a: str = attrs.field(validator=attrs.validators.instance_of(str))
+
+
+@attrs.frozen(kw_only=True)
+class WithFactory:
+    a: list[int] = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True, slots=False)
+class NotSlotted:
+    a: str = "x"
+
+
+values = st.sampled_from(
+    [
+        None,
+        "",
+        "x",
+        "refused",
+        "strength",
+        "major",
+        "practice",
+        "parent_carer",
+        -1,
+        0,
+        2,
+        0.5,
+        True,
+        [1],
+    ]
+)
+
+
+def _tables(cls: type) -> st.SearchStrategy[tuple[type, dict[str, Any]]]:
+    """*cls* with tables of its init arguments, any of them missing or wrong."""
+    optional = {f.alias: values for f in attrs.fields(cls)}
+    return st.tuples(st.just(cls), st.fixed_dictionaries({}, optional=optional))
+
+
+classes_and_tables = st.sampled_from([Plain, Validated, WithFactory, NotSlotted, Finding]).flatmap(
+    _tables
+)
+
+
+def _outcome(build: Any, table: dict[str, Any]) -> Any:
+    try:
+        return build(table)
+    except Exception as exc:  # noqa: BLE001 - compared below
+        return type(exc)
+
+
+@given(classes_and_tables)
+@example((Plain, {"a": "x"}))
+@example((Plain, {"a": "x", "b": 2, "d": 5}))
+@example((Plain, {"a": "refused"}))
+def test_a_maker_builds_what_the_class_builds(case: tuple[type, dict[str, Any]]) -> None:
+    """On the tables the quick path passes it (known keys; anything may be
+    missing or wrong), a maker gives an equal instance of the class, with
+    every attribute set, or fails as the class's own call does (the quick
+    path then leaves the table to the converter)."""
+    cls, table = case
+    made, expected = _outcome(_maker(cls), table), _outcome(lambda t: cls(**t), table)
+    if isinstance(expected, type):
+        assert isinstance(made, type) and issubclass(made, Exception), made
+    else:
+        assert type(made) is cls and made == expected
+        for f in attrs.fields(cls):
+            assert getattr(made, f.name) == getattr(expected, f.name)
 
 
 # --- documents within the input limits -----------------------------------------

@@ -23,7 +23,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from itertools import chain, compress, repeat
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, TypeVar, cast, get_args, get_origin
 
 import attrs
 import cattrs
@@ -367,6 +367,43 @@ def _accepted(type_: Any, converter_: object) -> _Accepted | None:
     return None
 
 
+def _maker(cls: type) -> Callable[[Mapping[str, Any]], Any]:
+    """A function building an instance of the attrs class *cls* from a table
+    of its init arguments, as ``cls(**table)`` does, or *cls*'s own call
+    where that is as quick.
+
+    For a slotted class whose fields have no validators nor factories, the
+    function sets each slot through its descriptor: a frozen class's
+    ``__init__`` sets each attribute through ``object.__setattr__``, which
+    costs a microsecond or two per instance of many attributes. Defaults
+    and converters are applied as ``__init__`` applies them (a converter
+    also to a default), then ``__attrs_post_init__`` runs."""
+    fields = attrs.fields(cls)
+    plain = "__slots__" in cls.__dict__ and not hasattr(cls, "__attrs_pre_init__")
+    if not plain or any(
+        f.validator is not None or isinstance(f.default, attrs.Factory) or not f.init
+        for f in fields
+    ):
+        return lambda table: cls(**table)
+    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    lines = ["def make(table):", "    o = new(cls)", "    get = table.get"]
+    for i, f in enumerate(fields):
+        scope[f"set{i}"] = cls.__dict__[f.name].__set__
+        value = f"table[{f.alias!r}]"
+        if f.default is not attrs.NOTHING:
+            scope[f"default{i}"] = f.default
+            value = f"get({f.alias!r}, default{i})"
+        if f.converter is not None:
+            scope[f"convert{i}"] = f.converter
+            value = f"convert{i}({value})"
+        lines.append(f"    set{i}(o, {value})")
+    if hasattr(cls, "__attrs_post_init__"):
+        lines.append("    o.__attrs_post_init__()")
+    lines.append("    return o")
+    exec("\n".join(lines), scope)  # the code is made above from the class's fields
+    return cast("Callable[[Mapping[str, Any]], Any]", scope["make"])
+
+
 class QuickTables:
     """Build instances of the attrs class *cls* from well-formed tables
     (see :meth:`build`), for classes whose document keys are their
@@ -374,7 +411,8 @@ class QuickTables:
 
     def __init__(self, cls: type) -> None:
         self.cls = cls
-        fields = attrs.fields(attrs.resolve_types(cls))
+        self.make = _maker(attrs.resolve_types(cls))
+        fields = attrs.fields(cls)
         self.accepted = {
             f.name: _accepted(f.type, f.converter) for f in fields if f.init and f.alias == f.name
         }
@@ -414,7 +452,7 @@ class QuickTables:
                 raw = dict(raw)
                 for key, convert in plan:
                     raw[key] = convert(raw[key])
-            return self.cls(**raw)
+            return self.make(raw)
         except Exception:  # noqa: BLE001 - the converter explains it
             return None
 
