@@ -367,6 +367,10 @@ def _accepted(type_: Any, converter_: object) -> _Accepted | None:
     return None
 
 
+# attrs.Factory's class (its type stubs declare a function)
+_FACTORY = type(attrs.Factory(list))
+
+
 def _maker(cls: type) -> Callable[[Mapping[str, Any]], Any]:
     """A function building an instance of the attrs class *cls* from a table
     of its init arguments, as ``cls(**table)`` does, or *cls*'s own call
@@ -381,7 +385,7 @@ def _maker(cls: type) -> Callable[[Mapping[str, Any]], Any]:
     fields = attrs.fields(cls)
     plain = "__slots__" in cls.__dict__ and not hasattr(cls, "__attrs_pre_init__")
     if not plain or any(
-        f.validator is not None or isinstance(f.default, attrs.Factory) or not f.init
+        f.validator is not None or isinstance(f.default, _FACTORY) or not f.init
         for f in fields
     ):
         return lambda table: cls(**table)
