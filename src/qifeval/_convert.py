@@ -368,7 +368,7 @@ def _accepted(type_: Any, converter_: object) -> _Accepted | None:
 
 
 # attrs.Factory's class (its type stubs declare a function)
-_FACTORY = type(attrs.Factory(list))
+_FACTORY: type = type(attrs.Factory(list))
 
 
 def _maker(cls: type) -> Callable[[Mapping[str, Any]], Any]:
