@@ -23,7 +23,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from itertools import chain, compress, repeat
 from pathlib import Path
-from typing import Any, TypeVar, cast, get_args, get_origin
+from typing import Any, TypeVar, get_args, get_origin
 
 import attrs
 import cattrs
@@ -327,19 +327,13 @@ converter.register_structure_hook_factory(attrs.has, _attrs_hook_factory)
 
 # A quick path for many tables of one attrs class (a findings file's
 # findings): a table whose keys are the class's attributes and whose values
-# are of exactly the types the structure hooks take as they are is passed
-# to the class directly, without the hooks' checks. Anything else (an
+# are of exactly the types the structure hooks take as they are is made into
+# an instance directly, without the hooks' checks. Anything else (an
 # unknown key or type, or a value the class refuses) gives ``None``, and the
 # converter, which explains every problem, decides.
 
 # A value's exact type -> how it becomes the attribute's value (None: as it is).
 _Accepted = dict[type, Callable[[Any], Any] | None]
-
-# What to convert in a table of some keys and types of values, or None: not quick.
-_Plan = tuple[tuple[str, Callable[[Any], Any]], ...] | None
-
-# How many (keys, types) plans a class keeps: a few kinds of table are usual.
-_MAX_PLANS = 256
 
 
 def _accepted(type_: Any, converter_: object) -> _Accepted | None:
@@ -371,91 +365,96 @@ def _accepted(type_: Any, converter_: object) -> _Accepted | None:
 _FACTORY: type = type(attrs.Factory(list))
 
 
-def _maker(cls: type) -> Callable[[Mapping[str, Any]], Any]:
-    """A function building an instance of the attrs class *cls* from a table
-    of its init arguments, as ``cls(**table)`` does, or *cls*'s own call
-    where that is as quick.
-
-    For a slotted class whose fields have no validators nor factories, the
-    function sets each slot through its descriptor: a frozen class's
-    ``__init__`` sets each attribute through ``object.__setattr__``, which
-    costs a microsecond or two per instance of many attributes. Defaults
-    and converters are applied as ``__init__`` applies them (a converter
-    also to a default), then ``__attrs_post_init__`` runs."""
-    fields = attrs.fields(cls)
-    plain = "__slots__" in cls.__dict__ and not hasattr(cls, "__attrs_pre_init__")
-    if not plain or any(
-        f.validator is not None or isinstance(f.default, _FACTORY) or not f.init
-        for f in fields
-    ):
-        return lambda table: cls(**table)
-    scope: dict[str, Any] = {"new": object.__new__, "cls": cls}
-    lines = ["def make(table):", "    o = new(cls)", "    get = table.get"]
-    for i, f in enumerate(fields):
-        scope[f"set{i}"] = cls.__dict__[f.name].__set__
-        value = f"table[{f.alias!r}]"
-        if f.default is not attrs.NOTHING:
-            scope[f"default{i}"] = f.default
-            value = f"get({f.alias!r}, default{i})"
+def _field_lines(i: int, f: attrs.Attribute[Any], scope: dict[str, Any]) -> list[str]:
+    """The lines of a maker (see :class:`QuickTables`) that check field *f*
+    of a table, make its value and set it (its helpers go in *scope*)."""
+    accepted = _accepted(f.type, f.converter) if f.alias == f.name else None
+    check = ["return None"]  # a value the quick path leaves to the converter
+    if accepted is not None:
+        check = ["n += 1", "t = type(v)"]
+        plain = [f"t is {_named(scope, t)}" for t, convert in accepted.items() if convert is None]
+        branches = [(" or ".join(plain), "pass")] if plain else []
+        branches += [
+            (f"t is {_named(scope, t)}", f"v = {_named(scope, convert)}(v)")
+            for t, convert in accepted.items()
+            if convert is not None
+        ]
+        for k, (test, action) in enumerate(branches):
+            check += [f"{'elif' if k else 'if'} {test}:", f"    {action}"]
+        check += ["else:", "    return None"]
         if f.converter is not None:
-            scope[f"convert{i}"] = f.converter
-            value = f"convert{i}({value})"
-        lines.append(f"    set{i}(o, {value})")
-    if hasattr(cls, "__attrs_post_init__"):
-        lines.append("    o.__attrs_post_init__()")
-    lines.append("    return o")
-    exec("\n".join(lines), scope)  # the code is made above from the class's fields
-    return cast("Callable[[Mapping[str, Any]], Any]", scope["make"])
+            members = _ENUM_CONVERTERS.get(f.converter)
+            convert = f.converter
+            if members is not None and accepted == {str: None}:
+                # the enum's table, looked up here: a miss raises KeyError
+                convert = {m.value: m for m in members}.__getitem__
+            check.append(f"v = {_named(scope, convert)}(v)")
+    lines = [f"    v = get({f.name!r}, MISSING)", "    if v is MISSING:"]
+    if f.default is attrs.NOTHING:
+        lines += ["        return None", *(f"    {line}" for line in check)]
+    else:
+        # the default as __init__ converts it (converters are pure functions)
+        default = f.default if f.converter is None else f.converter(f.default)
+        lines += [f"        v = {_named(scope, default)}", "    else:"]
+        lines += [f"        {line}" for line in check]
+    lines.append(f"    set{i}(o, v)")
+    return lines
+
+
+def _named(scope: dict[str, Any], value: Any) -> str:
+    """A name for *value* in a maker's *scope*."""
+    name = f"_{len(scope)}"
+    scope[name] = value
+    return name
 
 
 class QuickTables:
     """Build instances of the attrs class *cls* from well-formed tables
     (see :meth:`build`), for classes whose document keys are their
-    attribute names."""
+    attribute names.
+
+    The class must be slotted, with no validators nor factories: an
+    instance is made by a function generated here from the class's fields,
+    which checks each value's exact type, applies the defaults and the
+    converters as ``__init__`` would (a converter also to a default), sets
+    each slot through its descriptor (a frozen class's ``__init__`` sets
+    each through ``object.__setattr__``, which costs a microsecond or two
+    for a class of many fields) and calls ``__attrs_post_init__``.
+
+    :raises TypeError: for a class it cannot make instances of so.
+    """
 
     def __init__(self, cls: type) -> None:
-        self.cls = cls
-        self.make = _maker(attrs.resolve_types(cls))
+        cls = attrs.resolve_types(cls)
         fields = attrs.fields(cls)
-        self.accepted = {
-            f.name: _accepted(f.type, f.converter) for f in fields if f.init and f.alias == f.name
-        }
-        self.required = frozenset(f.name for f in fields if f.init and f.default is attrs.NOTHING)
-        self.plans: dict[tuple[Any, ...], _Plan] = {}
-
-    def _plan(self, signature: tuple[Any, ...]) -> _Plan:
-        keys, types = signature[: len(signature) // 2], signature[len(signature) // 2 :]
-        if not self.required <= set(keys):
-            return None
-        plan = []
-        for key, type_ in zip(keys, types, strict=True):
-            accepted = self.accepted.get(key)
-            if accepted is None or type_ not in accepted:
-                return None
-            convert = accepted[type_]
-            if convert is not None:
-                plan.append((key, convert))
-        return tuple(plan)
+        if (
+            "__slots__" not in cls.__dict__
+            or hasattr(cls, "__attrs_pre_init__")
+            or any(
+                f.validator is not None or isinstance(f.default, _FACTORY) or not f.init
+                for f in fields
+            )
+        ):
+            raise TypeError(f"{cls.__name__}: not slotted, or has validators or factories")
+        self.cls = cls
+        scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "MISSING": object()}
+        lines = ["def make(table):", "    o = new(cls)", "    get = table.get", "    n = 0"]
+        for i, f in enumerate(fields):
+            scope[f"set{i}"] = cls.__dict__[f.name].__set__
+            lines += _field_lines(i, f, scope)
+        lines += ["    if n != len(table):", "        return None"]  # an unknown key
+        if hasattr(cls, "__attrs_post_init__"):
+            lines.append("    o.__attrs_post_init__()")
+        lines.append("    return o")
+        exec("\n".join(lines), scope)  # the code is made above from the class's fields
+        self.make: Callable[[dict[str, Any]], Any] = scope["make"]
 
     def build(self, raw: object) -> Any:
         """The instance of a well-formed table *raw*, as the converter would
         structure it, or None: *raw* is left to the converter."""
         if type(raw) is not dict:
             return None
-        signature = (*raw, *map(type, raw.values()))  # the keys, then the types
         try:
-            plan = self.plans[signature]
-        except KeyError:
-            plan = self._plan(signature)
-            if len(self.plans) < _MAX_PLANS:
-                self.plans[signature] = plan
-        if plan is None:
-            return None
-        try:
-            if plan:
-                raw = dict(raw)
-                for key, convert in plan:
-                    raw[key] = convert(raw[key])
             return self.make(raw)
         except Exception:  # noqa: BLE001 - the converter explains it
             return None
@@ -465,11 +464,15 @@ class QuickTables:
         if type(raw) is not list:
             return None
         out = []
-        for item in raw:
-            built = self.build(item)
-            if built is None:
-                return None
-            out.append(built)
+        make = self.make
+        try:
+            for item in raw:
+                built = make(item) if type(item) is dict else None
+                if built is None:
+                    return None
+                out.append(built)
+        except Exception:  # noqa: BLE001 - the converter explains it
+            return None
         return tuple(out)
 
 
