@@ -23,7 +23,7 @@ import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from itertools import chain, compress, repeat
 from pathlib import Path
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, TypeVar, cast, get_args, get_origin
 
 import attrs
 import cattrs
@@ -384,7 +384,7 @@ def _field_lines(i: int, f: attrs.Attribute[Any], scope: dict[str, Any]) -> list
         check += ["else:", "    return None"]
         if f.converter is not None:
             members = _ENUM_CONVERTERS.get(f.converter)
-            convert = f.converter
+            convert: Callable[[Any], Any] = cast("Callable[[Any], Any]", f.converter)
             if members is not None and accepted == {str: None}:
                 # the enum's table, looked up here: a miss raises KeyError
                 convert = {m.value: m for m in members}.__getitem__
@@ -394,11 +394,20 @@ def _field_lines(i: int, f: attrs.Attribute[Any], scope: dict[str, Any]) -> list
         lines += ["        return None", *(f"    {line}" for line in check)]
     else:
         # the default as __init__ converts it (converters are pure functions)
-        default = f.default if f.converter is None else f.converter(f.default)
+        default = f.default if f.converter is None else cast("Any", f.converter)(f.default)
         lines += [f"        v = {_named(scope, default)}", "    else:"]
         lines += [f"        {line}" for line in check]
     lines.append(f"    set{i}(o, v)")
     return lines
+
+
+def _is_function(converter: object) -> bool:
+    """Whether an attrs converter is a function of the value alone (not an
+    ``attrs.Converter`` that takes the instance or field too)."""
+    converter_class = getattr(attrs, "Converter", None)
+    return callable(converter) and not (
+        converter_class is not None and isinstance(converter, converter_class)
+    )
 
 
 def _named(scope: dict[str, Any], value: Any) -> str:
@@ -431,11 +440,16 @@ class QuickTables:
             "__slots__" not in cls.__dict__
             or hasattr(cls, "__attrs_pre_init__")
             or any(
-                f.validator is not None or isinstance(f.default, _FACTORY) or not f.init
+                f.validator is not None
+                or isinstance(f.default, _FACTORY)
+                or not f.init
+                or (f.converter is not None and not _is_function(f.converter))
                 for f in fields
             )
         ):
-            raise TypeError(f"{cls.__name__}: not slotted, or has validators or factories")
+            raise TypeError(
+                f"{cls.__name__}: not slotted, or has validators, factories or Converter objects"
+            )
         self.cls = cls
         scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "MISSING": object()}
         lines = ["def make(table):", "    o = new(cls)", "    get = table.get", "    n = 0"]
