@@ -9,6 +9,7 @@ the same schema (see :doc:`/reference/schemas`).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -430,14 +431,18 @@ def _finding_id_at(raw: dict[str, Any]) -> Any:
     return finding_id
 
 
-_QUICK_FINDINGS = _convert.QuickTables(Finding)
+@functools.cache
+def _quick_findings() -> _convert.QuickTables:
+    """The quick path for finding tables, made when findings are first
+    loaded (making it compiles a function, which importing should not pay)."""
+    return _convert.QuickTables(Finding)
 
 
 def _quick_evidence(raw: dict[str, Any]) -> EvidenceSet | None:
     """The evidence set of *raw* (the findings schema without its version)
     when its findings are well formed (see :class:`~qifeval._convert.QuickTables`),
     as :func:`~qifeval._convert.structure` would build it; else None."""
-    findings = _QUICK_FINDINGS.build_all(raw.get("findings", []))
+    findings = _quick_findings().build_all(raw.get("findings", []))
     if findings is None:
         return None
     rest = {key: value for key, value in raw.items() if key != "findings"}
