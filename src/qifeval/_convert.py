@@ -365,9 +365,10 @@ def _accepted(type_: Any, converter_: object) -> _Accepted | None:
 _FACTORY: type = type(attrs.Factory(list))
 
 
-def _field_lines(i: int, f: attrs.Attribute[Any], scope: dict[str, Any]) -> list[str]:
+def _field_lines(cls: type, f: attrs.Attribute[Any], scope: dict[str, Any]) -> list[str]:
     """The lines of a maker (see :class:`QuickTables`) that check field *f*
-    of a table, make its value and set it (its helpers go in *scope*)."""
+    of a table, make its value and set its slot in an instance of *cls*
+    (its helpers go in *scope*)."""
     accepted = _accepted(f.type, f.converter) if f.alias == f.name else None
     check = ["return None"]  # a value the quick path leaves to the converter
     if accepted is not None:
@@ -393,11 +394,13 @@ def _field_lines(i: int, f: attrs.Attribute[Any], scope: dict[str, Any]) -> list
     if f.default is attrs.NOTHING:
         lines += ["        return None", *(f"    {line}" for line in check)]
     else:
-        # the default as __init__ converts it (converters are pure functions)
+        # the default as __init__ converts it, once (the converters of the
+        # classes made quick are functions of the value alone, giving values
+        # that are never changed)
         default = f.default if f.converter is None else cast("Any", f.converter)(f.default)
         lines += [f"        v = {_named(scope, default)}", "    else:"]
         lines += [f"        {line}" for line in check]
-    lines.append(f"    set{i}(o, v)")
+    lines.append(f"    {_named(scope, cls.__dict__[f.name].__set__)}(o, v)")
     return lines
 
 
@@ -422,13 +425,14 @@ class QuickTables:
     (see :meth:`build`), for classes whose document keys are their
     attribute names.
 
-    The class must be slotted, with no validators nor factories: an
-    instance is made by a function generated here from the class's fields,
-    which checks each value's exact type, applies the defaults and the
-    converters as ``__init__`` would (a converter also to a default), sets
-    each slot through its descriptor (a frozen class's ``__init__`` sets
-    each through ``object.__setattr__``, which costs a microsecond or two
-    for a class of many fields) and calls ``__attrs_post_init__``.
+    The class must be slotted, with no validators, factories nor
+    ``attrs.Converter`` objects: an instance is made by a function generated
+    here from the class's fields, which checks each value's exact type,
+    applies the defaults and the converters as ``__init__`` would (a
+    converter also to a default), sets each slot through its descriptor (a
+    frozen class's ``__init__`` sets each through ``object.__setattr__``,
+    which costs a microsecond or two for a class of many fields) and calls
+    ``__attrs_post_init__``.
 
     :raises TypeError: for a class it cannot make instances of so.
     """
@@ -450,12 +454,10 @@ class QuickTables:
             raise TypeError(
                 f"{cls.__name__}: not slotted, or has validators, factories or Converter objects"
             )
-        self.cls = cls
         scope: dict[str, Any] = {"new": object.__new__, "cls": cls, "MISSING": object()}
         lines = ["def make(table):", "    o = new(cls)", "    get = table.get", "    n = 0"]
-        for i, f in enumerate(fields):
-            scope[f"set{i}"] = cls.__dict__[f.name].__set__
-            lines += _field_lines(i, f, scope)
+        for f in fields:
+            lines += _field_lines(cls, f, scope)
         lines += ["    if n != len(table):", "        return None"]  # an unknown key
         if hasattr(cls, "__attrs_post_init__"):
             lines.append("    o.__attrs_post_init__()")
