@@ -422,7 +422,7 @@ def _named(scope: dict[str, Any], value: Any) -> str:
 
 class QuickTables:
     """Build instances of the attrs class *cls* from well-formed tables
-    (see :meth:`build`), for classes whose document keys are their
+    (see :meth:`build_all`), for classes whose document keys are their
     attribute names.
 
     The class must be slotted, with no validators, factories nor
@@ -465,18 +465,9 @@ class QuickTables:
         exec("\n".join(lines), scope)  # the code is made above from the class's fields
         self.make: Callable[[dict[str, Any]], Any] = scope["make"]
 
-    def build(self, raw: object) -> Any:
-        """The instance of a well-formed table *raw*, as the converter would
-        structure it, or None: *raw* is left to the converter."""
-        if type(raw) is not dict:
-            return None
-        try:
-            return self.make(raw)
-        except Exception:  # noqa: BLE001 - the converter explains it
-            return None
-
     def build_all(self, raw: object) -> tuple[Any, ...] | None:
-        """The instances of a list of well-formed tables, or None."""
+        """The instances of a list of well-formed tables, as the converter
+        would structure them, or None: *raw* is left to the converter."""
         if type(raw) is not list:
             return None
         out = []
